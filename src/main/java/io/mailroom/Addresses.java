@@ -1,0 +1,12 @@
+package io.mailroom;
+
+/** Every event-bus address, in one place. Payloads are JSON objects. */
+public final class Addresses {
+  /** {@code {campaignId}}: the Fetcher starts (or resumes) scanning the audience. */
+  public static final String CAMPAIGN_START = "mailroom.campaign.start";
+  /** {@code {campaignId, templateId, subject?, recipients:[…≤10]}}: the Queuer puts them on SQS. */
+  public static final String FETCHER_PAGE = "mailroom.fetcher.page";
+
+  private Addresses() {
+  }
+}

@@ -1,0 +1,180 @@
+package io.mailroom;
+
+import io.mailroom.api.HttpApi;
+import io.mailroom.aws.AwsClients;
+import io.mailroom.aws.Tables;
+import io.mailroom.campaign.CampaignStore;
+import io.mailroom.campaign.Fetcher;
+import io.mailroom.campaign.TemplateStore;
+import io.mailroom.campaign.UserStore;
+import io.mailroom.config.MailroomConfig;
+import io.mailroom.local.DemoData;
+import io.mailroom.local.EmbeddedDynamo;
+import io.mailroom.local.EmbeddedSqs;
+import io.mailroom.queue.Queuer;
+import io.mailroom.queue.SqsQueue;
+import io.mailroom.render.Renderer;
+import io.mailroom.send.DeliveryStore;
+import io.mailroom.send.OutboxTransport;
+import io.mailroom.send.RetryPolicy;
+import io.mailroom.send.Sender;
+import io.mailroom.send.SesTransport;
+import io.mailroom.send.Transport;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One running node: the embedded servers it was configured to start, its AWS clients, its
+ * tables and queue, and its verticles. {@link #close()} undeploys and stops them in order.
+ */
+public final class Mailroom {
+  private static final Logger LOG = LoggerFactory.getLogger(Mailroom.class);
+
+  private final Vertx vertx;
+  private final MailroomConfig config;
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final List<String> deployments = new ArrayList<>();
+  private AwsClients aws;
+  private Tables tables;
+  private HttpApi api;
+  private Transport transport;
+
+  private Mailroom(Vertx vertx, MailroomConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  public static Future<Mailroom> start(Vertx vertx, MailroomConfig config) {
+    Mailroom node = new Mailroom(vertx, config);
+    return node.startEmbedded()
+        .compose(endpoints -> node.connect(endpoints))
+        .compose(queue -> node.deploy(queue))
+        .map(node)
+        .recover(e -> node.close().transform(x -> Future.failedFuture(e)));
+  }
+
+  private record Endpoints(String dynamo, String sqs) { }
+
+  private Future<Endpoints> startEmbedded() {
+    return vertx.executeBlocking(() -> {
+      String dynamo = config.dynamodb().endpoint();
+      String sqs = config.sqs().endpoint();
+      if (config.dynamodb().embedded()) {
+        EmbeddedDynamo server = EmbeddedDynamo.start();
+        closeables.add(server);
+        dynamo = server.endpoint();
+        LOG.info("embedded DynamoDB Local at {}", dynamo);
+      }
+      if (config.sqs().embedded()) {
+        EmbeddedSqs server = EmbeddedSqs.start();
+        closeables.add(server);
+        sqs = server.endpoint();
+        LOG.info("embedded ElasticMQ at {}", sqs);
+      }
+      return new Endpoints(dynamo, sqs);
+    });
+  }
+
+  private Future<SqsQueue> connect(Endpoints endpoints) {
+    aws = new AwsClients(config.aws(), endpoints.dynamo(), endpoints.sqs(), config.ses().endpoint(),
+        config.ses().region());
+    closeables.add(0, aws);
+    tables = Tables.withPrefix(config.dynamodb().tablePrefix());
+    Future<Void> ready = config.dynamodb().createTables() ? tables.create(aws.dynamo()) : Future.succeededFuture();
+    MailroomConfig.Sqs sqs = config.sqs();
+    return ready.compose(v -> sqs.createQueues()
+        ? SqsQueue.create(aws.sqs(), sqs.queueName(), sqs.deadLetterQueueName(), sqs.visibilityTimeoutSeconds(),
+            sqs.maxReceives())
+        : SqsQueue.existing(aws.sqs(), sqs.queueName()))
+        .compose(queue -> config.demo().seed()
+            ? DemoData.seed(users(), templates(), config.demo().customers()).map(queue)
+            : Future.succeededFuture(queue));
+  }
+
+  private Future<Void> deploy(SqsQueue queue) {
+    CampaignStore campaigns = campaigns();
+    DeliveryStore deliveries = new DeliveryStore(aws.dynamo(), tables.deliveries(), tables.campaigns());
+    Renderer renderer = new Renderer(templates(), config.templateCacheSeconds(), config.ses().fromAddress());
+    transport = config.transport() == MailroomConfig.TransportKind.SES
+        ? new SesTransport(aws.ses(), config.ses().configurationSet())
+        : new OutboxTransport(vertx, Path.of(config.outboxDir()));
+    RetryPolicy retries = new RetryPolicy(config.sender().maxAttempts(), config.sender().retryBaseMillis());
+    api = new HttpApi(config, campaigns, templates());
+    MailroomConfig.Sqs sqs = config.sqs();
+    return deploy(api, new DeploymentOptions())
+        .compose(v -> deploy(new Fetcher(users(), campaigns, config.fetcher()), new DeploymentOptions()))
+        .compose(v -> deploy(new Queuer(queue, campaigns), new DeploymentOptions()))
+        .compose(v -> Future.all(java.util.stream.IntStream.range(0, config.sender().instances())
+            .mapToObj(i -> deploy(new Sender(queue, deliveries, campaigns, renderer, transport, retries,
+                sqs.waitSeconds(), sqs.visibilityTimeoutSeconds()), new DeploymentOptions()))
+            .toList()))
+        .onSuccess(v -> LOG.info("Mailroom listening on http://{}:{} ({} senders, transport {})",
+            config.http().host(), api.port(), config.sender().instances(), transport.name()))
+        .mapEmpty();
+  }
+
+  private Future<Void> deploy(io.vertx.core.Deployable verticle, DeploymentOptions options) {
+    return vertx.deployVerticle(verticle, options).onSuccess(deployments::add).mapEmpty();
+  }
+
+  public int httpPort() {
+    return api.port();
+  }
+
+  public MailroomConfig config() {
+    return config;
+  }
+
+  public Tables tables() {
+    return tables;
+  }
+
+  public AwsClients aws() {
+    return aws;
+  }
+
+  public Transport transport() {
+    return transport;
+  }
+
+  public UserStore users() {
+    return new UserStore(aws.dynamo(), tables.users());
+  }
+
+  public TemplateStore templates() {
+    return new TemplateStore(aws.dynamo(), tables.templates());
+  }
+
+  public CampaignStore campaigns() {
+    return new CampaignStore(aws.dynamo(), tables.campaigns());
+  }
+
+  /** Undeploys the verticles (senders finish what they hold), then closes clients and embedded servers. */
+  public Future<Void> close() {
+    List<String> ids = new ArrayList<>(deployments);
+    deployments.clear();
+    java.util.Collections.reverse(ids);
+    Future<Void> undeployed = Future.succeededFuture();
+    for (String id : ids) {
+      undeployed = undeployed.eventually(() -> vertx.undeploy(id));
+    }
+    return undeployed.eventually(() -> vertx.executeBlocking(() -> {
+      for (AutoCloseable closeable : closeables) {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          LOG.warn("closing {}: {}", closeable.getClass().getSimpleName(), e.toString());
+        }
+      }
+      closeables.clear();
+      return null;
+    })).mapEmpty();
+  }
+}

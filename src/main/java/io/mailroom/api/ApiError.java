@@ -1,0 +1,37 @@
+package io.mailroom.api;
+
+import io.vertx.core.json.JsonObject;
+
+/** A request the API refuses: an HTTP status, a stable code, a message, and the field at fault. */
+public final class ApiError extends RuntimeException {
+  private final int status;
+  private final String code;
+  private final String field;
+
+  public ApiError(int status, String code, String message, String field) {
+    super(message, null, false, false);
+    this.status = status;
+    this.code = code;
+    this.field = field;
+  }
+
+  public static ApiError badField(String field, String code, String message) {
+    return new ApiError(400, code, message, field);
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public JsonObject toJson() {
+    JsonObject error = new JsonObject().put("code", code).put("message", getMessage());
+    if (field != null) {
+      error.put("field", field);
+    }
+    return new JsonObject().put("error", error);
+  }
+}

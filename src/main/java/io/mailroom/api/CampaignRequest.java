@@ -1,0 +1,63 @@
+package io.mailroom.api;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The body of {@code POST /v1/campaigns}, validated field by field. */
+record CampaignRequest(String templateId, String subject, String idempotencyKey) {
+  private static final Set<String> FIELDS = Set.of("templateId", "subject", "idempotencyKey");
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+  private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,128}");
+
+  static CampaignRequest parse(String body, String idempotencyHeader) {
+    JsonObject json;
+    try {
+      json = body == null || body.isBlank() ? null : new JsonObject(body);
+    } catch (DecodeException | ClassCastException e) {
+      throw new ApiError(400, "invalid_json", "the body is not a JSON object", null);
+    }
+    if (json == null) {
+      throw new ApiError(400, "invalid_json", "the body must be a JSON object", null);
+    }
+    for (String name : json.fieldNames()) {
+      if (!FIELDS.contains(name)) {
+        throw ApiError.badField(name, "unknown_field", "unknown field '" + name + "'; allowed: " + FIELDS);
+      }
+    }
+    String templateId = string(json, "templateId", true);
+    if (!ID.matcher(templateId).matches()) {
+      throw ApiError.badField("templateId", "invalid_field",
+          "templateId must be 1 to 128 letters, digits, '.', '_' or '-'");
+    }
+    String subject = string(json, "subject", false);
+    if (subject != null && (subject.isBlank() || subject.length() > 998 || subject.matches("(?s).*[\\r\\n].*"))) {
+      throw ApiError.badField("subject", "invalid_field", "subject must be one line of 1 to 998 characters");
+    }
+    String key = string(json, "idempotencyKey", false);
+    if (key == null && idempotencyHeader != null) {
+      key = idempotencyHeader;
+    }
+    if (key != null && !KEY.matcher(key).matches()) {
+      throw ApiError.badField("idempotencyKey", "invalid_field",
+          "idempotencyKey must be 1 to 128 printable ASCII characters without spaces");
+    }
+    return new CampaignRequest(templateId, subject, key);
+  }
+
+  private static String string(JsonObject json, String field, boolean required) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      if (required) {
+        throw ApiError.badField(field, "missing_field", field + " is required");
+      }
+      return null;
+    }
+    if (!(value instanceof String text)) {
+      throw ApiError.badField(field, "invalid_field", field + " must be a string");
+    }
+    return text;
+  }
+}

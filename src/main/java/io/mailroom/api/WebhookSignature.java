@@ -1,0 +1,63 @@
+package io.mailroom.api;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The HMAC-SHA256 signature every API request carries. The signed text is
+ * {@code timestamp \n METHOD \n path \n body}; the headers are
+ * {@code X-Mailroom-Timestamp: <unix seconds>} and {@code X-Mailroom-Signature: v1=<hex>}.
+ * Any configured secret verifies, so secrets can be rotated; a stale timestamp is refused.
+ */
+public final class WebhookSignature {
+  public static final String TIMESTAMP_HEADER = "X-Mailroom-Timestamp";
+  public static final String SIGNATURE_HEADER = "X-Mailroom-Signature";
+  private static final String VERSION = "v1=";
+
+  private WebhookSignature() {
+  }
+
+  public static String sign(String secret, long timestamp, String method, String path, byte[] body) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      mac.update((timestamp + "\n" + method + "\n" + path + "\n").getBytes(StandardCharsets.UTF_8));
+      mac.update(body);
+      return VERSION + HexFormat.of().formatHex(mac.doFinal());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available", e);
+    }
+  }
+
+  /** Throws an {@link ApiError} (401) unless the request is signed by one of the secrets, recently. */
+  public static void verify(List<String> secrets, long maxSkewSeconds, long nowSeconds, String timestamp,
+                            String signature, String method, String path, byte[] body) {
+    if (timestamp == null || signature == null) {
+      throw new ApiError(401, "unauthorized", "the request must carry " + TIMESTAMP_HEADER + " and "
+          + SIGNATURE_HEADER + " headers", null);
+    }
+    long ts;
+    try {
+      ts = Long.parseLong(timestamp.trim());
+    } catch (NumberFormatException e) {
+      throw new ApiError(401, "unauthorized", TIMESTAMP_HEADER + " must be unix seconds", null);
+    }
+    if (Math.abs(nowSeconds - ts) > maxSkewSeconds) {
+      throw new ApiError(401, "stale_signature", "the signature timestamp is more than " + maxSkewSeconds
+          + " s away from the server's clock", null);
+    }
+    byte[] given = signature.trim().getBytes(StandardCharsets.US_ASCII);
+    for (String secret : secrets) {
+      byte[] expected = sign(secret, ts, method, path, body).getBytes(StandardCharsets.US_ASCII);
+      if (MessageDigest.isEqual(expected, given)) {
+        return;
+      }
+    }
+    throw new ApiError(401, "bad_signature", "the signature does not match the request", null);
+  }
+}

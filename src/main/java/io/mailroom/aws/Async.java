@@ -1,0 +1,29 @@
+package io.mailroom.aws;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/** Bridges the AWS SDK's CompletableFutures back onto the calling Vert.x context. */
+public final class Async {
+  private Async() {
+  }
+
+  public static <T> Future<T> of(CompletableFuture<T> future) {
+    Context context = Vertx.currentContext();
+    CompletableFuture<T> unwrapped = future.handle((value, error) -> {
+      if (error != null) {
+        throw error instanceof CompletionException && error.getCause() != null
+            ? new CompletionException(error.getCause()) : new CompletionException(error);
+      }
+      return value;
+    });
+    Future<T> bridged = context == null ? Future.fromCompletionStage(unwrapped)
+        : Future.fromCompletionStage(unwrapped, context);
+    return bridged.recover(e -> Future.failedFuture(e instanceof CompletionException && e.getCause() != null
+        ? e.getCause() : e));
+  }
+}

@@ -1,0 +1,62 @@
+package io.mailroom.aws;
+
+import io.vertx.core.Future;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbAsyncWaiter;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The names of Mailroom's DynamoDB tables under one prefix, and their creation. */
+public record Tables(String users, String templates, String campaigns, String deliveries) {
+
+  public static Tables withPrefix(String prefix) {
+    return new Tables(prefix + "Users", prefix + "Templates", prefix + "Campaigns", prefix + "Deliveries");
+  }
+
+  /** Creates every missing table (on-demand billing) and waits until each is active. */
+  public Future<Void> create(DynamoDbAsyncClient dynamo) {
+    List<Future<?>> all = new ArrayList<>();
+    all.add(create(dynamo, users, "Email", null));
+    all.add(create(dynamo, templates, "TemplateID", null));
+    all.add(create(dynamo, campaigns, "CampaignId", null));
+    all.add(create(dynamo, deliveries, "CampaignId", "Email"));
+    return Future.all(all).mapEmpty();
+  }
+
+  private static Future<Void> create(DynamoDbAsyncClient dynamo, String table, String hashKey, String rangeKey) {
+    List<AttributeDefinition> attributes = new ArrayList<>();
+    List<KeySchemaElement> keys = new ArrayList<>();
+    attributes.add(AttributeDefinition.builder().attributeName(hashKey).attributeType(ScalarAttributeType.S).build());
+    keys.add(KeySchemaElement.builder().attributeName(hashKey).keyType(KeyType.HASH).build());
+    if (rangeKey != null) {
+      attributes.add(AttributeDefinition.builder().attributeName(rangeKey).attributeType(ScalarAttributeType.S).build());
+      keys.add(KeySchemaElement.builder().attributeName(rangeKey).keyType(KeyType.RANGE).build());
+    }
+    CreateTableRequest request = CreateTableRequest.builder()
+        .tableName(table)
+        .attributeDefinitions(attributes)
+        .keySchema(keys)
+        .billingMode(BillingMode.PAY_PER_REQUEST)
+        .build();
+    return Async.of(dynamo.createTable(request))
+        .<Void>mapEmpty()
+        .recover(e -> e instanceof ResourceInUseException ? Future.succeededFuture() : Future.failedFuture(e))
+        .compose(v -> {
+          DynamoDbAsyncWaiter waiter = dynamo.waiter();
+          return Async.of(waiter.waitUntilTableExists(b -> b.tableName(table)))
+              .<Void>mapEmpty()
+              .eventually(() -> {
+                waiter.close();
+                return Future.succeededFuture();
+              });
+        });
+  }
+}

@@ -1,0 +1,104 @@
+package io.mailroom.campaign;
+
+import io.vertx.core.json.JsonObject;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One campaign of the Campaigns table: which template goes to the audience, where the Fetcher's
+ * scan stands, and the counts of what was queued, sent, failed and skipped.
+ * {@code pending} is queued minus finished; the campaign completes when the scan is done and
+ * nothing is pending.
+ */
+public record Campaign(
+    String id,
+    String templateId,
+    String subject,
+    CampaignStatus status,
+    long createdAt,
+    long updatedAt,
+    long queued,
+    long pending,
+    long sent,
+    long failed,
+    long skipped,
+    boolean fetchDone,
+    String cursor,
+    String error) {
+
+  public static Campaign create(String id, String templateId, String subject, long now) {
+    return new Campaign(id, templateId, subject, CampaignStatus.QUEUED, now, now, 0, 0, 0, 0, 0, false, null, null);
+  }
+
+  public static Campaign fromItem(Map<String, AttributeValue> item) {
+    return new Campaign(
+        item.get("CampaignId").s(),
+        s(item, "TemplateId"),
+        s(item, "Subject"),
+        CampaignStatus.valueOf(s(item, "Status")),
+        n(item, "CreatedAt"),
+        n(item, "UpdatedAt"),
+        n(item, "Queued"),
+        n(item, "Pending"),
+        n(item, "Sent"),
+        n(item, "Failed"),
+        n(item, "Skipped"),
+        item.containsKey("FetchDone") && Boolean.TRUE.equals(item.get("FetchDone").bool()),
+        s(item, "Cursor"),
+        s(item, "Error"));
+  }
+
+  public Map<String, AttributeValue> toItem() {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put("CampaignId", AttributeValue.fromS(id));
+    item.put("TemplateId", AttributeValue.fromS(templateId));
+    if (subject != null) {
+      item.put("Subject", AttributeValue.fromS(subject));
+    }
+    item.put("Status", AttributeValue.fromS(status.name()));
+    item.put("CreatedAt", AttributeValue.fromN(Long.toString(createdAt)));
+    item.put("UpdatedAt", AttributeValue.fromN(Long.toString(updatedAt)));
+    for (String counter : new String[] {"Queued", "Pending", "Sent", "Failed", "Skipped"}) {
+      item.put(counter, AttributeValue.fromN("0"));
+    }
+    item.put("FetchDone", AttributeValue.fromBool(false));
+    return item;
+  }
+
+  private static String s(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    return value == null ? null : value.s();
+  }
+
+  private static long n(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    return value == null || value.n() == null ? 0 : Long.parseLong(value.n());
+  }
+
+  /** The campaign as the status route shows it. */
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject()
+        .put("campaignId", id)
+        .put("templateId", templateId)
+        .put("status", status.wire())
+        .put("createdAt", Instant.ofEpochMilli(createdAt).toString())
+        .put("updatedAt", Instant.ofEpochMilli(updatedAt).toString())
+        .put("audienceScanned", fetchDone)
+        .put("counts", new JsonObject()
+            .put("queued", queued)
+            .put("sent", sent)
+            .put("failed", failed)
+            .put("pending", Math.max(0, pending))
+            .put("skipped", skipped));
+    if (subject != null) {
+      json.put("subject", subject);
+    }
+    if (error != null) {
+      json.put("error", error);
+    }
+    return json;
+  }
+}

@@ -1,0 +1,130 @@
+package io.mailroom.campaign;
+
+import io.mailroom.Addresses;
+import io.mailroom.config.MailroomConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Pages the Users table for a campaign (Scan with {@code Limit} and {@code LastEvaluatedKey}),
+ * keeps the consenting customers, hands them to the Queuer in batches of at most ten, and
+ * checkpoints its cursor on the campaign after every page the Queuer has accepted.
+ */
+public final class Fetcher extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(Fetcher.class);
+  private static final int PAGE_ATTEMPTS = 3;
+
+  private final UserStore users;
+  private final CampaignStore campaigns;
+  private final MailroomConfig.Fetcher settings;
+  private final Set<String> running = new HashSet<>();
+
+  public Fetcher(UserStore users, CampaignStore campaigns, MailroomConfig.Fetcher settings) {
+    this.users = users;
+    this.campaigns = campaigns;
+    this.settings = settings;
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx.eventBus().<JsonObject>consumer(Addresses.CAMPAIGN_START, this::onStart).completion();
+  }
+
+  private void onStart(Message<JsonObject> message) {
+    String id = message.body().getString("campaignId");
+    if (id == null) {
+      message.fail(400, "campaignId is missing");
+      return;
+    }
+    boolean fresh = running.add(id);
+    message.reply(new JsonObject().put("accepted", fresh));
+    if (!fresh) {
+      return;
+    }
+    campaigns.get(id)
+        .compose(found -> found.isEmpty() ? Future.failedFuture(new IllegalStateException("no campaign " + id))
+            : campaigns.markRunning(id, now()).map(ok -> ok ? found.get() : null))
+        .compose(campaign -> campaign == null ? Future.succeededFuture() : scan(campaign, decode(campaign.cursor())))
+        .onFailure(e -> {
+          LOG.error("campaign {} stopped: {}", id, e.toString());
+          campaigns.fail(id, "audience scan failed: " + e.getMessage(), now());
+        })
+        .onComplete(done -> running.remove(id));
+  }
+
+  private Future<Void> scan(Campaign campaign, Map<String, AttributeValue> cursor) {
+    return users.scan(cursor, settings.scanLimit()).compose(page -> {
+      List<Recipient> consenting = page.recipients().stream().filter(Recipient::subscribed).toList();
+      long skipped = page.recipients().size() - consenting.size();
+      return queueWithRetry(campaign, consenting, 1).compose(v -> page.last()
+          ? campaigns.finishScan(campaign.id(), skipped, now())
+              .compose(x -> campaigns.completeIfDone(campaign.id(), now()))
+              .onSuccess(x -> LOG.info("campaign {}: audience scan finished", campaign.id()))
+              .<Void>mapEmpty()
+          : campaigns.checkpoint(campaign.id(), encode(page.lastKey()), skipped, now())
+              .compose(x -> scan(campaign, page.lastKey())));
+    });
+  }
+
+  private Future<Void> queueWithRetry(Campaign campaign, List<Recipient> recipients, int attempt) {
+    return queue(campaign, recipients).recover(e -> {
+      if (attempt >= PAGE_ATTEMPTS) {
+        return Future.failedFuture(e);
+      }
+      LOG.warn("campaign {}: queueing a page failed (attempt {}): {}", campaign.id(), attempt, e.getMessage());
+      return vertx.timer(500L * attempt).compose(t -> queueWithRetry(campaign, recipients, attempt + 1));
+    });
+  }
+
+  private Future<Void> queue(Campaign campaign, List<Recipient> recipients) {
+    List<Future<?>> batches = new ArrayList<>();
+    for (int i = 0; i < recipients.size(); i += settings.batchSize()) {
+      JsonArray batch = new JsonArray();
+      recipients.subList(i, Math.min(recipients.size(), i + settings.batchSize()))
+          .forEach(r -> batch.add(r.toJson()));
+      JsonObject body = new JsonObject()
+          .put("campaignId", campaign.id())
+          .put("templateId", campaign.templateId())
+          .put("recipients", batch);
+      if (campaign.subject() != null) {
+        body.put("subject", campaign.subject());
+      }
+      batches.add(vertx.eventBus().request(Addresses.FETCHER_PAGE, body,
+          new DeliveryOptions().setSendTimeout(60_000)));
+    }
+    return Future.all(batches).mapEmpty();
+  }
+
+  static String encode(Map<String, AttributeValue> key) {
+    JsonObject json = new JsonObject();
+    key.forEach((name, value) -> json.put(name, value.s()));
+    return json.encode();
+  }
+
+  static Map<String, AttributeValue> decode(String cursor) {
+    if (cursor == null || cursor.isEmpty()) {
+      return null;
+    }
+    Map<String, AttributeValue> key = new HashMap<>();
+    new JsonObject(cursor).forEach(e -> key.put(e.getKey(), AttributeValue.fromS((String) e.getValue())));
+    return key;
+  }
+
+  private static long now() {
+    return System.currentTimeMillis();
+  }
+}

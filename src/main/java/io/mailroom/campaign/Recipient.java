@@ -1,0 +1,77 @@
+package io.mailroom.campaign;
+
+import io.vertx.core.json.JsonObject;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One customer of the Users table as the send path needs it. {@code SubscriptionStatus} is read
+ * as a boolean or as the string "true"/"false", as the original data held both.
+ */
+public record Recipient(String email, String name, String gender, long createTime, boolean subscribed) {
+
+  public static Recipient fromItem(Map<String, AttributeValue> item) {
+    return new Recipient(
+        string(item, "Email"),
+        string(item, "Name"),
+        string(item, "Gender"),
+        number(item, "CreateTime"),
+        consent(item.get("SubscriptionStatus")));
+  }
+
+  static boolean consent(AttributeValue value) {
+    if (value == null) {
+      return false;
+    }
+    if (value.bool() != null) {
+      return value.bool();
+    }
+    return value.s() != null && value.s().trim().equalsIgnoreCase("true");
+  }
+
+  private static String string(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    return value == null || value.s() == null ? "" : value.s();
+  }
+
+  private static long number(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    try {
+      return value == null || value.n() == null ? 0L : Long.parseLong(value.n());
+    } catch (NumberFormatException e) {
+      return 0L;
+    }
+  }
+
+  public Map<String, AttributeValue> toItem() {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put("Email", AttributeValue.fromS(email));
+    item.put("Name", AttributeValue.fromS(name));
+    item.put("Gender", AttributeValue.fromS(gender));
+    item.put("CreateTime", AttributeValue.fromN(Long.toString(createTime)));
+    item.put("SubscriptionStatus", AttributeValue.fromBool(subscribed));
+    return item;
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject().put("email", email).put("name", name).put("gender", gender)
+        .put("createTime", createTime).put("subscribed", subscribed);
+  }
+
+  public static Recipient fromJson(JsonObject json) {
+    return new Recipient(json.getString("email"), json.getString("name", ""), json.getString("gender", ""),
+        json.getLong("createTime", 0L), json.getBoolean("subscribed", false));
+  }
+
+  /** The fields a template may use, named as in the Users table. */
+  public Map<String, Object> templateFields() {
+    Map<String, Object> fields = new HashMap<>();
+    fields.put("Email", email);
+    fields.put("Name", name);
+    fields.put("Gender", gender);
+    fields.put("CreateTime", createTime);
+    return fields;
+  }
+}

@@ -1,0 +1,103 @@
+package io.mailroom.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+
+/** Typed, validated reads from a configuration tree; every failure names the key. */
+final class ConfigReader {
+  private final JsonObject root;
+
+  ConfigReader(JsonObject root) {
+    this.root = root;
+  }
+
+  private Object value(String path) {
+    Object node = root;
+    for (String part : path.split("\\.")) {
+      if (!(node instanceof JsonObject object) || !object.containsKey(part)) {
+        throw new ConfigException("config key '" + path + "' is missing");
+      }
+      node = object.getValue(part);
+    }
+    if (node == null) {
+      throw new ConfigException("config key '" + path + "' is missing");
+    }
+    return node;
+  }
+
+  String string(String path) {
+    Object value = value(path);
+    if (!(value instanceof String text)) {
+      throw new ConfigException("config key '" + path + "' must be a string");
+    }
+    return text.trim();
+  }
+
+  String nonEmpty(String path) {
+    String text = string(path);
+    if (text.isEmpty()) {
+      throw new ConfigException("config key '" + path + "' must not be empty");
+    }
+    return text;
+  }
+
+  int integer(String path, int min, int max) {
+    Object value = value(path);
+    if (!(value instanceof Number number) || number.doubleValue() != number.longValue()) {
+      throw new ConfigException("config key '" + path + "' must be a whole number");
+    }
+    long n = number.longValue();
+    if (n < min || n > max) {
+      throw new ConfigException("config key '" + path + "' must be between " + min + " and " + max + ", got " + n);
+    }
+    return (int) n;
+  }
+
+  boolean bool(String path) {
+    Object value = value(path);
+    if (!(value instanceof Boolean b)) {
+      throw new ConfigException("config key '" + path + "' must be true or false");
+    }
+    return b;
+  }
+
+  /** An http(s) URL, or one of the given words (such as "embedded" or ""). */
+  String endpoint(String path, String... words) {
+    String text = string(path);
+    for (String word : words) {
+      if (text.equals(word)) {
+        return text;
+      }
+    }
+    try {
+      URI uri = new URI(text);
+      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+        return text;
+      }
+    } catch (URISyntaxException ignored) {
+      // reported below
+    }
+    throw new ConfigException("config key '" + path + "' must be an http(s) URL"
+        + (words.length > 0 ? " or one of " + String.join(", ", quoted(words)) : ""));
+  }
+
+  <E extends Enum<E>> E choice(String path, Class<E> type) {
+    String text = nonEmpty(path);
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equalsIgnoreCase(text)) {
+        return e;
+      }
+    }
+    throw new ConfigException("config key '" + path + "' must be one of " + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase());
+  }
+
+  private static String[] quoted(String[] words) {
+    String[] out = new String[words.length];
+    for (int i = 0; i < words.length; i++) {
+      out[i] = "\"" + words[i] + "\"";
+    }
+    return out;
+  }
+}

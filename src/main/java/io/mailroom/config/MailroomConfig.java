@@ -1,0 +1,127 @@
+package io.mailroom.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** The whole, validated configuration of one Mailroom node. */
+public record MailroomConfig(
+    Http http,
+    String publicBaseUrl,
+    Webhook webhook,
+    Aws aws,
+    Dynamo dynamodb,
+    Sqs sqs,
+    Ses ses,
+    TransportKind transport,
+    String outboxDir,
+    Sender sender,
+    Fetcher fetcher,
+    int templateCacheSeconds,
+    Demo demo) {
+
+  public static final String EMBEDDED = "embedded";
+
+  public enum TransportKind { SES, OUTBOX }
+
+  public record Http(String host, int port, int maxBodyBytes) { }
+
+  /** HMAC secrets: the first signs, every one verifies, so a secret can be rotated. */
+  public record Webhook(List<String> secrets, int maxSkewSeconds) {
+    @Override
+    public String toString() {
+      return "Webhook[secrets=" + secrets.size() + " configured, maxSkewSeconds=" + maxSkewSeconds + "]";
+    }
+  }
+
+  public record Aws(String region, String accessKeyId, String secretAccessKey) {
+    public boolean staticCredentials() {
+      return !accessKeyId.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return "Aws[region=" + region + ", credentials=" + (staticCredentials() ? "static" : "default chain") + "]";
+    }
+  }
+
+  public record Dynamo(String endpoint, String tablePrefix, boolean createTables) {
+    public boolean embedded() {
+      return EMBEDDED.equals(endpoint);
+    }
+  }
+
+  public record Sqs(String endpoint, String queueName, String deadLetterQueueName, boolean createQueues,
+                    int visibilityTimeoutSeconds, int maxReceives, int waitSeconds) {
+    public boolean embedded() {
+      return EMBEDDED.equals(endpoint);
+    }
+  }
+
+  public record Ses(String endpoint, String region, String fromAddress, String configurationSet) { }
+
+  public record Sender(int instances, int maxAttempts, int retryBaseMillis) { }
+
+  public record Fetcher(int scanLimit, int batchSize) { }
+
+  public record Demo(boolean seed, int customers) { }
+
+  /** Reads and validates; throws {@link ConfigException} naming the first bad key. */
+  public static MailroomConfig from(JsonObject json) {
+    ConfigReader r = new ConfigReader(json);
+    List<String> secrets = Arrays.stream(r.nonEmpty("webhook.secrets").split(","))
+        .map(String::trim).filter(s -> !s.isEmpty()).toList();
+    if (secrets.stream().anyMatch(s -> s.length() < 16)) {
+      throw new ConfigException("config key 'webhook.secrets' must hold secrets of at least 16 characters");
+    }
+    MailroomConfig config = new MailroomConfig(
+        new Http(r.nonEmpty("http.host"), r.integer("http.port", 0, 65535),
+            r.integer("http.maxBodyBytes", 1024, 10 * 1024 * 1024)),
+        r.endpoint("publicBaseUrl"),
+        new Webhook(secrets, r.integer("webhook.maxSkewSeconds", 1, 86400)),
+        new Aws(r.nonEmpty("aws.region"), r.string("aws.accessKeyId"), r.string("aws.secretAccessKey")),
+        new Dynamo(r.endpoint("dynamodb.endpoint", EMBEDDED, ""), r.string("dynamodb.tablePrefix"),
+            r.bool("dynamodb.createTables")),
+        new Sqs(r.endpoint("sqs.endpoint", EMBEDDED, ""), r.nonEmpty("sqs.queueName"),
+            r.nonEmpty("sqs.deadLetterQueueName"), r.bool("sqs.createQueues"),
+            r.integer("sqs.visibilityTimeoutSeconds", 5, 43200), r.integer("sqs.maxReceives", 1, 1000),
+            r.integer("sqs.waitSeconds", 0, 20)),
+        new Ses(r.endpoint("ses.endpoint", ""), r.nonEmpty("ses.region"), r.nonEmpty("ses.fromAddress"),
+            r.string("ses.configurationSet")),
+        r.choice("transport", TransportKind.class),
+        r.string("outbox.dir"),
+        new Sender(r.integer("sender.instances", 1, 256), r.integer("sender.maxAttempts", 1, 20),
+            r.integer("sender.retryBaseMillis", 0, 600_000)),
+        new Fetcher(r.integer("fetcher.scanLimit", 1, 1000), r.integer("fetcher.batchSize", 1, 10)),
+        r.integer("templates.cacheSeconds", 0, 86400),
+        new Demo(r.bool("demo.seed"), r.integer("demo.customers", 0, 1_000_000)));
+    if (config.aws.staticCredentials() && config.aws.secretAccessKey.isEmpty()) {
+      throw new ConfigException("config key 'aws.secretAccessKey' must be set when 'aws.accessKeyId' is");
+    }
+    if (config.transport == TransportKind.OUTBOX && config.outboxDir.isEmpty()) {
+      throw new ConfigException("config key 'outbox.dir' must be set when 'transport' is outbox");
+    }
+    if (config.sqs.maxReceives <= config.sender.maxAttempts) {
+      throw new ConfigException("config key 'sqs.maxReceives' must be greater than 'sender.maxAttempts'"
+          + " so that retries finish before a message moves to the dead-letter queue");
+    }
+    return config;
+  }
+
+  /** Loads a file (disk first, then classpath) with environment overrides, then validates it. */
+  public static MailroomConfig load(String file, Map<String, String> env) {
+    return from(ConfigSource.load(file, env));
+  }
+
+  public MailroomConfig withHttpPort(int port) {
+    return new MailroomConfig(new Http(http.host, port, http.maxBodyBytes), publicBaseUrl, webhook, aws, dynamodb,
+        sqs, ses, transport, outboxDir, sender, fetcher, templateCacheSeconds, demo);
+  }
+
+  public MailroomConfig withOutboxDir(String dir) {
+    return new MailroomConfig(http, publicBaseUrl, webhook, aws, dynamodb, sqs, ses, transport, dir, sender,
+        fetcher, templateCacheSeconds, demo);
+  }
+}

@@ -1,0 +1,124 @@
+package io.mailroom.local;
+
+import io.mailroom.Mailroom;
+import io.mailroom.api.WebhookSignature;
+import io.mailroom.config.MailroomConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * {@code java -jar mailroom.jar demo}: starts a node on the embedded default, starts one campaign
+ * through the real signed webhook, prints its progress each second and a summary at the end.
+ * Runs on the main thread and blocks it; exits non-zero if the campaign did not complete cleanly.
+ */
+public final class Demo {
+  private static final long TIMEOUT_MILLIS = 5 * 60 * 1000;
+
+  private final Vertx vertx;
+  private final MailroomConfig config;
+  private final PrintStream out;
+
+  public Demo(Vertx vertx, MailroomConfig config, PrintStream out) {
+    this.vertx = vertx;
+    this.config = config.withHttpPort(0);
+    this.out = out;
+  }
+
+  public int run() throws Exception {
+    long started = System.currentTimeMillis();
+    Mailroom node = Mailroom.start(vertx, config).await();
+    try {
+      out.printf("Mailroom demo: %d customers (%d consenting), template %s, transport %s%n",
+          config.demo().customers(), DemoData.consenting(config.demo().customers()), DemoData.TEMPLATE_ID,
+          node.transport().name());
+      out.printf("node started in %.1f s on http://127.0.0.1:%d%n", (System.currentTimeMillis() - started) / 1000.0,
+          node.httpPort());
+      WebClient client = WebClient.create(vertx);
+      JsonObject campaign = startCampaign(client, node.httpPort());
+      String id = campaign.getString("campaignId");
+      out.printf("campaign %s accepted (status %s)%n", id, campaign.getString("status"));
+      long sentAt = System.currentTimeMillis();
+      JsonObject status = follow(client, node.httpPort(), id, sentAt);
+      double seconds = (System.currentTimeMillis() - sentAt) / 1000.0;
+      return summary(status, seconds);
+    } finally {
+      node.close().await();
+    }
+  }
+
+  private JsonObject startCampaign(WebClient client, int port) {
+    Buffer body = new JsonObject().put("templateId", DemoData.TEMPLATE_ID).toBuffer();
+    HttpResponse<Buffer> response = signed(client.post(port, "127.0.0.1", "/v1/campaigns"), "POST", "/v1/campaigns", body)
+        .putHeader("Content-Type", "application/json")
+        .sendBuffer(body).await();
+    if (response.statusCode() != 202) {
+      throw new IllegalStateException("the webhook answered " + response.statusCode() + ": " + response.bodyAsString());
+    }
+    return response.bodyAsJsonObject();
+  }
+
+  private JsonObject follow(WebClient client, int port, String id, long since) throws InterruptedException {
+    String path = "/v1/campaigns/" + id;
+    while (true) {
+      Thread.sleep(1000);
+      HttpResponse<Buffer> response = signed(client.get(port, "127.0.0.1", path), "GET", path, Buffer.buffer())
+          .send().await();
+      JsonObject status = response.bodyAsJsonObject();
+      if (System.getenv("MAILROOM_DEMO_DEBUG") != null) {
+        out.println(status.encode());
+      }
+      JsonObject counts = status.getJsonObject("counts");
+      out.printf("[%4.0fs] %-9s queued %d / sent %d / failed %d / skipped %d%n",
+          (System.currentTimeMillis() - since) / 1000.0, status.getString("status"), counts.getLong("queued"),
+          counts.getLong("sent"), counts.getLong("failed"), counts.getLong("skipped"));
+      String state = status.getString("status");
+      if (!"running".equals(state) && !"queued".equals(state)) {
+        return status;
+      }
+      if (System.currentTimeMillis() - since > TIMEOUT_MILLIS) {
+        out.println("the campaign did not finish within 5 minutes");
+        return status;
+      }
+    }
+  }
+
+  private io.vertx.ext.web.client.HttpRequest<Buffer> signed(io.vertx.ext.web.client.HttpRequest<Buffer> request,
+                                                              String method, String path, Buffer body) {
+    long now = System.currentTimeMillis() / 1000;
+    return request
+        .putHeader(WebhookSignature.TIMESTAMP_HEADER, Long.toString(now))
+        .putHeader(WebhookSignature.SIGNATURE_HEADER,
+            WebhookSignature.sign(config.webhook().secrets().get(0), now, method, path, body.getBytes()));
+  }
+
+  private int summary(JsonObject status, double seconds) throws IOException {
+    JsonObject counts = status.getJsonObject("counts");
+    String id = status.getString("campaignId");
+    out.println();
+    out.printf("Summary: campaign %s %s in %.1f s: %d sent, %d failed, %d skipped (not consenting)%n", id,
+        status.getString("status"), seconds, counts.getLong("sent"), counts.getLong("failed"),
+        counts.getLong("skipped"));
+    if (config.transport() == MailroomConfig.TransportKind.OUTBOX) {
+      Path dir = Path.of(config.outboxDir()).toAbsolutePath().resolve(id);
+      long files = 0;
+      if (Files.isDirectory(dir)) {
+        try (Stream<Path> list = Files.list(dir)) {
+          files = list.filter(p -> p.toString().endsWith(".eml")).count();
+        }
+      }
+      out.printf("Outbox: %d .eml files in %s%n", files, dir);
+    }
+    boolean clean = "completed".equals(status.getString("status")) && counts.getLong("failed") == 0
+        && counts.getLong("sent") == DemoData.consenting(config.demo().customers());
+    return clean ? 0 : 1;
+  }
+}

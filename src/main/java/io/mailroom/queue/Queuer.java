@@ -1,0 +1,74 @@
+package io.mailroom.queue;
+
+import io.mailroom.Addresses;
+import io.mailroom.campaign.CampaignStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns a page of recipients from the Fetcher into SQS messages, one per recipient, sent with
+ * SendMessageBatch, and counts them as queued on the campaign before it replies.
+ */
+public final class Queuer extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(Queuer.class);
+  private static final int SEND_ATTEMPTS = 3;
+
+  private final SqsQueue queue;
+  private final CampaignStore campaigns;
+
+  public Queuer(SqsQueue queue, CampaignStore campaigns) {
+    this.queue = queue;
+    this.campaigns = campaigns;
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx.eventBus().<JsonObject>consumer(Addresses.FETCHER_PAGE, this::onPage).completion();
+  }
+
+  private void onPage(Message<JsonObject> message) {
+    JsonObject page = message.body();
+    String campaignId = page.getString("campaignId");
+    JsonArray recipients = page.getJsonArray("recipients", new JsonArray());
+    if (campaignId == null || recipients.size() > 10) {
+      message.fail(400, "a page needs a campaignId and at most 10 recipients");
+      return;
+    }
+    List<String> bodies = new ArrayList<>();
+    for (int i = 0; i < recipients.size(); i++) {
+      bodies.add(SendTask.of(page, recipients.getJsonObject(i)).encode());
+    }
+    send(bodies, 1)
+        .compose(v -> campaigns.addQueued(campaignId, bodies.size()))
+        .onSuccess(v -> message.reply(new JsonObject().put("queued", bodies.size())))
+        .onFailure(e -> {
+          LOG.warn("campaign {}: a page of {} was not queued: {}", campaignId, bodies.size(), e.getMessage());
+          message.fail(503, "not queued: " + e.getMessage());
+        });
+  }
+
+  /** Sends, then re-sends only the entries SQS refused. */
+  private Future<Void> send(List<String> bodies, int attempt) {
+    if (bodies.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return queue.sendBatch(bodies).compose(refused -> {
+      if (refused.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      if (attempt >= SEND_ATTEMPTS) {
+        return Future.failedFuture(new IllegalStateException(refused.size() + " messages refused by SQS"));
+      }
+      List<String> again = refused.stream().map(bodies::get).toList();
+      return vertx.timer(200L * attempt).compose(t -> send(again, attempt + 1));
+    });
+  }
+}

@@ -1,0 +1,79 @@
+package io.mailroom.send;
+
+import io.mailroom.render.Renderer;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.sesv2.model.AccountSuspendedException;
+import software.amazon.awssdk.services.sesv2.model.LimitExceededException;
+import software.amazon.awssdk.services.sesv2.model.SendingPausedException;
+import software.amazon.awssdk.services.sesv2.model.TooManyRequestsException;
+
+import java.io.IOException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The one place that decides whether a failed send is worth another attempt, and when:
+ * exponential backoff with full jitter.
+ */
+public final class RetryPolicy {
+  private final int maxAttempts;
+  private final long baseMillis;
+
+  public RetryPolicy(int maxAttempts, long baseMillis) {
+    this.maxAttempts = maxAttempts;
+    this.baseMillis = baseMillis;
+  }
+
+  public enum Kind { TRANSIENT, PERMANENT }
+
+  /** What a failure means: its kind and a stable code for records and metrics. */
+  public record Verdict(Kind kind, String code, String reason) { }
+
+  public Verdict classify(Throwable error) {
+    String reason = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+    if (error instanceof TooManyRequestsException || error instanceof LimitExceededException) {
+      return new Verdict(Kind.TRANSIENT, "Throttling", reason);
+    }
+    if (error instanceof AccountSuspendedException || error instanceof SendingPausedException) {
+      return new Verdict(Kind.PERMANENT, errorCode(error), reason);
+    }
+    if (error instanceof AwsServiceException aws) {
+      boolean transientStatus = aws.statusCode() >= 500 || aws.statusCode() == 429 || aws.isThrottlingException();
+      return new Verdict(transientStatus ? Kind.TRANSIENT : Kind.PERMANENT, errorCode(error), reason);
+    }
+    if (error instanceof SdkClientException || error instanceof IOException || error instanceof TimeoutException) {
+      return new Verdict(Kind.TRANSIENT, "ConnectionError", reason);
+    }
+    if (error instanceof Renderer.TemplateException) {
+      return new Verdict(Kind.PERMANENT, "TemplateError", reason);
+    }
+    if (error instanceof IllegalArgumentException) {
+      return new Verdict(Kind.PERMANENT, "InvalidMessage", reason);
+    }
+    return new Verdict(Kind.TRANSIENT, error.getClass().getSimpleName(), reason);
+  }
+
+  private static String errorCode(Throwable error) {
+    if (error instanceof AwsServiceException aws && aws.awsErrorDetails() != null
+        && aws.awsErrorDetails().errorCode() != null) {
+      return aws.awsErrorDetails().errorCode();
+    }
+    return error.getClass().getSimpleName().replace("Exception", "");
+  }
+
+  /** Whether attempt number {@code attempt} (1-based), having failed this way, gets another. */
+  public boolean retry(Verdict verdict, int attempt) {
+    return verdict.kind() == Kind.TRANSIENT && attempt < maxAttempts;
+  }
+
+  /** Full jitter: a random wait in [0, base × 2^(attempt-1)]. */
+  public long backoffMillis(int attempt) {
+    long ceiling = baseMillis << Math.min(20, Math.max(0, attempt - 1));
+    return ceiling <= 0 ? 0 : ThreadLocalRandom.current().nextLong(ceiling + 1);
+  }
+
+  public int maxAttempts() {
+    return maxAttempts;
+  }
+}
