@@ -1,0 +1,57 @@
+package io.mailroom;
+
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Runs README command one's job, {@code java -jar target/mailroom.jar demo}, as a separate process. */
+class DemoIT {
+  @Test
+  void theDemoSendsEveryConsentingCustomerOneEmail(@TempDir Path dir) throws Exception {
+    String jar = System.getProperty("mailroom.jar", "target/mailroom.jar");
+    Path log = dir.resolve("demo.log");
+    Process process = new ProcessBuilder("java", "-jar", Path.of(jar).toAbsolutePath().toString(), "demo")
+        .directory(dir.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+    assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("the demo finished").isTrue();
+    String output = Files.readString(log);
+    assertThat(process.exitValue()).as(output).isZero();
+    assertThat(output).contains("queued 180 / sent 180 / failed 0 / skipped 20").contains("Summary: campaign");
+
+    Path campaign;
+    try (Stream<Path> dirs = Files.list(dir.resolve("outbox"))) {
+      campaign = dirs.findFirst().orElseThrow();
+    }
+    List<Path> emails;
+    try (Stream<Path> files = Files.list(campaign)) {
+      emails = files.filter(p -> p.toString().endsWith(".eml")).toList();
+    }
+    assertThat(emails).hasSize(180);
+    try (InputStream in = Files.newInputStream(campaign.resolve("customer0000@example.com.eml"))) {
+      MimeMessage message = new MimeMessage(Session.getInstance(new Properties()), in);
+      assertThat(message.getSubject()).isEqualTo("Chulsu, our autumn collection is here: 20% off until Sunday");
+      assertThat(message.getAllRecipients()[0].toString()).isEqualTo("customer0000@example.com");
+    }
+    try (InputStream in = Files.newInputStream(campaign.resolve("customer0001@example.com.eml"))) {
+      MimeMessage message = new MimeMessage(Session.getInstance(new Properties()), in);
+      MimeMultipart parts = (MimeMultipart) message.getContent();
+      String html = (String) parts.getBodyPart(parts.getCount() - 1).getContent();
+      assertThat(parts.getBodyPart(parts.getCount() - 1).getContentType()).startsWith("text/html");
+      assertThat(html).contains("Hello &lt;script&gt;").doesNotContain("<script>");
+    }
+  }
+}

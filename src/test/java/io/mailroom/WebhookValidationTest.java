@@ -1,0 +1,154 @@
+package io.mailroom;
+
+import io.mailroom.api.WebhookSignature;
+import io.mailroom.campaign.Template;
+import io.mailroom.testing.LocalServices;
+import io.mailroom.testing.SignedClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every bad webhook request gets a 4xx with a JSON body naming the problem; nothing is started. */
+@ExtendWith(VertxExtension.class)
+class WebhookValidationTest {
+  private static Mailroom node;
+  private static SignedClient client;
+  private static String secret;
+
+  @BeforeAll
+  static void start(Vertx vertx) throws Exception {
+    node = Mailroom.start(vertx, LocalServices.config(LocalServices.uniquePrefix("webhook"))).await(60, TimeUnit.SECONDS);
+    node.templates().put(new Template("welcome", "Welcome", "Welcome {{ Name }}", "<p>Hi {{ Name }}</p>", null,
+        List.of())).await(10, TimeUnit.SECONDS);
+    secret = node.config().webhook().secrets().get(0);
+    client = new SignedClient(node.httpPort(), secret);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    node.close().await(30, TimeUnit.SECONDS);
+  }
+
+  private static void assertError(SignedClient.Reply reply, int status, String code, String field) {
+    assertThat(reply.status()).as(reply.body()).isEqualTo(status);
+    JsonObject error = reply.json().getJsonObject("error");
+    assertThat(error.getString("code")).isEqualTo(code);
+    assertThat(error.getString("message")).isNotBlank();
+    assertThat(error.getString("field")).isEqualTo(field);
+    assertThat(reply.body()).doesNotContain("Exception").doesNotContain("at io.");
+  }
+
+  @Test
+  void aValidRequestStartsACampaign() {
+    SignedClient.Reply reply = client.post("/v1/campaigns", "{\"templateId\":\"welcome\",\"subject\":\"Hello {{ Name }}\"}");
+    assertThat(reply.status()).isEqualTo(202);
+    String id = reply.json().getString("campaignId");
+    assertThat(id).startsWith("c_");
+    assertThat(client.get("/v1/campaigns/" + id).json().getString("templateId")).isEqualTo("welcome");
+  }
+
+  @Test
+  void missingSignatureIsRefused() {
+    String body = "{\"templateId\":\"welcome\"}";
+    assertError(client.send(client.unsigned("/v1/campaigns").header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build()), 401, "unauthorized", null);
+  }
+
+  @Test
+  void wrongSecretIsRefused() {
+    SignedClient forger = new SignedClient(node.httpPort(), "not-the-configured-secret");
+    assertError(forger.post("/v1/campaigns", "{\"templateId\":\"welcome\"}"), 401, "bad_signature", null);
+  }
+
+  @Test
+  void bodyChangedAfterSigningIsRefused() {
+    byte[] signedBody = "{\"templateId\":\"welcome\"}".getBytes(StandardCharsets.UTF_8);
+    HttpRequest request = client.signed("POST", "/v1/campaigns", signedBody).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"templateId\":\"other\"}")).build();
+    assertError(client.send(request), 401, "bad_signature", null);
+  }
+
+  @Test
+  void staleTimestampIsRefused() {
+    long old = System.currentTimeMillis() / 1000 - 3600;
+    byte[] body = "{\"templateId\":\"welcome\"}".getBytes(StandardCharsets.UTF_8);
+    HttpRequest request = client.unsigned("/v1/campaigns").header("Content-Type", "application/json")
+        .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(old))
+        .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secret, old, "POST", "/v1/campaigns", body))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    assertError(client.send(request), 401, "stale_signature", null);
+  }
+
+  @Test
+  void wrongContentTypeIsRefused() {
+    byte[] body = "templateId=welcome".getBytes(StandardCharsets.UTF_8);
+    HttpRequest request = client.signed("POST", "/v1/campaigns", body)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    assertError(client.send(request), 415, "unsupported_media_type", null);
+  }
+
+  @Test
+  void malformedJsonIsRefused() {
+    assertError(client.post("/v1/campaigns", "{\"templateId\": "), 400, "invalid_json", null);
+    assertError(client.post("/v1/campaigns", "[1,2]"), 400, "invalid_json", null);
+    assertError(client.post("/v1/campaigns", ""), 400, "invalid_json", null);
+  }
+
+  @Test
+  void missingOrWrongFieldsAreNamed() {
+    assertError(client.post("/v1/campaigns", "{}"), 400, "missing_field", "templateId");
+    assertError(client.post("/v1/campaigns", "{\"templateId\":42}"), 400, "invalid_field", "templateId");
+    assertError(client.post("/v1/campaigns", "{\"templateId\":\"../etc\"}"), 400, "invalid_field", "templateId");
+    assertError(client.post("/v1/campaigns", "{\"templateId\":\"welcome\",\"subjct\":\"x\"}"), 400, "unknown_field",
+        "subjct");
+    assertError(client.post("/v1/campaigns", "{\"templateId\":\"welcome\",\"subject\":\"Hi\\r\\nBcc: x@evil.test\"}"),
+        400, "invalid_field", "subject");
+    assertError(client.post("/v1/campaigns", "{\"templateId\":\"welcome\",\"idempotencyKey\":\"has space\"}"),
+        400, "invalid_field", "idempotencyKey");
+  }
+
+  @Test
+  void unknownTemplateIsRefused() {
+    assertError(client.post("/v1/campaigns", "{\"templateId\":\"nope\"}"), 422, "template_not_found", "templateId");
+  }
+
+  @Test
+  void oversizedBodyIsRefused() {
+    String padding = "x".repeat(node.config().http().maxBodyBytes() + 1);
+    assertError(client.post("/v1/campaigns", "{\"templateId\":\"welcome\",\"subject\":\"" + padding + "\"}"),
+        413, "body_too_large", null);
+  }
+
+  @Test
+  void unknownCampaignAndRouteAreNotFound() {
+    assertError(client.get("/v1/campaigns/c_missing"), 404, "campaign_not_found", "id");
+    assertError(client.get("/v1/nothing-here"), 404, "not_found", null);
+  }
+
+  @Test
+  void statusNeedsASignatureToo() {
+    assertError(client.send(client.unsigned("/v1/campaigns/c_missing").GET().build()), 401, "unauthorized", null);
+  }
+
+  @Test
+  void theSameIdempotencyKeyStartsOneCampaign() {
+    String body = "{\"templateId\":\"welcome\",\"idempotencyKey\":\"order-2026-11-25\"}";
+    SignedClient.Reply first = client.post("/v1/campaigns", body);
+    SignedClient.Reply second = client.post("/v1/campaigns", body);
+    assertThat(first.status()).isEqualTo(202);
+    assertThat(second.status()).isEqualTo(200);
+    assertThat(second.json().getString("campaignId")).isEqualTo(first.json().getString("campaignId"));
+  }
+}

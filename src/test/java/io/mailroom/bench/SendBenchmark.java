@@ -1,0 +1,135 @@
+package io.mailroom.bench;
+
+import io.mailroom.Mailroom;
+import io.mailroom.campaign.UserStore;
+import io.mailroom.local.DemoData;
+import io.mailroom.testing.LocalServices;
+import io.mailroom.testing.SesEmulator;
+import io.mailroom.testing.SignedClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sesv2.SesV2AsyncClient;
+import software.amazon.awssdk.services.sesv2.model.SendEmailRequest;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * 500 recipients × the ~100 KB demo template, sent through a whole node to the SES emulator with
+ * no rate limit, against a plain SesV2AsyncClient loop blasting the same emulator with the same
+ * emails. Prints each run and the medians; asserts nothing.
+ *
+ * <pre>mvn -B -ntp -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.mailroom.bench.SendBenchmark</pre>
+ * Options (system properties): {@code -Dbench.recipients=500 -Dbench.runs=3 -Dbench.senders=16}.
+ */
+public final class SendBenchmark {
+  private static final int RECIPIENTS = Integer.getInteger("bench.recipients", 500);
+  private static final int RUNS = Integer.getInteger("bench.runs", 3);
+  private static final int SENDERS = Integer.getInteger("bench.senders", 16);
+  private static final int BASELINE_IN_FLIGHT = SENDERS * 10;
+
+  private SendBenchmark() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    SesEmulator ses = LocalServices.ses();
+    List<double[]> results = new ArrayList<>();
+    System.out.printf("SendBenchmark: %d recipients x ~100 KB, %d runs, %d senders, no rate limit%n",
+        RECIPIENTS, RUNS, SENDERS);
+    for (int run = 1; run <= RUNS; run++) {
+      ses.clear();
+      double seconds = mailroomRun();
+      int received = ses.emails().size();
+      ses.clear();
+      double baseline = baselineRun(ses.endpoint());
+      ses.clear();
+      double rate = RECIPIENTS / seconds;
+      double ratio = rate / baseline;
+      results.add(new double[] {seconds, rate, baseline, ratio});
+      System.out.printf("run %d: webhook->last accepted %.2f s, %.1f emails/s (emulator received %d); "
+          + "plain SesV2AsyncClient %.1f emails/s; ratio %.2f%n", run, seconds, rate, received, baseline, ratio);
+    }
+    System.out.printf("MEDIAN of %d: %.2f s, %.1f emails/s, baseline %.1f emails/s, ratio %.2f%n", RUNS,
+        median(results, 0), median(results, 1), median(results, 2), median(results, 3));
+    System.exit(0);
+  }
+
+  private static double mailroomRun() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    JsonObject json = LocalServices.configJson(LocalServices.uniquePrefix("bench"));
+    json.getJsonObject("sender").put("instances", SENDERS);
+    Mailroom node = Mailroom.start(vertx, io.mailroom.config.MailroomConfig.from(json)).await(60, TimeUnit.SECONDS);
+    try {
+      node.templates().put(DemoData.template()).await(30, TimeUnit.SECONDS);
+      List<Map<String, AttributeValue>> customers = new ArrayList<>();
+      for (int i = 0; i < RECIPIENTS; i++) {
+        Map<String, AttributeValue> item = new HashMap<>(DemoData.customers(1).get(0));
+        item.put("Email", AttributeValue.fromS(DemoData.email(i)));
+        customers.add(item);
+      }
+      new UserStore(node.aws().dynamo(), node.tables().users()).putAll(customers).await(60, TimeUnit.SECONDS);
+      SignedClient client = new SignedClient(node.httpPort(), node.config().webhook().secrets().get(0));
+      long start = System.nanoTime();
+      String id = client.post("/v1/campaigns", "{\"templateId\":\"" + DemoData.TEMPLATE_ID + "\"}")
+          .json().getString("campaignId");
+      while (true) {
+        JsonObject counts = client.get("/v1/campaigns/" + id).json().getJsonObject("counts");
+        if (counts.getLong("sent") + counts.getLong("failed") >= RECIPIENTS) {
+          if (counts.getLong("failed") > 0) {
+            System.out.println("  (" + counts.getLong("failed") + " failed)");
+          }
+          return (System.nanoTime() - start) / 1e9;
+        }
+        Thread.sleep(20);
+      }
+    } finally {
+      node.close().await(30, TimeUnit.SECONDS);
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The same emails, from one SesV2AsyncClient, as fast as the emulator takes them. */
+  private static double baselineRun(String endpoint) throws Exception {
+    String html = DemoData.template().html();
+    try (NettyNioAsyncHttpClient http = (NettyNioAsyncHttpClient) NettyNioAsyncHttpClient.builder()
+        .maxConcurrency(BASELINE_IN_FLIGHT).build();
+         SesV2AsyncClient ses = SesV2AsyncClient.builder().httpClient(http).region(Region.US_EAST_1)
+             .endpointOverride(URI.create(endpoint))
+             .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+             .build()) {
+      Semaphore inFlight = new Semaphore(BASELINE_IN_FLIGHT);
+      List<CompletableFuture<?>> all = new ArrayList<>();
+      long start = System.nanoTime();
+      for (int i = 0; i < RECIPIENTS; i++) {
+        SendEmailRequest request = SendEmailRequest.builder()
+            .fromEmailAddress("news@shop.example.com")
+            .destination(d -> d.toAddresses(DemoData.email(0)))
+            .content(c -> c.simple(m -> m.subject(s -> s.data("Autumn")).body(b -> b.html(h -> h.data(html)))))
+            .build();
+        inFlight.acquire();
+        all.add(ses.sendEmail(request).whenComplete((r, e) -> inFlight.release()));
+      }
+      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
+      return RECIPIENTS / ((System.nanoTime() - start) / 1e9);
+    }
+  }
+
+  private static double median(List<double[]> results, int column) {
+    List<Double> values = new ArrayList<>();
+    results.forEach(r -> values.add(r[column]));
+    Collections.sort(values);
+    return values.get(values.size() / 2);
+  }
+}

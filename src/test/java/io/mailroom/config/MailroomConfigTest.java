@@ -1,0 +1,83 @@
+package io.mailroom.config;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MailroomConfigTest {
+  private static JsonObject local() {
+    return ConfigSource.load(ConfigSource.DEFAULT_FILE, Map.of());
+  }
+
+  @Test
+  void theEmbeddedDefaultIsValid() {
+    MailroomConfig config = MailroomConfig.from(local());
+    assertThat(config.dynamodb().embedded()).isTrue();
+    assertThat(config.sqs().embedded()).isTrue();
+    assertThat(config.transport()).isEqualTo(MailroomConfig.TransportKind.OUTBOX);
+  }
+
+  @Test
+  void environmentVariablesOverrideKeys() {
+    JsonObject json = ConfigSource.load(ConfigSource.DEFAULT_FILE, Map.of(
+        "MAILROOM_SES_REGION", "eu-west-1",
+        "MAILROOM_HTTP_MAX_BODY_BYTES", "2048",
+        "MAILROOM_DYNAMODB_CREATE_TABLES", "false",
+        "MAILROOM_TRANSPORT", "ses"));
+    MailroomConfig config = MailroomConfig.from(json);
+    assertThat(config.ses().region()).isEqualTo("eu-west-1");
+    assertThat(config.http().maxBodyBytes()).isEqualTo(2048);
+    assertThat(config.dynamodb().createTables()).isFalse();
+    assertThat(config.transport()).isEqualTo(MailroomConfig.TransportKind.SES);
+  }
+
+  @Test
+  void aBadEnvironmentValueNamesTheVariable() {
+    assertThatThrownBy(() -> ConfigSource.load(ConfigSource.DEFAULT_FILE, Map.of("MAILROOM_HTTP_PORT", "eighty")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("MAILROOM_HTTP_PORT");
+  }
+
+  @Test
+  void missingAndWrongKeysAreNamed() {
+    JsonObject missing = local();
+    missing.getJsonObject("sqs").remove("queueName");
+    assertThatThrownBy(() -> MailroomConfig.from(missing)).hasMessageContaining("'sqs.queueName' is missing");
+
+    JsonObject wrongType = local();
+    wrongType.getJsonObject("sender").put("instances", "many");
+    assertThatThrownBy(() -> MailroomConfig.from(wrongType)).hasMessageContaining("'sender.instances'");
+
+    JsonObject outOfRange = local();
+    outOfRange.getJsonObject("http").put("port", 70000);
+    assertThatThrownBy(() -> MailroomConfig.from(outOfRange)).hasMessageContaining("'http.port' must be between");
+
+    JsonObject badUrl = local();
+    badUrl.getJsonObject("dynamodb").put("endpoint", "localhost:8000");
+    assertThatThrownBy(() -> MailroomConfig.from(badUrl)).hasMessageContaining("'dynamodb.endpoint'");
+
+    JsonObject weakSecret = local();
+    weakSecret.getJsonObject("webhook").put("secrets", "short");
+    assertThatThrownBy(() -> MailroomConfig.from(weakSecret)).hasMessageContaining("'webhook.secrets'");
+
+    JsonObject badTransport = local();
+    badTransport.put("transport", "carrier-pigeon");
+    assertThatThrownBy(() -> MailroomConfig.from(badTransport)).hasMessageContaining("'transport' must be one of");
+  }
+
+  @Test
+  void secretsNeverAppearInToString() {
+    MailroomConfig config = MailroomConfig.from(local());
+    assertThat(config.toString()).doesNotContain(config.webhook().secrets().get(0))
+        .doesNotContain(config.aws().secretAccessKey() + ",");
+  }
+
+  @Test
+  void envNamesSplitCamelCase() {
+    assertThat(ConfigSource.envName("maxBodyBytes")).isEqualTo("MAX_BODY_BYTES");
+    assertThat(ConfigSource.envName("region")).isEqualTo("REGION");
+  }
+}

@@ -1,0 +1,58 @@
+package io.mailroom.render;
+
+import io.mailroom.campaign.Recipient;
+import io.mailroom.campaign.Template;
+import io.mailroom.queue.SendTask;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RendererTest {
+  private final Renderer renderer = new Renderer(null, 60, "Shop <news@shop.example.com>");
+  private final Template template = new Template("t", "test", "Hi {{ Name }}",
+      "<p>Hello {{ Name }}</p><img src=\"{{ ImageURLs[0] }}\">{% for u in ImageURLs %}<i>{{ u }}</i>{% endfor %}",
+      null, List.of("https://cdn.example.com/a.jpg?x=1&y=2"));
+
+  private RenderedEmail render(String name, String subjectOverride) {
+    Renderer.Compiled compiled = renderer.compile(template, 0);
+    SendTask task = new SendTask("c1", "t", subjectOverride, new Recipient("a@example.com", name, "", 0, true));
+    return renderer.render(compiled, task, Map.of(), List.of());
+  }
+
+  @Test
+  void htmlIsEscapedButTheSubjectIsPlainText() {
+    RenderedEmail email = render("<b>Kim & \"Lee\"</b>", null);
+    assertThat(email.html()).contains("Hello &lt;b&gt;Kim &amp; &quot;Lee&quot;&lt;/b&gt;").doesNotContain("<b>");
+    assertThat(email.subject()).isEqualTo("Hi <b>Kim & \"Lee\"</b>");
+    assertThat(email.text()).contains("Hello <b>Kim & \"Lee\"</b>");
+  }
+
+  @Test
+  void imageUrlsArePersonalisedIntoTheBody() {
+    RenderedEmail email = render("Kim", null);
+    assertThat(email.html()).contains("src=\"https://cdn.example.com/a.jpg?x=1&amp;y=2\"");
+  }
+
+  @Test
+  void aLineBreakInANameCannotInjectAHeader() {
+    RenderedEmail email = render("Kim\r\nBcc: victim@example.com", null);
+    assertThat(email.subject()).isEqualTo("Hi Kim Bcc: victim@example.com");
+    assertThatThrownBy(() -> new RenderedEmail.Header("X-Test", "a\r\nBcc: b"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aSubjectOverrideIsATemplateToo() {
+    assertThat(render("Kim", "Sale for {{ Name }}").subject()).isEqualTo("Sale for Kim");
+  }
+
+  @Test
+  void aBrokenTemplateIsAPermanentTemplateError() {
+    Template broken = new Template("b", "broken", "x", "{% if %}", null, List.of());
+    assertThatThrownBy(() -> renderer.compile(broken, 0)).isInstanceOf(Renderer.TemplateException.class);
+  }
+}

@@ -1,0 +1,74 @@
+package io.mailroom.testing;
+
+import io.mailroom.config.ConfigSource;
+import io.mailroom.config.MailroomConfig;
+import io.mailroom.local.EmbeddedDynamo;
+import io.mailroom.local.EmbeddedSqs;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The real local servers the tests talk to, started once per test JVM: DynamoDB Local, ElasticMQ
+ * and the SES emulator. Each test gets its own table prefix and queue names, so tests never see
+ * each other's data.
+ */
+public final class LocalServices {
+  private static final AtomicInteger SEQUENCE = new AtomicInteger();
+  private static EmbeddedDynamo dynamo;
+  private static EmbeddedSqs sqs;
+  private static SesEmulator ses;
+
+  private LocalServices() {
+  }
+
+  public static synchronized EmbeddedDynamo dynamo() {
+    if (dynamo == null) {
+      dynamo = EmbeddedDynamo.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(dynamo::close));
+    }
+    return dynamo;
+  }
+
+  public static synchronized EmbeddedSqs sqs() {
+    if (sqs == null) {
+      sqs = EmbeddedSqs.start();
+    }
+    return sqs;
+  }
+
+  public static synchronized SesEmulator ses() {
+    if (ses == null) {
+      ses = SesEmulator.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(ses::close));
+    }
+    return ses;
+  }
+
+  /** A unique name for one test's tables and queues. */
+  public static String uniquePrefix(String test) {
+    return test.replaceAll("[^A-Za-z0-9]", "") + SEQUENCE.incrementAndGet() + "_" + ProcessHandle.current().pid() + "_";
+  }
+
+  /**
+   * The configuration of a node for one test: conf/local.json pointed at the shared local
+   * servers, SES transport, a free HTTP port, its own tables and queues, no demo data.
+   */
+  public static JsonObject configJson(String prefix) {
+    JsonObject json = ConfigSource.load(ConfigSource.DEFAULT_FILE, Map.of());
+    json.getJsonObject("http").put("port", 0);
+    json.getJsonObject("dynamodb").put("endpoint", dynamo().endpoint()).put("tablePrefix", prefix);
+    json.getJsonObject("sqs").put("endpoint", sqs().endpoint()).put("queueName", prefix + "send")
+        .put("deadLetterQueueName", prefix + "send-dlq").put("waitSeconds", 1);
+    json.getJsonObject("ses").put("endpoint", ses().endpoint());
+    json.put("transport", "ses");
+    json.getJsonObject("demo").put("seed", false);
+    json.getJsonObject("sender").put("retryBaseMillis", 200);
+    return json;
+  }
+
+  public static MailroomConfig config(String prefix) {
+    return MailroomConfig.from(configJson(prefix));
+  }
+}

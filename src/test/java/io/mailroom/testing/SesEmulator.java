@@ -1,0 +1,132 @@
+package io.mailroom.testing;
+
+import io.mailroom.local.FreePort;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The npm {@code aws-ses-v2-local} SES v2 emulator, run as a child process on a free loopback
+ * port. {@code GET /store} shows what it received; {@code POST /clear-store} empties it.
+ */
+public final class SesEmulator implements AutoCloseable {
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /** What {@code GetAccount} answers: production access, 14 emails/s, 50,000 a day. */
+  public static final String ACCOUNT = new JsonObject()
+      .put("DedicatedIpAutoWarmupEnabled", false)
+      .put("Details", new JsonObject().put("AdditionalContactEmailAddresses", new JsonArray())
+          .put("ContactLanguage", "EN").put("MailType", "MARKETING")
+          .put("ReviewDetails", new JsonObject().put("CaseId", "local").put("Status", "GRANTED"))
+          .put("UseCaseDescription", "tests").put("WebsiteURL", "https://shop.example.com"))
+      .put("EnforcementStatus", "HEALTHY")
+      .put("ProductionAccessEnabled", true)
+      .put("SendingEnabled", true)
+      .put("SendQuota", new JsonObject().put("Max24HourSend", 50000).put("MaxSendRate", 14).put("SentLast24Hours", 0))
+      .put("SuppressionAttributes", new JsonObject().put("SuppressedReasons", new JsonArray()))
+      .encode();
+
+  private final Process process;
+  private final int port;
+
+  private SesEmulator(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  public static SesEmulator start() {
+    Path dir = Path.of(System.getProperty("ses.emulator.dir", "src/test/ses-emulator"));
+    Path cli = dir.resolve("node_modules/aws-ses-v2-local/dist/cli.js");
+    if (!Files.isRegularFile(cli)) {
+      throw new IllegalStateException("the SES emulator is not installed at " + cli
+          + "; run the tests through Maven (it runs npm ci in " + dir + ")");
+    }
+    int port = FreePort.pick();
+    try {
+      Path log = Files.createTempFile("ses-emulator", ".log");
+      ProcessBuilder builder = new ProcessBuilder("node", cli.toString(), "--host", "127.0.0.1",
+          "--port", Integer.toString(port))
+          .redirectErrorStream(true)
+          .redirectOutput(log.toFile());
+      builder.environment().put("AWS_SES_ACCOUNT", ACCOUNT);
+      SesEmulator emulator = new SesEmulator(builder.start(), port);
+      emulator.awaitReady(log.toFile());
+      return emulator;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start the SES emulator (is node installed?)", e);
+    }
+  }
+
+  private void awaitReady(File log) {
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (System.currentTimeMillis() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("the SES emulator exited; see " + log);
+      }
+      try {
+        if (HTTP.send(HttpRequest.newBuilder(uri("/health-check")).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      sleep(100);
+    }
+    throw new IllegalStateException("the SES emulator did not answer within 30 s; see " + log);
+  }
+
+  public String endpoint() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  /** Every email received since the last clear, as the emulator stores them. */
+  public JsonArray emails() {
+    return new JsonObject(get("/store")).getJsonArray("emails");
+  }
+
+  public void clear() {
+    try {
+      HTTP.send(HttpRequest.newBuilder(uri("/clear-store")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.discarding());
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private String get(String path) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private URI uri(String path) {
+    return URI.create(endpoint() + path);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+  }
+}

@@ -1,0 +1,83 @@
+package io.mailroom.testing;
+
+import io.mailroom.api.WebhookSignature;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** A blocking HTTP client for tests that signs its requests as the webhook's callers do. */
+public final class SignedClient {
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final String base;
+  private final String secret;
+
+  public SignedClient(int port, String secret) {
+    this.base = "http://127.0.0.1:" + port;
+    this.secret = secret;
+  }
+
+  /** A response: its status and its body parsed as JSON (or null when it is not JSON). */
+  public record Reply(int status, String body) {
+    public JsonObject json() {
+      return new JsonObject(body);
+    }
+  }
+
+  public Reply post(String path, String body) {
+    return send(signed("POST", path, body.getBytes(StandardCharsets.UTF_8))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+  }
+
+  public Reply get(String path) {
+    return send(signed("GET", path, new byte[0]).GET().build());
+  }
+
+  public HttpRequest.Builder signed(String method, String path, byte[] body) {
+    long now = System.currentTimeMillis() / 1000;
+    return HttpRequest.newBuilder(URI.create(base + path))
+        .timeout(Duration.ofSeconds(30))
+        .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(now))
+        .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secret, now, method, path, body));
+  }
+
+  public HttpRequest.Builder unsigned(String path) {
+    return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+  }
+
+  public Reply send(HttpRequest request) {
+    try {
+      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      return new Reply(response.statusCode(), response.body());
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Polls the campaign until it leaves queued/running, or fails after {@code timeoutMillis}. */
+  public JsonObject awaitFinished(String campaignId, long timeoutMillis) {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    JsonObject status = null;
+    while (System.currentTimeMillis() < deadline) {
+      status = get("/v1/campaigns/" + campaignId).json();
+      String state = status.getString("status");
+      if (!"queued".equals(state) && !"running".equals(state)) {
+        return status;
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    throw new AssertionError("campaign " + campaignId + " did not finish in time; last status " + status);
+  }
+}
