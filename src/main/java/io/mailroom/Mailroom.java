@@ -14,6 +14,7 @@ import io.mailroom.local.EmbeddedSqs;
 import io.mailroom.queue.Queuer;
 import io.mailroom.queue.SqsQueue;
 import io.mailroom.render.Renderer;
+import io.mailroom.send.CampaignCounters;
 import io.mailroom.send.DeliveryStore;
 import io.mailroom.send.OutboxTransport;
 import io.mailroom.send.RetryPolicy;
@@ -100,20 +101,22 @@ public final class Mailroom {
 
   private Future<Void> deploy(SqsQueue queue) {
     CampaignStore campaigns = campaigns();
-    DeliveryStore deliveries = new DeliveryStore(aws.dynamo(), tables.deliveries(), tables.campaigns());
+    DeliveryStore deliveries = new DeliveryStore(aws.dynamo(), tables.deliveries());
     Renderer renderer = new Renderer(templates(), config.templateCacheSeconds(), config.ses().fromAddress());
     transport = config.transport() == MailroomConfig.TransportKind.SES
         ? new SesTransport(aws.ses(), config.ses().configurationSet())
         : new OutboxTransport(vertx, Path.of(config.outboxDir()));
     RetryPolicy retries = new RetryPolicy(config.sender().maxAttempts(), config.sender().retryBaseMillis());
+    CampaignCounters counters = new CampaignCounters(campaigns);
     api = new HttpApi(config, campaigns, templates());
     MailroomConfig.Sqs sqs = config.sqs();
     return deploy(api, new DeploymentOptions())
         .compose(v -> deploy(new Fetcher(users(), campaigns, config.fetcher()), new DeploymentOptions()))
-        .compose(v -> deploy(new Queuer(queue, campaigns), new DeploymentOptions()))
+        .compose(v -> deploy(new Queuer(queue), new DeploymentOptions()))
         .compose(v -> Future.all(java.util.stream.IntStream.range(0, config.sender().instances())
-            .mapToObj(i -> deploy(new Sender(queue, deliveries, campaigns, renderer, transport, retries,
-                sqs.waitSeconds(), sqs.visibilityTimeoutSeconds()), new DeploymentOptions()))
+            .mapToObj(i -> deploy(new Sender(queue, deliveries, counters, renderer, transport, retries,
+                sqs.waitSeconds(), sqs.visibilityTimeoutSeconds(), config.sender().maxInFlight()),
+                new DeploymentOptions()))
             .toList()))
         .onSuccess(v -> LOG.info("Mailroom listening on http://{}:{} ({} senders, transport {})",
             config.http().host(), api.port(), config.sender().instances(), transport.name()))

@@ -89,20 +89,32 @@ public final class CampaignStore {
             ":now", n(now))));
   }
 
-  /** Saves the scan's position and the count of customers it skipped since the last checkpoint. */
-  public Future<Void> checkpoint(String id, String cursor, long skipped, long now) {
-    return Async.of(dynamo.updateItem(update(id, "SET #c = :cursor, UpdatedAt = :now ADD Skipped :skipped", null,
-        Map.of(":cursor", s(cursor), ":now", n(now), ":skipped", n(skipped))))).mapEmpty();
+  /**
+   * Saves the scan's position together with what the page it passed queued and skipped: one
+   * atomic write, so a page queued again after a crash is never counted twice. A null cursor
+   * means the scan reached the end of the Users table.
+   */
+  public Future<Void> checkpoint(String id, String cursor, long queued, long skipped, long now) {
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":now", n(now));
+    values.put(":queued", n(queued));
+    values.put(":skipped", n(skipped));
+    String set;
+    if (cursor == null) {
+      values.put(":true", AttributeValue.fromBool(true));
+      set = "SET FetchDone = :true, UpdatedAt = :now REMOVE #c";
+    } else {
+      values.put(":cursor", s(cursor));
+      set = "SET #c = :cursor, UpdatedAt = :now";
+    }
+    return Async.of(dynamo.updateItem(update(id, set + " ADD Queued :queued, Pending :queued, Skipped :skipped",
+        null, values))).mapEmpty();
   }
 
-  /** The scan reached the end of the Users table. */
-  public Future<Void> finishScan(String id, long skipped, long now) {
-    return Async.of(dynamo.updateItem(update(id, "SET FetchDone = :true, UpdatedAt = :now REMOVE #c ADD Skipped :skipped",
-        null, Map.of(":true", AttributeValue.fromBool(true), ":now", n(now), ":skipped", n(skipped))))).mapEmpty();
-  }
-
-  public Future<Void> addQueued(String id, long count) {
-    return Async.of(dynamo.updateItem(update(id, "ADD Queued :n, Pending :n", null, Map.of(":n", n(count)))))
+  /** Adds finished deliveries to the campaign's counters. */
+  public Future<Void> addOutcomes(String id, long sent, long failed, long now) {
+    return Async.of(dynamo.updateItem(update(id, "SET UpdatedAt = :now ADD Sent :sent, Failed :failed, Pending :done",
+        null, Map.of(":now", n(now), ":sent", n(sent), ":failed", n(failed), ":done", n(-(sent + failed))))))
         .mapEmpty();
   }
 

@@ -67,17 +67,27 @@ public final class Fetcher extends VerticleBase {
   }
 
   private Future<Void> scan(Campaign campaign, Map<String, AttributeValue> cursor) {
-    return users.scan(cursor, settings.scanLimit()).compose(page -> {
-      List<Recipient> consenting = page.recipients().stream().filter(Recipient::subscribed).toList();
-      long skipped = page.recipients().size() - consenting.size();
-      return queueWithRetry(campaign, consenting, 1).compose(v -> page.last()
-          ? campaigns.finishScan(campaign.id(), skipped, now())
-              .compose(x -> campaigns.completeIfDone(campaign.id(), now()))
-              .onSuccess(x -> LOG.info("campaign {}: audience scan finished", campaign.id()))
-              .<Void>mapEmpty()
-          : campaigns.checkpoint(campaign.id(), encode(page.lastKey()), skipped, now())
-              .compose(x -> scan(campaign, page.lastKey())));
-    });
+    return users.scan(cursor, settings.scanLimit()).compose(page -> pass(campaign, page));
+  }
+
+  /**
+   * Queues one page while the next one is read, then checkpoints the page: its cursor and its
+   * counts in one write. Pages are checkpointed in order.
+   */
+  private Future<Void> pass(Campaign campaign, UserStore.Page page) {
+    List<Recipient> consenting = page.recipients().stream().filter(Recipient::subscribed).toList();
+    long skipped = page.recipients().size() - consenting.size();
+    Future<UserStore.Page> next = page.last() ? Future.succeededFuture() : users.scan(page.lastKey(), settings.scanLimit());
+    return queueWithRetry(campaign, consenting, 1)
+        .compose(v -> campaigns.checkpoint(campaign.id(), page.last() ? null : encode(page.lastKey()),
+            consenting.size(), skipped, now()))
+        .compose(v -> {
+          if (page.last()) {
+            LOG.info("campaign {}: audience scan finished", campaign.id());
+            return campaigns.completeIfDone(campaign.id(), now()).mapEmpty();
+          }
+          return next.compose(following -> pass(campaign, following));
+        });
   }
 
   private Future<Void> queueWithRetry(Campaign campaign, List<Recipient> recipients, int attempt) {

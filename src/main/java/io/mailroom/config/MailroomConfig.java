@@ -62,7 +62,7 @@ public record MailroomConfig(
 
   public record Ses(String endpoint, String region, String fromAddress, String configurationSet) { }
 
-  public record Sender(int instances, int maxAttempts, int retryBaseMillis) { }
+  public record Sender(int instances, int maxInFlight, int maxAttempts, int retryBaseMillis) { }
 
   public record Fetcher(int scanLimit, int batchSize) { }
 
@@ -92,7 +92,8 @@ public record MailroomConfig(
             r.string("ses.configurationSet")),
         r.choice("transport", TransportKind.class),
         r.string("outbox.dir"),
-        new Sender(r.integer("sender.instances", 1, 256), r.integer("sender.maxAttempts", 1, 20),
+        new Sender(r.integer("sender.instances", 1, 256), r.integer("sender.maxInFlight", 10, 1000),
+            r.integer("sender.maxAttempts", 1, 20),
             r.integer("sender.retryBaseMillis", 0, 600_000)),
         new Fetcher(r.integer("fetcher.scanLimit", 1, 1000), r.integer("fetcher.batchSize", 1, 10)),
         r.integer("templates.cacheSeconds", 0, 86400),

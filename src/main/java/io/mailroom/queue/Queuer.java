@@ -1,7 +1,6 @@
 package io.mailroom.queue;
 
 import io.mailroom.Addresses;
-import io.mailroom.campaign.CampaignStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -15,18 +14,16 @@ import java.util.List;
 
 /**
  * Turns a page of recipients from the Fetcher into SQS messages, one per recipient, sent with
- * SendMessageBatch, and counts them as queued on the campaign before it replies.
+ * SendMessageBatch; it replies once SQS holds every one of them.
  */
 public final class Queuer extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(Queuer.class);
   private static final int SEND_ATTEMPTS = 3;
 
   private final SqsQueue queue;
-  private final CampaignStore campaigns;
 
-  public Queuer(SqsQueue queue, CampaignStore campaigns) {
+  public Queuer(SqsQueue queue) {
     this.queue = queue;
-    this.campaigns = campaigns;
   }
 
   @Override
@@ -47,7 +44,6 @@ public final class Queuer extends VerticleBase {
       bodies.add(SendTask.of(page, recipients.getJsonObject(i)).encode());
     }
     send(bodies, 1)
-        .compose(v -> campaigns.addQueued(campaignId, bodies.size()))
         .onSuccess(v -> message.reply(new JsonObject().put("queued", bodies.size())))
         .onFailure(e -> {
           LOG.warn("campaign {}: a page of {} was not queued: {}", campaignId, bodies.size(), e.getMessage());

@@ -40,7 +40,10 @@ public final class Renderer {
     this.from = from;
   }
 
-  /** A template, compiled, with the time it was read. */
+  /**
+   * A template, compiled, with the time it was read. A template without a text part gets one made
+   * from its HTML once, here, and personalised like the HTML.
+   */
   public record Compiled(Template source, PebbleTemplate subject, PebbleTemplate html, PebbleTemplate text,
                          long loadedAt) { }
 
@@ -70,7 +73,7 @@ public final class Renderer {
       return new Compiled(template,
           plainEngine.getTemplate(template.subject()),
           htmlEngine.getTemplate(template.html()),
-          template.text() == null ? null : plainEngine.getTemplate(template.text()),
+          plainEngine.getTemplate(template.text() != null ? template.text() : HtmlText.of(template.html())),
           now);
     } catch (RuntimeException e) {
       throw new TemplateException("template " + template.id() + " does not compile: " + e.getMessage(), e);
@@ -88,7 +91,7 @@ public final class Renderer {
     String subject = singleLine(evaluate(subjectTemplate, fields));
     fields.put("Subject", subject);
     String html = evaluate(template.html(), fields);
-    String text = template.text() == null ? HtmlText.of(html) : evaluate(template.text(), fields);
+    String text = evaluate(template.text(), fields);
     return new RenderedEmail(task.campaignId(), from, task.recipient().email(), subject, html, text,
         new ArrayList<>(headers));
   }

@@ -1,22 +1,20 @@
 package io.mailroom.send;
 
 import io.mailroom.aws.Async;
-import io.mailroom.campaign.CampaignStore;
 import io.vertx.core.Future;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.Update;
 
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The Deliveries table (campaign id, email): one record per email of a campaign. A Sender claims
- * a delivery with a conditional write before it calls SES, so that a message SQS delivers twice
- * is sent once; the outcome is written together with the campaign's counters in one transaction.
+ * The Deliveries table (campaign id, email): one record per email of a campaign, the truth the
+ * campaign's counters are kept from. A Sender claims a delivery with a conditional write before
+ * it calls SES, so that a message SQS delivers twice is sent once, and records the outcome with a
+ * write conditioned on still holding that claim.
  */
 public final class DeliveryStore {
   public enum Status { SENDING, RETRYING, SENT, FAILED }
@@ -28,12 +26,10 @@ public final class DeliveryStore {
 
   private final DynamoDbAsyncClient dynamo;
   private final String table;
-  private final String campaignTable;
 
-  public DeliveryStore(DynamoDbAsyncClient dynamo, String table, String campaignTable) {
+  public DeliveryStore(DynamoDbAsyncClient dynamo, String table) {
     this.dynamo = dynamo;
     this.table = table;
-    this.campaignTable = campaignTable;
   }
 
   public String table() {
@@ -72,16 +68,14 @@ public final class DeliveryStore {
         });
   }
 
-  /** Sent: the delivery and the campaign's sent count change together. */
+  /** Sent, with the provider's message id. */
   public Future<Void> sent(String campaignId, String email, int attempt, String messageId) {
-    return finish(campaignId, email, attempt, Status.SENT, "Sent",
-        "SET MessageId = :id", Map.of(":id", s(messageId)));
+    return finish(campaignId, email, attempt, Status.SENT, "SET MessageId = :id", Map.of(":id", s(messageId)));
   }
 
   /** Failed for good, with the provider's error code and reason. */
   public Future<Void> failed(String campaignId, String email, int attempt, String code, String reason) {
-    return finish(campaignId, email, attempt, Status.FAILED, "Failed",
-        "SET ErrorCode = :code, LastError = :reason", Map.of(":code", s(code), ":reason", s(clip(reason))));
+    return finish(campaignId, email, attempt, Status.FAILED, "SET ErrorCode = :code, LastError = :reason", Map.of(":code", s(code), ":reason", s(clip(reason))));
   }
 
   /** Failed for now: another attempt follows when SQS shows the message again. */
@@ -100,26 +94,18 @@ public final class DeliveryStore {
         .expressionAttributeValues(values))).mapEmpty();
   }
 
-  private Future<Void> finish(String campaignId, String email, int attempt, Status status, String counter,
-                              String set, Map<String, AttributeValue> extra) {
+  private Future<Void> finish(String campaignId, String email, int attempt, Status status, String set,
+                              Map<String, AttributeValue> extra) {
     Map<String, AttributeValue> values = new HashMap<>(extra);
     values.put(":status", s(status.name()));
     values.put(":sending", s(Status.SENDING.name()));
     values.put(":attempt", n(attempt));
     values.put(":now", n(System.currentTimeMillis()));
-    Update delivery = Update.builder().tableName(table).key(key(campaignId, email))
+    return Async.of(dynamo.updateItem(b -> b.tableName(table).key(key(campaignId, email))
         .updateExpression(set + ", #s = :status, UpdatedAt = :now REMOVE LeaseUntil")
         .conditionExpression("#s = :sending AND Attempts = :attempt")
         .expressionAttributeNames(Map.of("#s", "Status"))
-        .expressionAttributeValues(values)
-        .build();
-    Update campaign = Update.builder().tableName(campaignTable).key(CampaignStore.key(campaignId))
-        .updateExpression("ADD " + counter + " :one, Pending :minusOne")
-        .expressionAttributeValues(Map.of(":one", n(1), ":minusOne", n(-1)))
-        .build();
-    return Async.of(dynamo.transactWriteItems(b -> b.transactItems(
-        TransactWriteItem.builder().update(delivery).build(),
-        TransactWriteItem.builder().update(campaign).build()))).mapEmpty();
+        .expressionAttributeValues(values))).mapEmpty();
   }
 
   private static String clip(String reason) {

@@ -1,21 +1,20 @@
 package io.mailroom.send;
 
-import io.mailroom.campaign.CampaignStore;
 import io.mailroom.queue.SendTask;
 import io.mailroom.queue.SqsQueue;
 import io.mailroom.render.RenderedEmail;
 import io.mailroom.render.Renderer;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * One member of the Sender pool: long-polls the send queue, and for each message claims the
@@ -25,94 +24,128 @@ import java.util.Set;
 public final class Sender extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
   private static final int RECEIVE_MAX = 10;
-  private static final long COMPLETION_CHECK_MILLIS = 1000;
+  private static final long COUNTER_FLUSH_MILLIS = 250;
+  private static final int RECORD_ATTEMPTS = 5;
 
   private final SqsQueue queue;
   private final DeliveryStore deliveries;
-  private final CampaignStore campaigns;
+  private final CampaignCounters counters;
   private final Renderer renderer;
   private final Transport transport;
   private final RetryPolicy retries;
   private final int waitSeconds;
+  private final int maxInFlight;
   private final long leaseMillis;
-  private final Set<String> touched = new HashSet<>();
+  private final List<Message> finished = new ArrayList<>();
   private boolean running;
-  private Future<Void> inHand = Future.succeededFuture();
-  private long completionTimer;
+  private boolean receiving;
+  private int inFlight;
+  private long deleteTimer = -1;
+  private Promise<Void> drained;
+  private long flushTimer;
 
-  public Sender(SqsQueue queue, DeliveryStore deliveries, CampaignStore campaigns, Renderer renderer,
-                Transport transport, RetryPolicy retries, int waitSeconds, int visibilityTimeoutSeconds) {
+  public Sender(SqsQueue queue, DeliveryStore deliveries, CampaignCounters counters, Renderer renderer,
+                Transport transport, RetryPolicy retries, int waitSeconds, int visibilityTimeoutSeconds,
+                int maxInFlight) {
     this.queue = queue;
     this.deliveries = deliveries;
-    this.campaigns = campaigns;
+    this.counters = counters;
     this.renderer = renderer;
     this.transport = transport;
     this.retries = retries;
     this.waitSeconds = waitSeconds;
     this.leaseMillis = visibilityTimeoutSeconds * 1000L;
+    this.maxInFlight = Math.max(RECEIVE_MAX, maxInFlight);
   }
 
   @Override
   public Future<?> start() {
     running = true;
-    poll();
-    completionTimer = vertx.setPeriodic(COMPLETION_CHECK_MILLIS, t -> checkCompletions());
+    pump();
+    flushTimer = vertx.setPeriodic(COUNTER_FLUSH_MILLIS, t -> counters.flush());
     return Future.succeededFuture();
   }
 
   /**
-   * Stops taking messages: the ones in hand are finished first; ones a pending long poll still
-   * brings are made visible again at once.
+   * Stops taking messages: the ones in hand are finished and deleted first; ones a pending long
+   * poll still brings are made visible again at once.
    */
   @Override
   public Future<?> stop() {
     running = false;
-    vertx.cancelTimer(completionTimer);
-    return inHand.eventually(() -> {
-      checkCompletions();
-      return Future.succeededFuture();
+    vertx.cancelTimer(flushTimer);
+    drained = Promise.promise();
+    if (inFlight == 0) {
+      drained.tryComplete();
+    }
+    return drained.future().compose(v -> flushDeletes()).eventually(counters::flush);
+  }
+
+  /** Keeps up to {@code maxInFlight} messages in hand: receives more whenever there is room for ten. */
+  private void pump() {
+    if (!running || receiving || inFlight + RECEIVE_MAX > maxInFlight) {
+      return;
+    }
+    receiving = true;
+    queue.receive(RECEIVE_MAX, waitSeconds).onComplete(received -> {
+      receiving = false;
+      if (received.failed()) {
+        if (running) {
+          LOG.warn("send queue: {}; trying again in 1 s", received.cause().toString());
+          vertx.setTimer(1000, t -> pump());
+        }
+        return;
+      }
+      if (!running) {
+        release(received.result());
+        return;
+      }
+      received.result().forEach(this::take);
+      pump();
     });
   }
 
-  private void poll() {
-    if (!running) {
-      return;
-    }
-    queue.receive(RECEIVE_MAX, waitSeconds)
-        .compose(messages -> {
-          if (!running) {
-            return release(messages);
-          }
-          inHand = handleAll(messages);
-          return inHand;
+  private void take(Message message) {
+    inFlight++;
+    handle(message)
+        .recover(e -> {
+          LOG.warn("message {} kept on the queue: {}", message.messageId(), e.toString());
+          return Future.succeededFuture(false);
         })
-        .onComplete(done -> {
-          if (done.failed() && running) {
-            LOG.warn("send queue: {}; trying again in 1 s", done.cause().toString());
-            vertx.setTimer(1000, t -> poll());
-          } else {
-            poll();
+        .onSuccess(done -> {
+          inFlight--;
+          if (done) {
+            delete(message);
           }
+          if (drained != null && inFlight == 0) {
+            drained.tryComplete();
+          }
+          pump();
         });
   }
 
-  private Future<Void> handleAll(List<Message> messages) {
-    List<Future<Boolean>> outcomes = new ArrayList<>();
-    for (Message message : messages) {
-      outcomes.add(handle(message).recover(e -> {
-        LOG.warn("message {} kept on the queue: {}", message.messageId(), e.toString());
-        return Future.succeededFuture(false);
-      }));
+  /** Deletes in batches of ten, or after 50 ms, whichever comes first. */
+  private void delete(Message message) {
+    finished.add(message);
+    if (finished.size() >= RECEIVE_MAX) {
+      flushDeletes();
+    } else if (deleteTimer < 0) {
+      deleteTimer = vertx.setTimer(50, t -> {
+        deleteTimer = -1;
+        flushDeletes();
+      });
     }
-    return Future.join(outcomes).transform(all -> {
-      List<Message> finished = new ArrayList<>();
-      for (int i = 0; i < messages.size(); i++) {
-        if (Boolean.TRUE.equals(outcomes.get(i).result())) {
-          finished.add(messages.get(i));
-        }
-      }
-      return queue.deleteBatch(finished);
-    });
+  }
+
+  private Future<Void> flushDeletes() {
+    if (finished.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Message> batch = new ArrayList<>(finished);
+    finished.clear();
+    return queue.deleteBatch(batch)
+        .onFailure(e -> LOG.warn("deleting {} finished messages failed ({}); they come back and are acked as finished",
+            batch.size(), e.toString()));
   }
 
   private Future<Void> release(List<Message> messages) {
@@ -133,7 +166,7 @@ public final class Sender extends VerticleBase {
       case FINISHED -> Future.succeededFuture(true);
       case BUSY -> Future.succeededFuture(false);
       case CLAIMED -> send(task, claim.attempt(), message);
-    }).onComplete(outcome -> touched.add(task.campaignId())); // after the outcome is recorded, never before
+    });
   }
 
   private Future<Boolean> send(SendTask task, int attempt, Message message) {
@@ -141,8 +174,25 @@ public final class Sender extends VerticleBase {
     return renderer.template(task.templateId())
         .map(template -> renderer.render(template, task, Map.of(), List.<RenderedEmail.Header>of()))
         .compose(transport::send)
-        .compose(messageId -> deliveries.sent(task.campaignId(), email, attempt, messageId).map(true),
+        .compose(messageId -> recordSent(task, attempt, messageId, 1).map(true),
             error -> failed(task, attempt, message, error));
+  }
+
+  /**
+   * SES has the email: recording it is what stops a second send, so a failed write is tried again
+   * at once rather than left to the message's next receive.
+   */
+  private Future<Void> recordSent(SendTask task, int attempt, String messageId, int round) {
+    return deliveries.sent(task.campaignId(), task.recipient().email(), attempt, messageId)
+        .onSuccess(v -> counters.sent(task.campaignId()))
+        .recover(e -> {
+          if (round >= RECORD_ATTEMPTS || e instanceof ConditionalCheckFailedException) {
+            LOG.error("campaign {}: an accepted email (SES id {}) could not be recorded: {}", task.campaignId(),
+                messageId, e.toString());
+            return Future.failedFuture(e);
+          }
+          return vertx.timer(100L << round).compose(t -> recordSent(task, attempt, messageId, round + 1));
+        });
   }
 
   private Future<Boolean> failed(SendTask task, int attempt, Message message, Throwable error) {
@@ -158,19 +208,7 @@ public final class Sender extends VerticleBase {
     }
     LOG.warn("campaign {}: a delivery failed for good after {} attempt(s): {}", task.campaignId(), attempt,
         verdict.code());
-    return deliveries.failed(task.campaignId(), email, attempt, verdict.code(), verdict.reason()).map(true);
-  }
-
-  private void checkCompletions() {
-    for (String id : touched) {
-      campaigns.completeIfDone(id, System.currentTimeMillis())
-          .onSuccess(done -> {
-            if (done) {
-              LOG.info("campaign {} completed", id);
-            }
-          })
-          .onFailure(e -> LOG.warn("campaign {}: completion check failed: {}", id, e.toString()));
-    }
-    touched.clear();
+    return deliveries.failed(task.campaignId(), email, attempt, verdict.code(), verdict.reason())
+        .onSuccess(v -> counters.failed(task.campaignId())).map(true);
   }
 }

@@ -1,0 +1,84 @@
+package io.mailroom.send;
+
+import io.mailroom.campaign.CampaignStore;
+import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The outcomes this node's Senders recorded and not yet added to their campaigns' counters. One
+ * write per campaign per flush instead of one per email keeps the campaign item cool (a single
+ * DynamoDB item takes about 1,000 writes a second). The Deliveries table stays the truth: counts
+ * a crash loses before a flush are recounted from it.
+ */
+public final class CampaignCounters {
+  private static final Logger LOG = LoggerFactory.getLogger(CampaignCounters.class);
+
+  private final CampaignStore campaigns;
+  /** Per campaign: {sent, failed}; only touched inside ConcurrentHashMap's per-key atomic operations. */
+  private final Map<String, long[]> pending = new ConcurrentHashMap<>();
+  private final AtomicBoolean flushing = new AtomicBoolean();
+
+  public CampaignCounters(CampaignStore campaigns) {
+    this.campaigns = campaigns;
+  }
+
+  public void sent(String campaignId) {
+    add(campaignId, 1, 0);
+  }
+
+  public void failed(String campaignId) {
+    add(campaignId, 0, 1);
+  }
+
+  private void add(String campaignId, long sent, long failed) {
+    pending.compute(campaignId, (id, counts) -> {
+      long[] next = counts == null ? new long[2] : counts;
+      next[0] += sent;
+      next[1] += failed;
+      return next;
+    });
+  }
+
+  /**
+   * Adds what was recorded to each campaign and completes those that are done. One flush runs at
+   * a time per node; a call while one runs does nothing (the next tick takes the rest).
+   */
+  public Future<Void> flush() {
+    if (pending.isEmpty() || !flushing.compareAndSet(false, true)) {
+      return Future.succeededFuture();
+    }
+    List<Future<?>> writes = new ArrayList<>();
+    for (String id : new ArrayList<>(pending.keySet())) {
+      long[] counts = pending.remove(id);
+      if (counts == null) {
+        continue;
+      }
+      long sent = counts[0];
+      long failed = counts[1];
+      long now = System.currentTimeMillis();
+      writes.add(campaigns.addOutcomes(id, sent, failed, now)
+          .compose(v -> campaigns.completeIfDone(id, now))
+          .onSuccess(done -> {
+            if (done) {
+              LOG.info("campaign {} completed", id);
+            }
+          })
+          .recover(e -> {
+            LOG.warn("campaign {}: counters not saved yet ({}); trying again", id, e.toString());
+            add(id, sent, failed);
+            return Future.succeededFuture();
+          }));
+    }
+    return Future.join(writes).<Void>mapEmpty().eventually(() -> {
+      flushing.set(false);
+      return Future.succeededFuture();
+    });
+  }
+}
