@@ -4,8 +4,14 @@ package io.mailroom;
 public final class Addresses {
   /** {@code {campaignId}}: the Fetcher starts (or resumes) scanning the audience. */
   public static final String CAMPAIGN_START = "mailroom.campaign.start";
-  /** {@code {campaignId, templateId, subject?, recipients:[…≤10]}}: the Queuer puts them on SQS. */
+  /**
+   * {@code {campaignId, templateId, subject?, recipients:[…≤10]}} or {@code {campaignId, tasks:[…≤10]}}
+   * (encoded send tasks, parked earlier): the Queuer puts them on SQS.
+   */
   public static final String FETCHER_PAGE = "mailroom.fetcher.page";
+
+  /** Published {@code {campaignId}} when a campaign is paused, resumed or cancelled on this node. */
+  public static final String CAMPAIGN_CHANGED = "mailroom.campaign.changed";
 
   private Addresses() {
   }

@@ -14,7 +14,10 @@ import io.mailroom.local.EmbeddedSqs;
 import io.mailroom.queue.Queuer;
 import io.mailroom.queue.SqsQueue;
 import io.mailroom.render.Renderer;
+import io.mailroom.campaign.CampaignRecovery;
 import io.mailroom.send.CampaignCounters;
+import io.mailroom.send.CampaignStates;
+import io.mailroom.send.DeliveryQueries;
 import io.mailroom.send.DeliveryStore;
 import io.mailroom.send.OutboxTransport;
 import io.mailroom.send.RetryPolicy;
@@ -46,6 +49,7 @@ public final class Mailroom {
   private Tables tables;
   private HttpApi api;
   private Transport transport;
+  private io.vertx.core.eventbus.MessageConsumer<?> changes;
 
   private Mailroom(Vertx vertx, MailroomConfig config) {
     this.vertx = vertx;
@@ -85,7 +89,7 @@ public final class Mailroom {
 
   private Future<SqsQueue> connect(Endpoints endpoints) {
     aws = new AwsClients(config.aws(), endpoints.dynamo(), endpoints.sqs(), config.ses().endpoint(),
-        config.ses().region());
+        config.ses().region(), config.ses().timeoutMillis());
     closeables.add(0, aws);
     tables = Tables.withPrefix(config.dynamodb().tablePrefix());
     Future<Void> ready = config.dynamodb().createTables() ? tables.create(aws.dynamo()) : Future.succeededFuture();
@@ -101,20 +105,25 @@ public final class Mailroom {
 
   private Future<Void> deploy(SqsQueue queue) {
     CampaignStore campaigns = campaigns();
-    DeliveryStore deliveries = new DeliveryStore(aws.dynamo(), tables.deliveries());
+    DeliveryStore deliveries = new DeliveryStore(aws.dynamo(), tables.deliveries(), tables.campaigns());
     Renderer renderer = new Renderer(templates(), config.templateCacheSeconds(), config.ses().fromAddress());
     transport = config.transport() == MailroomConfig.TransportKind.SES
         ? new SesTransport(aws.ses(), config.ses().configurationSet())
         : new OutboxTransport(vertx, Path.of(config.outboxDir()));
     RetryPolicy retries = new RetryPolicy(config.sender().maxAttempts(), config.sender().retryBaseMillis());
     CampaignCounters counters = new CampaignCounters(campaigns);
-    api = new HttpApi(config, campaigns, templates());
+    CampaignStates states = new CampaignStates(campaigns);
+    changes = vertx.eventBus().<io.vertx.core.json.JsonObject>localConsumer(Addresses.CAMPAIGN_CHANGED,
+        m -> states.forget(m.body().getString("campaignId")));
+    CampaignRecovery recovery = new CampaignRecovery(campaigns,
+        new DeliveryQueries(aws.dynamo(), tables.deliveries()), config.fetcher().staleSeconds() * 1000L);
+    api = new HttpApi(config, campaigns, templates(), new DeliveryQueries(aws.dynamo(), tables.deliveries()));
     MailroomConfig.Sqs sqs = config.sqs();
     return deploy(api, new DeploymentOptions())
-        .compose(v -> deploy(new Fetcher(users(), campaigns, config.fetcher()), new DeploymentOptions()))
+        .compose(v -> deploy(new Fetcher(users(), campaigns, recovery, config.fetcher()), new DeploymentOptions()))
         .compose(v -> deploy(new Queuer(queue), new DeploymentOptions()))
         .compose(v -> Future.all(java.util.stream.IntStream.range(0, config.sender().instances())
-            .mapToObj(i -> deploy(new Sender(queue, deliveries, counters, renderer, transport, retries,
+            .mapToObj(i -> deploy(new Sender(queue, deliveries, counters, states, campaigns, renderer, transport, retries,
                 sqs.waitSeconds(), sqs.visibilityTimeoutSeconds(), config.sender().maxInFlight()),
                 new DeploymentOptions()))
             .toList()))
@@ -164,7 +173,7 @@ public final class Mailroom {
     List<String> ids = new ArrayList<>(deployments);
     deployments.clear();
     java.util.Collections.reverse(ids);
-    Future<Void> undeployed = Future.succeededFuture();
+    Future<Void> undeployed = changes == null ? Future.succeededFuture() : changes.unregister();
     for (String id : ids) {
       undeployed = undeployed.eventually(() -> vertx.undeploy(id));
     }

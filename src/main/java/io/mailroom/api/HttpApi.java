@@ -5,9 +5,11 @@ import io.mailroom.campaign.Campaign;
 import io.mailroom.campaign.CampaignStore;
 import io.mailroom.campaign.TemplateStore;
 import io.mailroom.config.MailroomConfig;
+import io.mailroom.send.DeliveryQueries;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -15,6 +17,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -29,12 +33,14 @@ public final class HttpApi extends VerticleBase {
   private final MailroomConfig config;
   private final CampaignStore campaigns;
   private final TemplateStore templates;
+  private final DeliveryQueries deliveries;
   private HttpServer server;
 
-  public HttpApi(MailroomConfig config, CampaignStore campaigns, TemplateStore templates) {
+  public HttpApi(MailroomConfig config, CampaignStore campaigns, TemplateStore templates, DeliveryQueries deliveries) {
     this.config = config;
     this.campaigns = campaigns;
     this.templates = templates;
+    this.deliveries = deliveries;
   }
 
   @Override
@@ -47,6 +53,11 @@ public final class HttpApi extends VerticleBase {
         .handler(this::authenticate)
         .handler(this::createCampaign);
     router.get("/v1/campaigns/:id").handler(this::authenticate).handler(this::getCampaign);
+    router.get("/v1/campaigns/:id/failures").handler(this::authenticate).handler(this::failures);
+    router.post("/v1/campaigns/:id/:action")
+        .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
+        .handler(this::authenticate)
+        .handler(this::control);
     router.route().handler(ctx -> ctx.fail(new ApiError(404, "not_found", "no such route", null)));
     router.route().failureHandler(this::failure);
     server = vertx.createHttpServer();
@@ -72,7 +83,7 @@ public final class HttpApi extends VerticleBase {
     WebhookSignature.verify(config.webhook().secrets(), config.webhook().maxSkewSeconds(),
         System.currentTimeMillis() / 1000, ctx.request().getHeader(WebhookSignature.TIMESTAMP_HEADER),
         ctx.request().getHeader(WebhookSignature.SIGNATURE_HEADER), ctx.request().method().name(),
-        ctx.request().path(), body);
+        ctx.request().uri(), body);
     ctx.next();
   }
 
@@ -112,6 +123,64 @@ public final class HttpApi extends VerticleBase {
           }
         })
         .onFailure(ctx::fail);
+  }
+
+  /** {@code POST /v1/campaigns/{id}/pause|resume|cancel}. */
+  private void control(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    CampaignControl action = CampaignControl.of(ctx.pathParam("action"));
+    campaigns.transition(id, action.from(), action.to(), null, System.currentTimeMillis())
+        .compose(changed -> changed.isPresent() ? Future.succeededFuture(changed.get())
+            : campaigns.get(id).compose(found -> Future.failedFuture(found.isEmpty()
+                ? new ApiError(404, "campaign_not_found", "no campaign with id '" + id + "'", "id")
+                : new ApiError(409, "invalid_state", "a " + found.get().status().wire() + " campaign cannot be "
+                    + action.done(), null))))
+        .onSuccess(campaign -> {
+          LOG.info("campaign {} {}", id, action.done());
+          vertx.eventBus().publish(Addresses.CAMPAIGN_CHANGED, new JsonObject().put("campaignId", id));
+          if (action == CampaignControl.RESUME) {
+            vertx.eventBus().request(Addresses.CAMPAIGN_START, new JsonObject().put("campaignId", id))
+                .onFailure(e -> LOG.warn("campaign {} resumes at the next sweep: {}", id, e.toString()));
+          }
+          json(ctx, 200, campaign.toJson());
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** {@code GET /v1/campaigns/{id}/failures?limit=50&after=EMAIL}: failed deliveries with their reasons. */
+  private void failures(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    int limit = intParam(ctx, "limit", 50, 1, 500);
+    String after = ctx.queryParams().get("after");
+    campaigns.get(id)
+        .compose(found -> found.isEmpty()
+            ? Future.failedFuture(new ApiError(404, "campaign_not_found", "no campaign with id '" + id + "'", "id"))
+            : deliveries.failures(id, limit, after))
+        .onSuccess(page -> {
+          JsonObject body = new JsonObject().put("campaignId", id).put("failures", new JsonArray(page.failures()));
+          if (page.next() != null) {
+            body.put("next", "/v1/campaigns/" + id + "/failures?limit=" + limit + "&after="
+                + URLEncoder.encode(page.next(), StandardCharsets.UTF_8));
+          }
+          json(ctx, 200, body);
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
+    String raw = ctx.queryParams().get(name);
+    if (raw == null) {
+      return fallback;
+    }
+    try {
+      int value = Integer.parseInt(raw);
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw ApiError.badField(name, "invalid_field", name + " must be a whole number from " + min + " to " + max);
   }
 
   private void failure(RoutingContext ctx) {

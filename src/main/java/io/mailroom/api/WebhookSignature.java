@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * The HMAC-SHA256 signature every API request carries. The signed text is
- * {@code timestamp \n METHOD \n path \n body}; the headers are
+ * {@code timestamp \n METHOD \n path?query \n body} (the request target as sent); the headers are
  * {@code X-Mailroom-Timestamp: <unix seconds>} and {@code X-Mailroom-Signature: v1=<hex>}.
  * Any configured secret verifies, so secrets can be rotated; a stale timestamp is refused.
  */

@@ -7,6 +7,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsAsyncClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -29,7 +30,7 @@ public final class AwsClients implements AutoCloseable {
 
   /** Endpoints here are resolved ones: "embedded" has already been replaced by a URL. */
   public AwsClients(MailroomConfig.Aws aws, String dynamoEndpoint, String sqsEndpoint,
-                    String sesEndpoint, String sesRegion) {
+                    String sesEndpoint, String sesRegion, int sesTimeoutMillis) {
     this.http = NettyNioAsyncHttpClient.builder()
         .maxConcurrency(512)
         .connectionAcquisitionTimeout(Duration.ofSeconds(30))
@@ -39,7 +40,12 @@ public final class AwsClients implements AutoCloseable {
         : DefaultCredentialsProvider.builder().build();
     this.dynamo = configure(DynamoDbAsyncClient.builder(), aws.region(), dynamoEndpoint, credentials).build();
     this.sqs = configure(SqsAsyncClient.builder(), aws.region(), sqsEndpoint, credentials).build();
-    this.ses = configure(SesV2AsyncClient.builder(), sesRegion, sesEndpoint, credentials).build();
+    // SES calls are retried by the Sender's RetryPolicy alone, so one attempt here, with a deadline
+    this.ses = configure(SesV2AsyncClient.builder(), sesRegion, sesEndpoint, credentials)
+        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
+            .apiCallAttemptTimeout(Duration.ofMillis(sesTimeoutMillis))
+            .apiCallTimeout(Duration.ofMillis(sesTimeoutMillis)))
+        .build();
   }
 
   private <B extends AwsClientBuilder<B, ?> & AwsAsyncClientBuilder<B, ?>> B configure(

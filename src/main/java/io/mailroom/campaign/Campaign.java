@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * One campaign of the Campaigns table: which template goes to the audience, where the Fetcher's
- * scan stands, and the counts of what was queued, sent, failed and skipped.
+ * scan stands, and the counts of what was queued, sent, failed, cancelled and skipped.
  * {@code pending} is queued minus finished; the campaign completes when the scan is done and
  * nothing is pending.
  */
@@ -24,13 +24,14 @@ public record Campaign(
     long pending,
     long sent,
     long failed,
+    long cancelled,
     long skipped,
     boolean fetchDone,
     String cursor,
     String error) {
 
   public static Campaign create(String id, String templateId, String subject, long now) {
-    return new Campaign(id, templateId, subject, CampaignStatus.QUEUED, now, now, 0, 0, 0, 0, 0, false, null, null);
+    return new Campaign(id, templateId, subject, CampaignStatus.QUEUED, now, now, 0, 0, 0, 0, 0, 0, false, null, null);
   }
 
   public static Campaign fromItem(Map<String, AttributeValue> item) {
@@ -45,6 +46,7 @@ public record Campaign(
         n(item, "Pending"),
         n(item, "Sent"),
         n(item, "Failed"),
+        n(item, "Cancelled"),
         n(item, "Skipped"),
         item.containsKey("FetchDone") && Boolean.TRUE.equals(item.get("FetchDone").bool()),
         s(item, "Cursor"),
@@ -61,7 +63,7 @@ public record Campaign(
     item.put("Status", AttributeValue.fromS(status.name()));
     item.put("CreatedAt", AttributeValue.fromN(Long.toString(createdAt)));
     item.put("UpdatedAt", AttributeValue.fromN(Long.toString(updatedAt)));
-    for (String counter : new String[] {"Queued", "Pending", "Sent", "Failed", "Skipped"}) {
+    for (String counter : new String[] {"Queued", "Pending", "Sent", "Failed", "Cancelled", "Skipped"}) {
       item.put(counter, AttributeValue.fromN("0"));
     }
     item.put("FetchDone", AttributeValue.fromBool(false));
@@ -91,6 +93,7 @@ public record Campaign(
             .put("queued", queued)
             .put("sent", sent)
             .put("failed", failed)
+            .put("cancelled", cancelled)
             .put("pending", Math.max(0, pending))
             .put("skipped", skipped));
     if (subject != null) {

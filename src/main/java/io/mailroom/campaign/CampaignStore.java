@@ -7,10 +7,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,41 +84,122 @@ public final class CampaignStore {
         .map(r -> r.hasItem() && !r.item().isEmpty() ? Optional.of(Campaign.fromItem(r.item())) : Optional.empty());
   }
 
-  /** Queued → running; true if the campaign may run (it was queued or already running). */
-  public Future<Boolean> markRunning(String id, long now) {
-    return conditional(update(id, "SET #s = :running, UpdatedAt = :now",
-        "#s IN (:queued, :running)",
-        Map.of(":running", s(CampaignStatus.RUNNING.name()), ":queued", s(CampaignStatus.QUEUED.name()),
-            ":now", n(now))));
+  /**
+   * Takes (or renews) the lease on a campaign's audience scan for {@code owner}: only one node
+   * scans a campaign at a time, and a node that died is replaced once its lease runs out.
+   * Queued becomes running. True if the caller now holds the lease.
+   */
+  public Future<Boolean> claimScan(String id, String owner, long leaseMillis, long now) {
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":running", s(CampaignStatus.RUNNING.name()));
+    values.put(":queued", s(CampaignStatus.QUEUED.name()));
+    values.put(":me", s(owner));
+    values.put(":until", n(now + leaseMillis));
+    values.put(":now", n(now));
+    values.put(":true", AttributeValue.fromBool(true));
+    return conditional(update(id, "SET #s = :running, ScanOwner = :me, ScanLeaseUntil = :until, UpdatedAt = :now",
+        "#s IN (:queued, :running) AND FetchDone <> :true"
+            + " AND (attribute_not_exists(ScanOwner) OR ScanOwner = :me OR ScanLeaseUntil < :now)", values));
   }
 
   /**
    * Saves the scan's position together with what the page it passed queued and skipped: one
    * atomic write, so a page queued again after a crash is never counted twice. A null cursor
-   * means the scan reached the end of the Users table.
+   * means the scan reached the end of the Users table. False when the caller no longer owns the
+   * scan or the campaign is no longer running (paused, cancelled): the scan must stop.
    */
-  public Future<Void> checkpoint(String id, String cursor, long queued, long skipped, long now) {
+  public Future<Boolean> checkpoint(String id, String owner, long leaseMillis, String cursor, long queued,
+                                    long skipped, long now) {
     Map<String, AttributeValue> values = new HashMap<>();
     values.put(":now", n(now));
     values.put(":queued", n(queued));
     values.put(":skipped", n(skipped));
+    values.put(":me", s(owner));
+    values.put(":running", s(CampaignStatus.RUNNING.name()));
     String set;
     if (cursor == null) {
       values.put(":true", AttributeValue.fromBool(true));
-      set = "SET FetchDone = :true, UpdatedAt = :now REMOVE #c";
+      set = "SET FetchDone = :true, UpdatedAt = :now REMOVE #c, ScanOwner, ScanLeaseUntil";
     } else {
       values.put(":cursor", s(cursor));
-      set = "SET #c = :cursor, UpdatedAt = :now";
+      values.put(":until", n(now + leaseMillis));
+      set = "SET #c = :cursor, UpdatedAt = :now, ScanLeaseUntil = :until";
     }
-    return Async.of(dynamo.updateItem(update(id, set + " ADD Queued :queued, Pending :queued, Skipped :skipped",
-        null, values))).mapEmpty();
+    return conditional(update(id, set + " ADD Queued :queued, Pending :queued, Skipped :skipped",
+        "ScanOwner = :me AND #s = :running", values));
+  }
+
+  /** After a resume, one node (the one this returns true to) queues the parked deliveries again. */
+  public Future<Boolean> takeParked(String id) {
+    return conditional(update(id, "REMOVE ParkedWaiting", "ParkedWaiting = :true AND #s = :running",
+        Map.of(":true", AttributeValue.fromBool(true), ":running", s(CampaignStatus.RUNNING.name()))));
+  }
+
+  /** Campaigns still to be worked on (queued or running), for resuming after a restart. */
+  public Future<List<Campaign>> active() {
+    return activePage(null, new ArrayList<>());
+  }
+
+  private Future<List<Campaign>> activePage(Map<String, AttributeValue> start, List<Campaign> found) {
+    ScanRequest.Builder request = ScanRequest.builder().tableName(table).consistentRead(true)
+        .filterExpression("#s IN (:queued, :running)")
+        .expressionAttributeNames(Map.of("#s", "Status"))
+        .expressionAttributeValues(Map.of(":queued", s(CampaignStatus.QUEUED.name()),
+            ":running", s(CampaignStatus.RUNNING.name())));
+    if (start != null) {
+      request.exclusiveStartKey(start);
+    }
+    return Async.of(dynamo.scan(request.build())).compose(r -> {
+      r.items().forEach(item -> found.add(Campaign.fromItem(item)));
+      return r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()
+          ? activePage(r.lastEvaluatedKey(), found) : Future.succeededFuture(found);
+    });
+  }
+
+  /** Moves a campaign from one of {@code from} to {@code to}; empty if it was in another state. */
+  public Future<Optional<Campaign>> transition(String id, List<CampaignStatus> from, CampaignStatus to,
+                                               String reason, long now) {
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":to", s(to.name()));
+    values.put(":now", n(now));
+    StringBuilder in = new StringBuilder();
+    for (int i = 0; i < from.size(); i++) {
+      values.put(":from" + i, s(from.get(i).name()));
+      in.append(i == 0 ? "" : ", ").append(":from").append(i);
+    }
+    String set = "SET #s = :to, UpdatedAt = :now";
+    if (reason != null) {
+      values.put(":reason", s(reason));
+      set += ", #e = :reason";
+    }
+    if (to == CampaignStatus.RUNNING) {
+      values.put(":true", AttributeValue.fromBool(true));
+      set += ", ParkedWaiting = :true REMOVE ScanOwner, ScanLeaseUntil";
+    }
+    UpdateItemRequest request = update(id, set, "#s IN (" + in + ")", values).toBuilder()
+        .returnValues(ReturnValue.ALL_NEW).build();
+    return Async.of(dynamo.updateItem(request)).map(r -> Optional.of(Campaign.fromItem(r.attributes())))
+        .recover(e -> e instanceof ConditionalCheckFailedException ? Future.succeededFuture(Optional.empty())
+            : Future.failedFuture(e));
+  }
+
+  /**
+   * Sets the counters to what the Deliveries table holds, for a campaign whose counts a crash left
+   * short; only if nothing changed the campaign since it was read ({@code seenUpdatedAt}).
+   */
+  public Future<Boolean> recount(String id, long sent, long failed, long cancelled, long seenUpdatedAt, long now) {
+    return conditional(update(id,
+        "SET Sent = :sent, Failed = :failed, Cancelled = :cancelled, Pending = Queued - :done, UpdatedAt = :now",
+        "UpdatedAt = :seen", Map.of(":sent", n(sent), ":failed", n(failed), ":cancelled", n(cancelled),
+            ":done", n(sent + failed + cancelled), ":seen", n(seenUpdatedAt), ":now", n(now))));
   }
 
   /** Adds finished deliveries to the campaign's counters. */
-  public Future<Void> addOutcomes(String id, long sent, long failed, long now) {
-    return Async.of(dynamo.updateItem(update(id, "SET UpdatedAt = :now ADD Sent :sent, Failed :failed, Pending :done",
-        null, Map.of(":now", n(now), ":sent", n(sent), ":failed", n(failed), ":done", n(-(sent + failed))))))
-        .mapEmpty();
+  public Future<Void> addOutcomes(String id, long sent, long failed, long cancelled, long now) {
+    return Async.of(dynamo.updateItem(update(id,
+        "SET UpdatedAt = :now ADD Sent :sent, Failed :failed, Cancelled :cancelled, Pending :done", null,
+        Map.of(":now", n(now), ":sent", n(sent), ":failed", n(failed), ":cancelled", n(cancelled),
+            ":done", n(-(sent + failed + cancelled)))))).mapEmpty();
   }
 
   /** Running → completed once the scan is done and nothing is pending; true if this call did it. */
@@ -127,8 +211,8 @@ public final class CampaignStore {
   }
 
   public Future<Void> fail(String id, String reason, long now) {
-    return Async.of(dynamo.updateItem(update(id, "SET #s = :failed, #e = :error, UpdatedAt = :now", null,
-        Map.of(":failed", s(CampaignStatus.FAILED.name()), ":error", s(reason), ":now", n(now))))).mapEmpty();
+    return transition(id, List.of(CampaignStatus.QUEUED, CampaignStatus.RUNNING), CampaignStatus.FAILED, reason, now)
+        .mapEmpty();
   }
 
   private Future<Boolean> conditional(UpdateItemRequest request) {

@@ -17,12 +17,16 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Pages the Users table for a campaign (Scan with {@code Limit} and {@code LastEvaluatedKey}),
  * keeps the consenting customers, hands them to the Queuer in batches of at most ten, and
- * checkpoints its cursor on the campaign after every page the Queuer has accepted.
+ * checkpoints its cursor on the campaign after every page the Queuer has accepted. It holds a
+ * lease on each scan it runs, and every few seconds looks for campaigns to resume: ones whose
+ * scan lost its node, and ones whose counts a crash left short.
  */
 public final class Fetcher extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(Fetcher.class);
@@ -30,18 +34,29 @@ public final class Fetcher extends VerticleBase {
 
   private final UserStore users;
   private final CampaignStore campaigns;
+  private final CampaignRecovery recovery;
   private final MailroomConfig.Fetcher settings;
+  private final String owner = UUID.randomUUID().toString();
   private final Set<String> running = new HashSet<>();
+  private long sweepTimer;
 
-  public Fetcher(UserStore users, CampaignStore campaigns, MailroomConfig.Fetcher settings) {
+  public Fetcher(UserStore users, CampaignStore campaigns, CampaignRecovery recovery, MailroomConfig.Fetcher settings) {
     this.users = users;
     this.campaigns = campaigns;
+    this.recovery = recovery;
     this.settings = settings;
   }
 
   @Override
   public Future<?> start() {
+    sweepTimer = vertx.setPeriodic(0, settings.resumeSeconds() * 1000L, t -> sweep());
     return vertx.eventBus().<JsonObject>consumer(Addresses.CAMPAIGN_START, this::onStart).completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(sweepTimer);
+    return Future.succeededFuture();
   }
 
   private void onStart(Message<JsonObject> message) {
@@ -50,15 +65,25 @@ public final class Fetcher extends VerticleBase {
       message.fail(400, "campaignId is missing");
       return;
     }
-    boolean fresh = running.add(id);
-    message.reply(new JsonObject().put("accepted", fresh));
-    if (!fresh) {
+    message.reply(new JsonObject().put("accepted", !running.contains(id)));
+    run(id);
+  }
+
+  private void sweep() {
+    recovery.sweep(id -> run(id)).onFailure(e -> LOG.warn("resume sweep failed: {}", e.toString()));
+  }
+
+  /** Scans a campaign's audience if this node can take its lease; does nothing if it runs here already. */
+  private void run(String id) {
+    if (!running.add(id)) {
       return;
     }
-    campaigns.get(id)
-        .compose(found -> found.isEmpty() ? Future.failedFuture(new IllegalStateException("no campaign " + id))
-            : campaigns.markRunning(id, now()).map(ok -> ok ? found.get() : null))
-        .compose(campaign -> campaign == null ? Future.succeededFuture() : scan(campaign, decode(campaign.cursor())))
+    long leaseMillis = settings.leaseSeconds() * 1000L;
+    campaigns.takeParked(id)
+        .compose(mine -> mine ? requeueParked(id) : Future.succeededFuture())
+        .compose(v -> campaigns.claimScan(id, owner, leaseMillis, now()))
+        .compose(claimed -> claimed ? campaigns.get(id) : Future.succeededFuture(Optional.<Campaign>empty()))
+        .compose(found -> found.isEmpty() ? Future.succeededFuture() : scan(found.get(), decode(found.get().cursor())))
         .onFailure(e -> {
           LOG.error("campaign {} stopped: {}", id, e.toString());
           campaigns.fail(id, "audience scan failed: " + e.getMessage(), now());
@@ -66,22 +91,46 @@ public final class Fetcher extends VerticleBase {
         .onComplete(done -> running.remove(id));
   }
 
+  /** Deliveries parked while the campaign was paused go back on the queue (they were counted already). */
+  private Future<Void> requeueParked(String campaignId) {
+    List<Future<?>> pages = new ArrayList<>();
+    return recovery.parked(campaignId, tasks -> {
+      for (int i = 0; i < tasks.size(); i += settings.batchSize()) {
+        JsonArray batch = new JsonArray(new ArrayList<Object>(tasks.subList(i, Math.min(tasks.size(), i + settings.batchSize()))));
+        pages.add(vertx.eventBus().request(Addresses.FETCHER_PAGE,
+            new JsonObject().put("campaignId", campaignId).put("tasks", batch), new DeliveryOptions().setSendTimeout(60_000)));
+      }
+    }).compose(count -> Future.all(pages).map(count)).onSuccess(count -> {
+      if (count > 0) {
+        LOG.info("campaign {}: {} parked deliveries queued again", campaignId, count);
+      }
+    }).mapEmpty();
+  }
+
   private Future<Void> scan(Campaign campaign, Map<String, AttributeValue> cursor) {
+    if (campaign.fetchDone()) {
+      return Future.succeededFuture();
+    }
     return users.scan(cursor, settings.scanLimit()).compose(page -> pass(campaign, page));
   }
 
   /**
    * Queues one page while the next one is read, then checkpoints the page: its cursor and its
-   * counts in one write. Pages are checkpointed in order.
+   * counts in one write. Pages are checkpointed in order; a refused checkpoint (paused,
+   * cancelled, or the lease lost) ends the scan.
    */
   private Future<Void> pass(Campaign campaign, UserStore.Page page) {
     List<Recipient> consenting = page.recipients().stream().filter(Recipient::subscribed).toList();
     long skipped = page.recipients().size() - consenting.size();
     Future<UserStore.Page> next = page.last() ? Future.succeededFuture() : users.scan(page.lastKey(), settings.scanLimit());
     return queueWithRetry(campaign, consenting, 1)
-        .compose(v -> campaigns.checkpoint(campaign.id(), page.last() ? null : encode(page.lastKey()),
-            consenting.size(), skipped, now()))
-        .compose(v -> {
+        .compose(v -> campaigns.checkpoint(campaign.id(), owner, settings.leaseSeconds() * 1000L,
+            page.last() ? null : encode(page.lastKey()), consenting.size(), skipped, now()))
+        .compose(saved -> {
+          if (!saved) {
+            LOG.info("campaign {}: audience scan stopped here (paused, cancelled or taken over)", campaign.id());
+            return Future.succeededFuture();
+          }
           if (page.last()) {
             LOG.info("campaign {}: audience scan finished", campaign.id());
             return campaigns.completeIfDone(campaign.id(), now()).mapEmpty();

@@ -60,11 +60,11 @@ public record MailroomConfig(
     }
   }
 
-  public record Ses(String endpoint, String region, String fromAddress, String configurationSet) { }
+  public record Ses(String endpoint, String region, String fromAddress, String configurationSet, int timeoutMillis) { }
 
   public record Sender(int instances, int maxInFlight, int maxAttempts, int retryBaseMillis) { }
 
-  public record Fetcher(int scanLimit, int batchSize) { }
+  public record Fetcher(int scanLimit, int batchSize, int leaseSeconds, int resumeSeconds, int staleSeconds) { }
 
   public record Demo(boolean seed, int customers) { }
 
@@ -89,13 +89,15 @@ public record MailroomConfig(
             r.integer("sqs.visibilityTimeoutSeconds", 5, 43200), r.integer("sqs.maxReceives", 1, 1000),
             r.integer("sqs.waitSeconds", 0, 20)),
         new Ses(r.endpoint("ses.endpoint", ""), r.nonEmpty("ses.region"), r.nonEmpty("ses.fromAddress"),
-            r.string("ses.configurationSet")),
+            r.string("ses.configurationSet"), r.integer("ses.timeoutMillis", 100, 120_000)),
         r.choice("transport", TransportKind.class),
         r.string("outbox.dir"),
         new Sender(r.integer("sender.instances", 1, 256), r.integer("sender.maxInFlight", 10, 1000),
             r.integer("sender.maxAttempts", 1, 20),
             r.integer("sender.retryBaseMillis", 0, 600_000)),
-        new Fetcher(r.integer("fetcher.scanLimit", 1, 1000), r.integer("fetcher.batchSize", 1, 10)),
+        new Fetcher(r.integer("fetcher.scanLimit", 1, 1000), r.integer("fetcher.batchSize", 1, 10),
+            r.integer("fetcher.leaseSeconds", 1, 3600), r.integer("fetcher.resumeSeconds", 1, 3600),
+            r.integer("fetcher.staleSeconds", 1, 86400)),
         r.integer("templates.cacheSeconds", 0, 86400),
         new Demo(r.bool("demo.seed"), r.integer("demo.customers", 0, 1_000_000)));
     if (config.aws.staticCredentials() && config.aws.secretAccessKey.isEmpty()) {

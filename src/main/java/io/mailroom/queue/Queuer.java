@@ -35,13 +35,17 @@ public final class Queuer extends VerticleBase {
     JsonObject page = message.body();
     String campaignId = page.getString("campaignId");
     JsonArray recipients = page.getJsonArray("recipients", new JsonArray());
-    if (campaignId == null || recipients.size() > 10) {
-      message.fail(400, "a page needs a campaignId and at most 10 recipients");
+    JsonArray tasks = page.getJsonArray("tasks", new JsonArray());
+    if (campaignId == null || recipients.size() + tasks.size() > 10) {
+      message.fail(400, "a page needs a campaignId and at most 10 recipients or tasks");
       return;
     }
     List<String> bodies = new ArrayList<>();
     for (int i = 0; i < recipients.size(); i++) {
       bodies.add(SendTask.of(page, recipients.getJsonObject(i)).encode());
+    }
+    for (int i = 0; i < tasks.size(); i++) {
+      bodies.add(tasks.getString(i));
     }
     send(bodies, 1)
         .onSuccess(v -> message.reply(new JsonObject().put("queued", bodies.size())))

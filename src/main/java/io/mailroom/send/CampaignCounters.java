@@ -21,7 +21,7 @@ public final class CampaignCounters {
   private static final Logger LOG = LoggerFactory.getLogger(CampaignCounters.class);
 
   private final CampaignStore campaigns;
-  /** Per campaign: {sent, failed}; only touched inside ConcurrentHashMap's per-key atomic operations. */
+  /** Per campaign: {sent, failed, cancelled}; only touched inside ConcurrentHashMap's per-key atomic operations. */
   private final Map<String, long[]> pending = new ConcurrentHashMap<>();
   private final AtomicBoolean flushing = new AtomicBoolean();
 
@@ -30,18 +30,23 @@ public final class CampaignCounters {
   }
 
   public void sent(String campaignId) {
-    add(campaignId, 1, 0);
+    add(campaignId, new long[] {1, 0, 0});
   }
 
   public void failed(String campaignId) {
-    add(campaignId, 0, 1);
+    add(campaignId, new long[] {0, 1, 0});
   }
 
-  private void add(String campaignId, long sent, long failed) {
+  public void cancelled(String campaignId) {
+    add(campaignId, new long[] {0, 0, 1});
+  }
+
+  private void add(String campaignId, long[] delta) {
     pending.compute(campaignId, (id, counts) -> {
-      long[] next = counts == null ? new long[2] : counts;
-      next[0] += sent;
-      next[1] += failed;
+      long[] next = counts == null ? new long[3] : counts;
+      for (int i = 0; i < next.length; i++) {
+        next[i] += delta[i];
+      }
       return next;
     });
   }
@@ -60,10 +65,8 @@ public final class CampaignCounters {
       if (counts == null) {
         continue;
       }
-      long sent = counts[0];
-      long failed = counts[1];
       long now = System.currentTimeMillis();
-      writes.add(campaigns.addOutcomes(id, sent, failed, now)
+      writes.add(campaigns.addOutcomes(id, counts[0], counts[1], counts[2], now)
           .compose(v -> campaigns.completeIfDone(id, now))
           .onSuccess(done -> {
             if (done) {
@@ -72,7 +75,7 @@ public final class CampaignCounters {
           })
           .recover(e -> {
             LOG.warn("campaign {}: counters not saved yet ({}); trying again", id, e.toString());
-            add(id, sent, failed);
+            add(id, counts);
             return Future.succeededFuture();
           }));
     }

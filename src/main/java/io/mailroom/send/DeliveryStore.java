@@ -2,10 +2,16 @@ package io.mailroom.send;
 
 import io.mailroom.aws.Async;
 import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -17,7 +23,9 @@ import java.util.Map;
  * write conditioned on still holding that claim.
  */
 public final class DeliveryStore {
-  public enum Status { SENDING, RETRYING, SENT, FAILED }
+  private static final Logger LOG = LoggerFactory.getLogger(DeliveryStore.class);
+
+  public enum Status { SENDING, RETRYING, PARKED, SENT, FAILED, CANCELLED }
 
   /** The result of a claim: ours (with its attempt number), finished already, or held by another sender. */
   public record Claim(State state, int attempt) {
@@ -26,22 +34,29 @@ public final class DeliveryStore {
 
   private final DynamoDbAsyncClient dynamo;
   private final String table;
+  private final String campaignTable;
 
-  public DeliveryStore(DynamoDbAsyncClient dynamo, String table) {
+  public DeliveryStore(DynamoDbAsyncClient dynamo, String table, String campaignTable) {
     this.dynamo = dynamo;
     this.table = table;
+    this.campaignTable = campaignTable;
   }
 
   public String table() {
     return table;
   }
 
-  /** Claims the delivery for {@code leaseMillis}; a lease that ran out (a crashed sender) can be taken over. */
+  /**
+   * Claims the delivery for {@code leaseMillis}. A lease that ran out (its sender died mid-send)
+   * can be taken over: that is the one window in which an email may go out twice, since SES may
+   * have accepted the first send; such deliveries are marked {@code TakenOver} and logged.
+   */
   public Future<Claim> claim(String campaignId, String email, long leaseMillis) {
     long now = System.currentTimeMillis();
     Map<String, AttributeValue> values = new HashMap<>();
     values.put(":sending", s(Status.SENDING.name()));
     values.put(":retrying", s(Status.RETRYING.name()));
+    values.put(":parked", s(Status.PARKED.name()));
     values.put(":zero", n(0));
     values.put(":one", n(1));
     values.put(":now", n(now));
@@ -49,11 +64,25 @@ public final class DeliveryStore {
     return Async.of(dynamo.updateItem(b -> b.tableName(table).key(key(campaignId, email))
             .updateExpression("SET #s = :sending, Attempts = if_not_exists(Attempts, :zero) + :one,"
                 + " LeaseUntil = :lease, UpdatedAt = :now")
-            .conditionExpression("attribute_not_exists(#s) OR #s = :retrying OR (#s = :sending AND LeaseUntil < :now)")
+            .conditionExpression("attribute_not_exists(#s) OR #s IN (:retrying, :parked)"
+                + " OR (#s = :sending AND LeaseUntil < :now)")
             .expressionAttributeNames(Map.of("#s", "Status"))
             .expressionAttributeValues(values)
-            .returnValues(ReturnValue.ALL_NEW)))
-        .map(r -> new Claim(Claim.State.CLAIMED, Integer.parseInt(r.attributes().get("Attempts").n())))
+            .returnValues(ReturnValue.ALL_OLD)))
+        .compose(r -> {
+          Map<String, AttributeValue> old = r.attributes();
+          int attempt = old.containsKey("Attempts") ? Integer.parseInt(old.get("Attempts").n()) + 1 : 1;
+          Claim claim = new Claim(Claim.State.CLAIMED, attempt);
+          AttributeValue before = old.get("Status");
+          if (before == null || !Status.SENDING.name().equals(before.s())) {
+            return Future.succeededFuture(claim);
+          }
+          LOG.warn("campaign {}: a delivery whose sender stopped mid-send is taken over; it may arrive twice",
+              campaignId);
+          return Async.of(dynamo.updateItem(b -> b.tableName(table).key(key(campaignId, email))
+              .updateExpression("SET TakenOver = :true")
+              .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true))))).map(claim);
+        })
         .recover(e -> e instanceof ConditionalCheckFailedException ? current(campaignId, email)
             : Future.failedFuture(e));
   }
@@ -62,8 +91,8 @@ public final class DeliveryStore {
     return Async.of(dynamo.getItem(b -> b.tableName(table).key(key(campaignId, email)).consistentRead(true)))
         .map(r -> {
           AttributeValue status = r.item().get("Status");
-          boolean finished = status != null
-              && (Status.SENT.name().equals(status.s()) || Status.FAILED.name().equals(status.s()));
+          boolean finished = status != null && (Status.SENT.name().equals(status.s())
+              || Status.FAILED.name().equals(status.s()) || Status.CANCELLED.name().equals(status.s()));
           return new Claim(finished ? Claim.State.FINISHED : Claim.State.BUSY, 0);
         });
   }
@@ -76,6 +105,43 @@ public final class DeliveryStore {
   /** Failed for good, with the provider's error code and reason. */
   public Future<Void> failed(String campaignId, String email, int attempt, String code, String reason) {
     return finish(campaignId, email, attempt, Status.FAILED, "SET ErrorCode = :code, LastError = :reason", Map.of(":code", s(code), ":reason", s(clip(reason))));
+  }
+
+  /** The campaign was cancelled before this email went out. */
+  public Future<Void> cancelled(String campaignId, String email, int attempt) {
+    return finish(campaignId, email, attempt, Status.CANCELLED, "SET ErrorCode = :code", Map.of(":code", s("Cancelled")));
+  }
+
+  /**
+   * The campaign is paused: the delivery keeps its task and waits here, not on the queue (where
+   * every receive would bring it closer to the dead-letter queue), until the campaign resumes.
+   * Parking is conditioned on the campaign still being paused, in one transaction, so a resume
+   * never misses a delivery parked after it; false when the campaign is no longer paused.
+   */
+  public Future<Boolean> park(String campaignId, String email, int attempt, String task) {
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":parked", s(Status.PARKED.name()));
+    values.put(":sending", s(Status.SENDING.name()));
+    values.put(":attempt", n(attempt));
+    values.put(":task", s(task));
+    values.put(":one", n(1));
+    values.put(":now", n(System.currentTimeMillis()));
+    Update delivery = Update.builder().tableName(table).key(key(campaignId, email))
+        .updateExpression("SET #s = :parked, Task = :task, UpdatedAt = :now, Attempts = Attempts - :one REMOVE LeaseUntil")
+        .conditionExpression("#s = :sending AND Attempts = :attempt")
+        .expressionAttributeNames(Map.of("#s", "Status"))
+        .expressionAttributeValues(values).build();
+    ConditionCheck paused = ConditionCheck.builder().tableName(campaignTable)
+        .key(Map.of("CampaignId", s(campaignId)))
+        .conditionExpression("#s = :paused")
+        .expressionAttributeNames(Map.of("#s", "Status"))
+        .expressionAttributeValues(Map.of(":paused", s("PAUSED"))).build();
+    return Async.of(dynamo.transactWriteItems(b -> b.transactItems(
+            TransactWriteItem.builder().update(delivery).build(),
+            TransactWriteItem.builder().conditionCheck(paused).build())))
+        .map(true)
+        .recover(e -> e instanceof TransactionCanceledException ? Future.succeededFuture(false)
+            : Future.failedFuture(e));
   }
 
   /** Failed for now: another attempt follows when SQS shows the message again. */

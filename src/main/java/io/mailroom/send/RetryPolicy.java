@@ -25,7 +25,8 @@ public final class RetryPolicy {
     this.baseMillis = baseMillis;
   }
 
-  public enum Kind { TRANSIENT, PERMANENT }
+  /** Transient: try again later; permanent: record the failure; pause: the account cannot send, pause the campaign. */
+  public enum Kind { TRANSIENT, PERMANENT, PAUSE }
 
   /** What a failure means: its kind and a stable code for records and metrics. */
   public record Verdict(Kind kind, String code, String reason) { }
@@ -36,7 +37,7 @@ public final class RetryPolicy {
       return new Verdict(Kind.TRANSIENT, "Throttling", reason);
     }
     if (error instanceof AccountSuspendedException || error instanceof SendingPausedException) {
-      return new Verdict(Kind.PERMANENT, errorCode(error), reason);
+      return new Verdict(Kind.PAUSE, errorCode(error), reason);
     }
     if (error instanceof AwsServiceException aws) {
       boolean transientStatus = aws.statusCode() >= 500 || aws.statusCode() == 429 || aws.isThrottlingException();

@@ -1,5 +1,7 @@
 package io.mailroom.send;
 
+import io.mailroom.campaign.CampaignStatus;
+import io.mailroom.campaign.CampaignStore;
 import io.mailroom.queue.SendTask;
 import io.mailroom.queue.SqsQueue;
 import io.mailroom.render.RenderedEmail;
@@ -18,7 +20,8 @@ import java.util.Map;
 
 /**
  * One member of the Sender pool: long-polls the send queue, and for each message claims the
- * delivery, renders the email, hands it to the transport, records the outcome and deletes the
+ * delivery, checks the campaign still runs (a paused one parks the delivery, a cancelled one
+ * cancels it), renders the email, hands it to the transport, records the outcome and deletes the
  * message. A transient failure leaves the message on the queue to come back after a backoff.
  */
 public final class Sender extends VerticleBase {
@@ -30,6 +33,8 @@ public final class Sender extends VerticleBase {
   private final SqsQueue queue;
   private final DeliveryStore deliveries;
   private final CampaignCounters counters;
+  private final CampaignStates states;
+  private final CampaignStore campaigns;
   private final Renderer renderer;
   private final Transport transport;
   private final RetryPolicy retries;
@@ -44,12 +49,15 @@ public final class Sender extends VerticleBase {
   private Promise<Void> drained;
   private long flushTimer;
 
-  public Sender(SqsQueue queue, DeliveryStore deliveries, CampaignCounters counters, Renderer renderer,
+  public Sender(SqsQueue queue, DeliveryStore deliveries, CampaignCounters counters, CampaignStates states,
+                CampaignStore campaigns, Renderer renderer,
                 Transport transport, RetryPolicy retries, int waitSeconds, int visibilityTimeoutSeconds,
                 int maxInFlight) {
     this.queue = queue;
     this.deliveries = deliveries;
     this.counters = counters;
+    this.states = states;
+    this.campaigns = campaigns;
     this.renderer = renderer;
     this.transport = transport;
     this.retries = retries;
@@ -165,7 +173,13 @@ public final class Sender extends VerticleBase {
     return deliveries.claim(task.campaignId(), task.recipient().email(), leaseMillis).compose(claim -> switch (claim.state()) {
       case FINISHED -> Future.succeededFuture(true);
       case BUSY -> Future.succeededFuture(false);
-      case CLAIMED -> send(task, claim.attempt(), message);
+      case CLAIMED -> states.status(task.campaignId()).compose(status -> switch (status) {
+        case PAUSED -> deliveries.park(task.campaignId(), task.recipient().email(), claim.attempt(), message.body())
+            .compose(parked -> parked ? Future.succeededFuture(true) : send(task, claim.attempt(), message));
+        case CANCELLED, FAILED -> deliveries.cancelled(task.campaignId(), task.recipient().email(), claim.attempt())
+            .onSuccess(v -> counters.cancelled(task.campaignId())).map(true);
+        default -> send(task, claim.attempt(), message);
+      });
     });
   }
 
@@ -198,6 +212,15 @@ public final class Sender extends VerticleBase {
   private Future<Boolean> failed(SendTask task, int attempt, Message message, Throwable error) {
     RetryPolicy.Verdict verdict = retries.classify(error);
     String email = task.recipient().email();
+    if (verdict.kind() == RetryPolicy.Kind.PAUSE) {
+      LOG.error("campaign {}: SES refuses to send ({}); pausing the campaign", task.campaignId(), verdict.code());
+      return campaigns.transition(task.campaignId(), List.of(CampaignStatus.QUEUED, CampaignStatus.RUNNING),
+              CampaignStatus.PAUSED, "SES: " + verdict.code(), System.currentTimeMillis())
+          .onComplete(x -> states.forget(task.campaignId()))
+          .compose(x -> deliveries.park(task.campaignId(), email, attempt, message.body()))
+          .compose(parked -> parked ? Future.succeededFuture(true)
+              : deliveries.retrying(task.campaignId(), email, attempt, verdict.code(), verdict.reason()).map(false));
+    }
     if (retries.retry(verdict, attempt)) {
       int delaySeconds = (int) Math.max(1, Math.ceil(retries.backoffMillis(attempt) / 1000.0));
       LOG.info("campaign {}: attempt {} failed ({}); retrying in {} s", task.campaignId(), attempt, verdict.code(),

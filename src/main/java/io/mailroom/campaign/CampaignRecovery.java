@@ -1,0 +1,67 @@
+package io.mailroom.campaign;
+
+import io.mailroom.send.DeliveryQueries;
+import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Finds the work a crash left behind. A queued or running campaign whose scan is not finished is
+ * handed to the Fetcher (which takes it only if no live node holds its lease); a campaign whose
+ * scan is finished but whose counters stopped short of its deliveries is recounted from the
+ * Deliveries table, the truth, and completed.
+ */
+public final class CampaignRecovery {
+  private static final Logger LOG = LoggerFactory.getLogger(CampaignRecovery.class);
+
+  private final CampaignStore campaigns;
+  private final DeliveryQueries deliveries;
+  private final long staleMillis;
+
+  public CampaignRecovery(CampaignStore campaigns, DeliveryQueries deliveries, long staleMillis) {
+    this.campaigns = campaigns;
+    this.deliveries = deliveries;
+    this.staleMillis = staleMillis;
+  }
+
+  /** One pass over the active campaigns; {@code resume} is called for each one to scan. */
+  public Future<Void> sweep(Consumer<String> resume) {
+    return campaigns.active().compose(active -> {
+      List<Future<?>> work = new ArrayList<>();
+      long now = System.currentTimeMillis();
+      for (Campaign campaign : active) {
+        if (!campaign.fetchDone()) {
+          resume.accept(campaign.id());
+        } else if (campaign.pending() <= 0) {
+          work.add(campaigns.completeIfDone(campaign.id(), now));
+        } else if (now - campaign.updatedAt() > staleMillis) {
+          work.add(recount(campaign, now));
+        }
+      }
+      return Future.join(work).mapEmpty();
+    });
+  }
+
+  private Future<Void> recount(Campaign campaign, long now) {
+    return deliveries.count(campaign.id()).compose(counts -> {
+      long sent = counts.getOrDefault("SENT", 0L);
+      long failed = counts.getOrDefault("FAILED", 0L);
+      long cancelled = counts.getOrDefault("CANCELLED", 0L);
+      if (sent == campaign.sent() && failed == campaign.failed() && cancelled == campaign.cancelled()) {
+        return Future.succeededFuture();
+      }
+      LOG.info("campaign {}: counters recounted from its deliveries (sent {} -> {}, failed {} -> {})",
+          campaign.id(), campaign.sent(), sent, campaign.failed(), failed);
+      return campaigns.recount(campaign.id(), sent, failed, cancelled, campaign.updatedAt(), now)
+          .compose(done -> campaigns.completeIfDone(campaign.id(), now)).mapEmpty();
+    });
+  }
+
+  public Future<Integer> parked(String campaignId, Consumer<List<String>> each) {
+    return deliveries.parked(campaignId, each);
+  }
+}
