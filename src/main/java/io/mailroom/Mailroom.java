@@ -124,7 +124,8 @@ public final class Mailroom {
         .compose(v -> deploy(new Queuer(queue), new DeploymentOptions()))
         .compose(v -> Future.all(java.util.stream.IntStream.range(0, config.sender().instances())
             .mapToObj(i -> deploy(new Sender(queue, deliveries, counters, states, campaigns, renderer, transport, retries,
-                sqs.waitSeconds(), sqs.visibilityTimeoutSeconds(), config.sender().maxInFlight()),
+                sqs.waitSeconds(), sqs.visibilityTimeoutSeconds(), config.sender().maxInFlight(),
+                config.sender().resendAmbiguous()),
                 new DeploymentOptions()))
             .toList()))
         .onSuccess(v -> LOG.info("Mailroom listening on http://{}:{} ({} senders, transport {})",

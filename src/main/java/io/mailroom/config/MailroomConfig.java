@@ -62,7 +62,8 @@ public record MailroomConfig(
 
   public record Ses(String endpoint, String region, String fromAddress, String configurationSet, int timeoutMillis) { }
 
-  public record Sender(int instances, int maxInFlight, int maxAttempts, int retryBaseMillis) { }
+  /** {@code resendAmbiguous}: send again an email whose sender died mid-send (may duplicate) or record it failed. */
+  public record Sender(int instances, int maxInFlight, int maxAttempts, int retryBaseMillis, boolean resendAmbiguous) { }
 
   public record Fetcher(int scanLimit, int batchSize, int leaseSeconds, int resumeSeconds, int staleSeconds) { }
 
@@ -94,7 +95,7 @@ public record MailroomConfig(
         r.string("outbox.dir"),
         new Sender(r.integer("sender.instances", 1, 256), r.integer("sender.maxInFlight", 10, 1000),
             r.integer("sender.maxAttempts", 1, 20),
-            r.integer("sender.retryBaseMillis", 0, 600_000)),
+            r.integer("sender.retryBaseMillis", 0, 600_000), r.bool("sender.resendAmbiguous")),
         new Fetcher(r.integer("fetcher.scanLimit", 1, 1000), r.integer("fetcher.batchSize", 1, 10),
             r.integer("fetcher.leaseSeconds", 1, 3600), r.integer("fetcher.resumeSeconds", 1, 3600),
             r.integer("fetcher.staleSeconds", 1, 86400)),

@@ -27,9 +27,12 @@ public final class DeliveryStore {
 
   public enum Status { SENDING, RETRYING, PARKED, SENT, FAILED, CANCELLED }
 
-  /** The result of a claim: ours (with its attempt number), finished already, or held by another sender. */
+  /**
+   * The result of a claim: ours (with its attempt number), finished already, held by another
+   * sender, or ours but ambiguous: its previous sender died after calling SES, so SES may have it.
+   */
   public record Claim(State state, int attempt) {
-    public enum State { CLAIMED, FINISHED, BUSY }
+    public enum State { CLAIMED, AMBIGUOUS, FINISHED, BUSY }
   }
 
   private final DynamoDbAsyncClient dynamo;
@@ -48,8 +51,8 @@ public final class DeliveryStore {
 
   /**
    * Claims the delivery for {@code leaseMillis}. A lease that ran out (its sender died mid-send)
-   * can be taken over: that is the one window in which an email may go out twice, since SES may
-   * have accepted the first send; such deliveries are marked {@code TakenOver} and logged.
+   * can be taken over: that is the one window in which SES may already hold the email, so such a
+   * claim is {@code AMBIGUOUS}, marked {@code TakenOver} and logged.
    */
   public Future<Claim> claim(String campaignId, String email, long leaseMillis) {
     long now = System.currentTimeMillis();
@@ -77,11 +80,11 @@ public final class DeliveryStore {
           if (before == null || !Status.SENDING.name().equals(before.s())) {
             return Future.succeededFuture(claim);
           }
-          LOG.warn("campaign {}: a delivery whose sender stopped mid-send is taken over; it may arrive twice",
-              campaignId);
+          LOG.warn("campaign {}: a delivery whose sender stopped mid-send is taken over", campaignId);
           return Async.of(dynamo.updateItem(b -> b.tableName(table).key(key(campaignId, email))
-              .updateExpression("SET TakenOver = :true")
-              .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true))))).map(claim);
+                  .updateExpression("SET TakenOver = :true")
+                  .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true)))))
+              .map(new Claim(Claim.State.AMBIGUOUS, attempt));
         })
         .recover(e -> e instanceof ConditionalCheckFailedException ? current(campaignId, email)
             : Future.failedFuture(e));

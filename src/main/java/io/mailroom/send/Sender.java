@@ -40,6 +40,7 @@ public final class Sender extends VerticleBase {
   private final RetryPolicy retries;
   private final int waitSeconds;
   private final int maxInFlight;
+  private final boolean resendAmbiguous;
   private final long leaseMillis;
   private final List<Message> finished = new ArrayList<>();
   private boolean running;
@@ -52,7 +53,7 @@ public final class Sender extends VerticleBase {
   public Sender(SqsQueue queue, DeliveryStore deliveries, CampaignCounters counters, CampaignStates states,
                 CampaignStore campaigns, Renderer renderer,
                 Transport transport, RetryPolicy retries, int waitSeconds, int visibilityTimeoutSeconds,
-                int maxInFlight) {
+                int maxInFlight, boolean resendAmbiguous) {
     this.queue = queue;
     this.deliveries = deliveries;
     this.counters = counters;
@@ -64,6 +65,7 @@ public final class Sender extends VerticleBase {
     this.waitSeconds = waitSeconds;
     this.leaseMillis = visibilityTimeoutSeconds * 1000L;
     this.maxInFlight = Math.max(RECEIVE_MAX, maxInFlight);
+    this.resendAmbiguous = resendAmbiguous;
   }
 
   @Override
@@ -173,13 +175,21 @@ public final class Sender extends VerticleBase {
     return deliveries.claim(task.campaignId(), task.recipient().email(), leaseMillis).compose(claim -> switch (claim.state()) {
       case FINISHED -> Future.succeededFuture(true);
       case BUSY -> Future.succeededFuture(false);
-      case CLAIMED -> states.status(task.campaignId()).compose(status -> switch (status) {
-        case PAUSED -> deliveries.park(task.campaignId(), task.recipient().email(), claim.attempt(), message.body())
-            .compose(parked -> parked ? Future.succeededFuture(true) : send(task, claim.attempt(), message));
-        case CANCELLED, FAILED -> deliveries.cancelled(task.campaignId(), task.recipient().email(), claim.attempt())
-            .onSuccess(v -> counters.cancelled(task.campaignId())).map(true);
-        default -> send(task, claim.attempt(), message);
-      });
+      case AMBIGUOUS -> resendAmbiguous ? proceed(task, claim, message) : deliveries.failed(task.campaignId(),
+              task.recipient().email(), claim.attempt(), "AmbiguousSend", "the node sending this email stopped after"
+                  + " calling SES; not sent again so that it cannot arrive twice")
+          .onSuccess(v -> counters.failed(task.campaignId())).map(true);
+      case CLAIMED -> proceed(task, claim, message);
+    });
+  }
+
+  private Future<Boolean> proceed(SendTask task, DeliveryStore.Claim claim, Message message) {
+    return states.status(task.campaignId()).compose(status -> switch (status) {
+      case PAUSED -> deliveries.park(task.campaignId(), task.recipient().email(), claim.attempt(), message.body())
+          .compose(parked -> parked ? Future.succeededFuture(true) : send(task, claim.attempt(), message));
+      case CANCELLED, FAILED -> deliveries.cancelled(task.campaignId(), task.recipient().email(), claim.attempt())
+          .onSuccess(v -> counters.cancelled(task.campaignId())).map(true);
+      default -> send(task, claim.attempt(), message);
     });
   }
 

@@ -1,0 +1,161 @@
+package io.mailroom;
+
+import io.mailroom.aws.AwsClients;
+import io.mailroom.aws.Tables;
+import io.mailroom.campaign.TemplateStore;
+import io.mailroom.campaign.UserStore;
+import io.mailroom.config.MailroomConfig;
+import io.mailroom.local.DemoData;
+import io.mailroom.local.FreePort;
+import io.mailroom.testing.LocalServices;
+import io.mailroom.testing.SesEmulator;
+import io.mailroom.testing.SignedClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The crash test: a node runs as its own JVM, is killed with SIGKILL in the middle of a
+ * 1,000-customer campaign, and a new node is started on the same tables and queue. Every
+ * consenting customer must end with exactly one email or a recorded failure; nobody gets two. The
+ * deliveries the dead node was sending (SES may or may not have them) are recorded as failed
+ * {@code AmbiguousSend} rather than sent again.
+ */
+class CrashIT {
+  private static final int CUSTOMERS = 1000;
+  private static Vertx vertx;
+  private static AwsClients aws;
+
+  @BeforeAll
+  static void setUp() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void tearDown() throws Exception {
+    if (aws != null) {
+      aws.close();
+    }
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aNodeKilledMidCampaignIsReplacedWithoutLossOrDuplicates(@TempDir Path dir) throws Exception {
+    String prefix = LocalServices.uniquePrefix("crash");
+    int port = FreePort.pick();
+    JsonObject json = LocalServices.configJson(prefix);
+    json.getJsonObject("http").put("port", port);
+    json.getJsonObject("sqs").put("visibilityTimeoutSeconds", 10);
+    json.getJsonObject("fetcher").put("leaseSeconds", 5).put("resumeSeconds", 1).put("staleSeconds", 5)
+        .put("scanLimit", 50);
+    json.getJsonObject("sender").put("instances", 4);
+    MailroomConfig config = MailroomConfig.from(json);
+    Path file = dir.resolve("crash.json");
+    Files.writeString(file, json.encodePrettily());
+
+    Tables tables = Tables.withPrefix(prefix);
+    aws = new AwsClients(config.aws(), config.dynamodb().endpoint(), config.sqs().endpoint(), "", "us-east-1", 5000);
+    tables.create(aws.dynamo()).await(60, TimeUnit.SECONDS);
+    new TemplateStore(aws.dynamo(), tables.templates()).put(DemoData.template()).await(30, TimeUnit.SECONDS);
+    new UserStore(aws.dynamo(), tables.users()).putAll(DemoData.customers(CUSTOMERS)).await(60, TimeUnit.SECONDS);
+    SesEmulator ses = LocalServices.ses();
+    ses.clear();
+
+    Process first = startNode(file, dir.resolve("first.log"));
+    SignedClient client = new SignedClient(port, config.webhook().secrets().get(0));
+    awaitLive(client, first);
+    String id = client.post("/v1/campaigns", "{\"templateId\":\"" + DemoData.TEMPLATE_ID + "\"}").json()
+        .getString("campaignId");
+    long sentAtKill = awaitSent(client, id, 250);
+    first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    int receivedAtKill = ses.emails().size();
+
+    Process second = startNode(file, dir.resolve("second.log"));
+    try {
+      awaitLive(client, second);
+      JsonObject done = client.awaitFinished(id, 240_000);
+      assertThat(done.getString("status")).as(Files.readString(dir.resolve("second.log"))).isEqualTo("completed");
+
+      Map<String, Integer> received = new HashMap<>();
+      JsonArray emails = ses.emails();
+      for (int i = 0; i < emails.size(); i++) {
+        received.merge(emails.getJsonObject(i).getJsonObject("destination").getJsonArray("to").getString(0), 1,
+            Integer::sum);
+      }
+      long lost = 0;
+      for (int i = 0; i < CUSTOMERS; i++) {
+        if (DemoData.consents(i) && !received.containsKey(DemoData.email(i))) {
+          lost++;
+        }
+      }
+      long duplicates = received.values().stream().mapToLong(c -> c - 1).sum();
+      long takenOver = takenOver(tables.deliveries(), id);
+      JsonObject counts = done.getJsonObject("counts");
+      System.out.printf("crash test: killed at %d recorded sent / %d accepted by SES; after restart: %d duplicates,"
+          + " %d without an email, %d deliveries found mid-send and recorded failed (AmbiguousSend)%n", sentAtKill,
+          receivedAtKill, duplicates, lost, takenOver);
+      assertThat(duplicates).as("nobody gets two").isZero();
+      assertThat(lost).as("every customer without an email has a recorded failure").isLessThanOrEqualTo(takenOver);
+      assertThat(received.keySet()).allMatch(email -> DemoData.consents(Integer.parseInt(email.substring(8, 12))));
+      assertThat(counts.getLong("sent") + counts.getLong("failed")).isEqualTo(DemoData.consenting(CUSTOMERS));
+      assertThat(counts.getLong("failed")).isEqualTo(takenOver);
+    } finally {
+      second.destroy();
+      second.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static Process startNode(Path config, Path log) throws Exception {
+    String jar = Path.of(System.getProperty("mailroom.jar", "target/mailroom.jar")).toAbsolutePath().toString();
+    return new ProcessBuilder("java", "-Xmx512m", "-jar", jar, "serve", "--config", config.toString())
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  private static void awaitLive(SignedClient client, Process node) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (System.currentTimeMillis() < deadline && node.isAlive()) {
+      try {
+        if (client.send(client.unsigned("/health/live").GET().build()).status() == 200) {
+          return;
+        }
+      } catch (IllegalStateException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the node did not start");
+  }
+
+  private static long awaitSent(SignedClient client, String id, long atLeast) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (System.currentTimeMillis() < deadline) {
+      long sent = client.get("/v1/campaigns/" + id).json().getJsonObject("counts").getLong("sent");
+      if (sent >= atLeast) {
+        return sent;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("campaign " + id + " never sent " + atLeast);
+  }
+
+  private static long takenOver(String table, String campaignId) throws Exception {
+    return aws.dynamo().query(b -> b.tableName(table).keyConditionExpression("CampaignId = :c")
+            .filterExpression("TakenOver = :true")
+            .expressionAttributeValues(Map.of(":c", AttributeValue.fromS(campaignId),
+                ":true", AttributeValue.fromBool(true))))
+        .get(30, TimeUnit.SECONDS).count();
+  }
+}
