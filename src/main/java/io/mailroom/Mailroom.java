@@ -11,6 +11,7 @@ import io.mailroom.config.MailroomConfig;
 import io.mailroom.local.DemoData;
 import io.mailroom.local.EmbeddedDynamo;
 import io.mailroom.local.EmbeddedSqs;
+import io.mailroom.queue.DeadLetters;
 import io.mailroom.queue.Queuer;
 import io.mailroom.queue.SqsQueue;
 import io.mailroom.render.Renderer;
@@ -50,6 +51,7 @@ public final class Mailroom {
   private HttpApi api;
   private Transport transport;
   private io.vertx.core.eventbus.MessageConsumer<?> changes;
+  private DeadLetters deadLetters;
 
   private Mailroom(Vertx vertx, MailroomConfig config) {
     this.vertx = vertx;
@@ -98,6 +100,11 @@ public final class Mailroom {
         ? SqsQueue.create(aws.sqs(), sqs.queueName(), sqs.deadLetterQueueName(), sqs.visibilityTimeoutSeconds(),
             sqs.maxReceives())
         : SqsQueue.existing(aws.sqs(), sqs.queueName()))
+        .compose(queue -> SqsQueue.existing(aws.sqs(), sqs.deadLetterQueueName())
+            .map(dlq -> {
+              deadLetters = new DeadLetters(dlq, queue);
+              return queue;
+            }))
         .compose(queue -> config.demo().seed()
             ? DemoData.seed(users(), templates(), config.demo().customers()).map(queue)
             : Future.succeededFuture(queue));
@@ -117,7 +124,8 @@ public final class Mailroom {
         m -> states.forget(m.body().getString("campaignId")));
     CampaignRecovery recovery = new CampaignRecovery(campaigns,
         new DeliveryQueries(aws.dynamo(), tables.deliveries()), config.fetcher().staleSeconds() * 1000L);
-    api = new HttpApi(config, campaigns, templates(), new DeliveryQueries(aws.dynamo(), tables.deliveries()));
+    api = new HttpApi(config, campaigns, templates(), new DeliveryQueries(aws.dynamo(), tables.deliveries()),
+        deadLetters);
     MailroomConfig.Sqs sqs = config.sqs();
     return deploy(api, new DeploymentOptions())
         .compose(v -> deploy(new Fetcher(users(), campaigns, recovery, config.fetcher()), new DeploymentOptions()))

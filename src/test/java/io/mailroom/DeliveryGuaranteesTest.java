@@ -1,8 +1,12 @@
 package io.mailroom;
 
+import io.mailroom.campaign.Campaign;
+import io.mailroom.campaign.Recipient;
 import io.mailroom.campaign.Template;
 import io.mailroom.campaign.UserStore;
 import io.mailroom.config.MailroomConfig;
+import io.mailroom.queue.SendTask;
+import io.mailroom.queue.SqsQueue;
 import io.mailroom.testing.LocalServices;
 import io.mailroom.testing.SesEmulator;
 import io.mailroom.testing.SesFaultProxy;
@@ -196,6 +200,28 @@ class DeliveryGuaranteesTest {
     assertThat(client.post("/v1/campaigns/" + id + "/resume", "").status()).isEqualTo(409);
     assertThat(client.post("/v1/campaigns/" + id + "/restart", "").status()).isEqualTo(404);
     assertThat(received().values()).allMatch(c -> c == 1);
+  }
+
+  @Test
+  void deadLettersAreListedAndDrivenBack(Vertx vertx) throws Exception {
+    start(vertx, new SesFaultProxy(ses.endpoint(), 0, Set.of(), 0), 0, 20);
+    Campaign campaign = Campaign.create("c_dead_letters", "t", null, System.currentTimeMillis());
+    node.campaigns().create(campaign, null).await(10, TimeUnit.SECONDS);
+    SqsQueue dlq = SqsQueue.existing(node.aws().sqs(), node.config().sqs().deadLetterQueueName()).await(10, TimeUnit.SECONDS);
+    String task = new SendTask(campaign.id(), "t", null, new Recipient("lost@example.com", "Lost", "", 0, true)).encode();
+    dlq.sendBatch(List.of(task, "{not json")).await(10, TimeUnit.SECONDS);
+
+    JsonArray listed = client.get("/v1/dead-letters").json().getJsonArray("deadLetters");
+    assertThat(listed).hasSize(2);
+    assertThat(listed.stream().map(o -> ((JsonObject) o).getString("email"))).contains("lost@example.com");
+    assertThat(listed.stream().map(o -> ((JsonObject) o).getString("problem"))).contains("not a send task");
+
+    assertThat(client.post("/v1/dead-letters/redrive", "").json().getInteger("redriven")).isEqualTo(2);
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (!received().containsKey("lost@example.com") && System.currentTimeMillis() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(received()).containsEntry("lost@example.com", 1);
   }
 
   private void awaitSent(String id, long atLeast) throws InterruptedException {

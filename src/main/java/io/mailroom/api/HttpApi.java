@@ -5,6 +5,7 @@ import io.mailroom.campaign.Campaign;
 import io.mailroom.campaign.CampaignStore;
 import io.mailroom.campaign.TemplateStore;
 import io.mailroom.config.MailroomConfig;
+import io.mailroom.queue.DeadLetters;
 import io.mailroom.send.DeliveryQueries;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -34,13 +35,16 @@ public final class HttpApi extends VerticleBase {
   private final CampaignStore campaigns;
   private final TemplateStore templates;
   private final DeliveryQueries deliveries;
+  private final DeadLetters deadLetters;
   private HttpServer server;
 
-  public HttpApi(MailroomConfig config, CampaignStore campaigns, TemplateStore templates, DeliveryQueries deliveries) {
+  public HttpApi(MailroomConfig config, CampaignStore campaigns, TemplateStore templates, DeliveryQueries deliveries,
+                 DeadLetters deadLetters) {
     this.config = config;
     this.campaigns = campaigns;
     this.templates = templates;
     this.deliveries = deliveries;
+    this.deadLetters = deadLetters;
   }
 
   @Override
@@ -54,6 +58,19 @@ public final class HttpApi extends VerticleBase {
         .handler(this::createCampaign);
     router.get("/v1/campaigns/:id").handler(this::authenticate).handler(this::getCampaign);
     router.get("/v1/campaigns/:id/failures").handler(this::authenticate).handler(this::failures);
+    router.get("/v1/dead-letters").handler(this::authenticate).handler(ctx -> deadLetters
+        .list(intParam(ctx, "limit", 100, 1, 1000))
+        .onSuccess(list -> json(ctx, 200, new JsonObject().put("deadLetters", new JsonArray(list))))
+        .onFailure(ctx::fail));
+    router.post("/v1/dead-letters/redrive")
+        .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
+        .handler(this::authenticate)
+        .handler(ctx -> deadLetters.redrive(intParam(ctx, "limit", 1000, 1, 100_000))
+            .onSuccess(moved -> {
+              LOG.info("{} dead letters driven back to the send queue", moved);
+              json(ctx, 200, new JsonObject().put("redriven", moved));
+            })
+            .onFailure(ctx::fail));
     router.post("/v1/campaigns/:id/:action")
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
         .handler(this::authenticate)

@@ -64,7 +64,13 @@ public final class SqsQueue {
   }
 
   public Future<List<Message>> receive(int max, int waitSeconds) {
+    return receive(max, waitSeconds, null);
+  }
+
+  /** Receives with the queue's visibility timeout, or {@code visibilitySeconds} when given. */
+  public Future<List<Message>> receive(int max, int waitSeconds, Integer visibilitySeconds) {
     return Async.of(sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(max).waitTimeSeconds(waitSeconds)
+            .visibilityTimeout(visibilitySeconds)
             .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)))
         .map(r -> r.messages());
   }
