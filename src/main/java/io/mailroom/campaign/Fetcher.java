@@ -111,31 +111,37 @@ public final class Fetcher extends VerticleBase {
     if (campaign.fetchDone()) {
       return Future.succeededFuture();
     }
-    return users.scan(cursor, settings.scanLimit()).compose(page -> pass(campaign, page));
+    return users.scan(cursor, settings.scanLimit()).compose(page -> pass(campaign, page, Future.succeededFuture(true)));
   }
 
   /**
-   * Queues one page while the next one is read, then checkpoints the page: its cursor and its
-   * counts in one write. Pages are checkpointed in order; a refused checkpoint (paused,
-   * cancelled, or the lease lost) ends the scan.
+   * Queues one page while the next one is read and the previous page's checkpoint is written,
+   * then checkpoints this page: its cursor and its counts in one write. Checkpoints are written in
+   * order, one at a time; a refused one (paused, cancelled, or the lease lost) ends the scan.
    */
-  private Future<Void> pass(Campaign campaign, UserStore.Page page) {
+  private Future<Void> pass(Campaign campaign, UserStore.Page page, Future<Boolean> previous) {
     List<Recipient> consenting = page.recipients().stream().filter(Recipient::subscribed).toList();
     long skipped = page.recipients().size() - consenting.size();
     Future<UserStore.Page> next = page.last() ? Future.succeededFuture() : users.scan(page.lastKey(), settings.scanLimit());
     return queueWithRetry(campaign, consenting, 1)
-        .compose(v -> campaigns.checkpoint(campaign.id(), owner, settings.leaseSeconds() * 1000L,
-            page.last() ? null : encode(page.lastKey()), consenting.size(), skipped, now()))
+        .compose(v -> previous)
         .compose(saved -> {
           if (!saved) {
             LOG.info("campaign {}: audience scan stopped here (paused, cancelled or taken over)", campaign.id());
             return Future.succeededFuture();
           }
-          if (page.last()) {
+          Future<Boolean> checkpoint = campaigns.checkpoint(campaign.id(), owner, settings.leaseSeconds() * 1000L,
+              page.last() ? null : encode(page.lastKey()), consenting.size(), skipped, now());
+          if (!page.last()) {
+            return next.compose(following -> pass(campaign, following, checkpoint));
+          }
+          return checkpoint.compose(done -> {
+            if (!done) {
+              return Future.succeededFuture();
+            }
             LOG.info("campaign {}: audience scan finished", campaign.id());
             return campaigns.completeIfDone(campaign.id(), now()).mapEmpty();
-          }
-          return next.compose(following -> pass(campaign, following));
+          });
         });
   }
 
