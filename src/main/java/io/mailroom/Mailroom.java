@@ -1,6 +1,7 @@
 package io.mailroom;
 
 import io.mailroom.api.HttpApi;
+import io.mailroom.api.Readiness;
 import io.mailroom.aws.AwsClients;
 import io.mailroom.aws.Tables;
 import io.mailroom.campaign.CampaignStore;
@@ -46,6 +47,7 @@ public final class Mailroom {
   private final MailroomConfig config;
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private final List<String> deployments = new ArrayList<>();
+  private final List<String> senderDeployments = new ArrayList<>();
   private AwsClients aws;
   private Tables tables;
   private HttpApi api;
@@ -125,13 +127,14 @@ public final class Mailroom {
     CampaignRecovery recovery = new CampaignRecovery(campaigns,
         new DeliveryQueries(aws.dynamo(), tables.deliveries()), config.fetcher().staleSeconds() * 1000L);
     api = new HttpApi(config, campaigns, templates(), new DeliveryQueries(aws.dynamo(), tables.deliveries()),
-        deadLetters);
+        deadLetters, new Readiness(vertx, aws, tables.users(), queue.url(),
+        config.transport() == MailroomConfig.TransportKind.SES));
     MailroomConfig.Sqs sqs = config.sqs();
     return deploy(api, new DeploymentOptions())
         .compose(v -> deploy(new Fetcher(users(), campaigns, recovery, config.fetcher()), new DeploymentOptions()))
         .compose(v -> deploy(new Queuer(queue), new DeploymentOptions()))
         .compose(v -> Future.all(java.util.stream.IntStream.range(0, config.sender().instances())
-            .mapToObj(i -> deploy(new Sender(queue, deliveries, counters, states, campaigns, renderer, transport, retries,
+            .mapToObj(i -> deploySender(new Sender(queue, deliveries, counters, states, campaigns, renderer, transport, retries,
                 sqs.waitSeconds(), sqs.visibilityTimeoutSeconds(), config.sender().maxInFlight(),
                 config.sender().resendAmbiguous()),
                 new DeploymentOptions()))
@@ -139,6 +142,13 @@ public final class Mailroom {
         .onSuccess(v -> LOG.info("Mailroom listening on http://{}:{} ({} senders, transport {})",
             config.http().host(), api.port(), config.sender().instances(), transport.name()))
         .mapEmpty();
+  }
+
+  private Future<Void> deploySender(Sender sender, DeploymentOptions options) {
+    return vertx.deployVerticle(sender, options).onSuccess(id -> {
+      deployments.add(id);
+      senderDeployments.add(id);
+    }).mapEmpty();
   }
 
   private Future<Void> deploy(io.vertx.core.Deployable verticle, DeploymentOptions options) {
@@ -177,13 +187,20 @@ public final class Mailroom {
     return new CampaignStore(aws.dynamo(), tables.campaigns());
   }
 
-  /** Undeploys the verticles (senders finish what they hold), then closes clients and embedded servers. */
+  /**
+   * Stops every Sender at once (each finishes the messages it holds), then the other verticles,
+   * then closes the clients and the embedded servers.
+   */
   public Future<Void> close() {
-    List<String> ids = new ArrayList<>(deployments);
+    List<String> senders = new ArrayList<>(senderDeployments);
+    List<String> others = new ArrayList<>(deployments);
+    others.removeAll(senders);
     deployments.clear();
-    java.util.Collections.reverse(ids);
+    senderDeployments.clear();
+    java.util.Collections.reverse(others);
     Future<Void> undeployed = changes == null ? Future.succeededFuture() : changes.unregister();
-    for (String id : ids) {
+    undeployed = undeployed.eventually(() -> Future.join(senders.stream().map(vertx::undeploy).toList()).mapEmpty());
+    for (String id : others) {
       undeployed = undeployed.eventually(() -> vertx.undeploy(id));
     }
     return undeployed.eventually(() -> vertx.executeBlocking(() -> {

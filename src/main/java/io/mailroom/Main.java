@@ -5,6 +5,12 @@ import io.mailroom.config.ConfigSource;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.local.Demo;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code java -jar mailroom.jar [serve|demo] [--config FILE]}: reads the configuration
@@ -12,6 +18,8 @@ import io.vertx.core.Vertx;
  * a node; {@code demo} also runs one campaign end to end and exits.
  */
 public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
   private Main() {
   }
 
@@ -37,7 +45,9 @@ public final class Main {
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx();
+    // no file cache: its JVM shutdown hook would delete it while the Senders drain on SIGTERM
+    Vertx vertx = Vertx.vertx(new VertxOptions().setFileSystemOptions(
+        new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
     if (mode.equals("demo")) {
       int code;
       try {
@@ -48,9 +58,27 @@ public final class Main {
       System.exit(code);
     }
     Mailroom node = Mailroom.start(vertx, config).await();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      node.close().eventually(vertx::close).await();
-    }, "mailroom-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(node, vertx, config.shutdownGraceSeconds()),
+        "mailroom-shutdown"));
+  }
+
+  /**
+   * SIGTERM: stop taking messages, finish the ones in hand, flush the counters, within the grace
+   * period. What is not finished by then stays on SQS and comes back to another node.
+   */
+  private static void stop(Mailroom node, Vertx vertx, int graceSeconds) {
+    LOG.info("stopping: finishing the messages in hand (at most {} s)", graceSeconds);
+    try {
+      node.close().await(graceSeconds, TimeUnit.SECONDS);
+      LOG.info("stopped cleanly");
+    } catch (Exception e) {
+      LOG.warn("grace period over before everything finished: {}", e.toString());
+    }
+    try {
+      vertx.close().await(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("Vert.x did not close: {}", e.toString());
+    }
   }
 
   private static String usage(String problem) {

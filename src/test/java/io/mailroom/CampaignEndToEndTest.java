@@ -50,6 +50,14 @@ class CampaignEndToEndTest {
   }
 
   @Test
+  void theNodeIsReadyWhenDynamoSqsAndSesAnswer() {
+    SignedClient.Reply ready = client.send(client.unsigned("/health/ready").GET().build());
+    assertThat(ready.status()).isEqualTo(200);
+    assertThat(ready.json().getJsonObject("checks").getMap())
+        .containsEntry("dynamodb", "up").containsEntry("sqs", "up").containsEntry("ses", "up");
+  }
+
+  @Test
   void everyConsentingCustomerGetsExactlyOnePersonalisedEmail() {
     SignedClient.Reply accepted = client.post("/v1/campaigns", "{\"templateId\":\"" + DemoData.TEMPLATE_ID + "\"}");
     assertThat(accepted.status()).isEqualTo(202);

@@ -36,21 +36,25 @@ public final class HttpApi extends VerticleBase {
   private final TemplateStore templates;
   private final DeliveryQueries deliveries;
   private final DeadLetters deadLetters;
+  private final Readiness readiness;
   private HttpServer server;
 
   public HttpApi(MailroomConfig config, CampaignStore campaigns, TemplateStore templates, DeliveryQueries deliveries,
-                 DeadLetters deadLetters) {
+                 DeadLetters deadLetters, Readiness readiness) {
     this.config = config;
     this.campaigns = campaigns;
     this.templates = templates;
     this.deliveries = deliveries;
     this.deadLetters = deadLetters;
+    this.readiness = readiness;
   }
 
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
+    router.get("/health/ready").handler(ctx -> readiness.check().onSuccess(result ->
+        json(ctx, "ready".equals(result.getString("status")) ? 200 : 503, result)));
     router.post("/v1/campaigns")
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
         .handler(this::requireJson)

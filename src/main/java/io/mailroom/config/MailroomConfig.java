@@ -20,6 +20,7 @@ public record MailroomConfig(
     Sender sender,
     Fetcher fetcher,
     int templateCacheSeconds,
+    int shutdownGraceSeconds,
     Demo demo) {
 
   public static final String EMBEDDED = "embedded";
@@ -100,6 +101,7 @@ public record MailroomConfig(
             r.integer("fetcher.leaseSeconds", 1, 3600), r.integer("fetcher.resumeSeconds", 1, 3600),
             r.integer("fetcher.staleSeconds", 1, 86400)),
         r.integer("templates.cacheSeconds", 0, 86400),
+        r.integer("shutdownGraceSeconds", 1, 3600),
         new Demo(r.bool("demo.seed"), r.integer("demo.customers", 0, 1_000_000)));
     if (config.aws.staticCredentials() && config.aws.secretAccessKey.isEmpty()) {
       throw new ConfigException("config key 'aws.secretAccessKey' must be set when 'aws.accessKeyId' is");
@@ -121,11 +123,6 @@ public record MailroomConfig(
 
   public MailroomConfig withHttpPort(int port) {
     return new MailroomConfig(new Http(http.host, port, http.maxBodyBytes), publicBaseUrl, webhook, aws, dynamodb,
-        sqs, ses, transport, outboxDir, sender, fetcher, templateCacheSeconds, demo);
-  }
-
-  public MailroomConfig withOutboxDir(String dir) {
-    return new MailroomConfig(http, publicBaseUrl, webhook, aws, dynamodb, sqs, ses, transport, dir, sender,
-        fetcher, templateCacheSeconds, demo);
+        sqs, ses, transport, outboxDir, sender, fetcher, templateCacheSeconds, shutdownGraceSeconds, demo);
   }
 }

@@ -18,6 +18,8 @@ public final class EmbeddedSqs implements AutoCloseable {
 
   /** Blocking: call from a worker thread or from main. */
   public static EmbeddedSqs start() {
+    // stopped by Mailroom.close() after the Senders drained, not by its own JVM shutdown hook
+    System.setProperty("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
     int port = FreePort.pick();
     SQSRestServer server = SQSRestServerBuilder
         .withInterface("127.0.0.1")

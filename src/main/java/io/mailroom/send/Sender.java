@@ -233,8 +233,8 @@ public final class Sender extends VerticleBase {
     }
     if (retries.retry(verdict, attempt)) {
       int delaySeconds = (int) Math.max(1, Math.ceil(retries.backoffMillis(attempt) / 1000.0));
-      LOG.info("campaign {}: attempt {} failed ({}); retrying in {} s", task.campaignId(), attempt, verdict.code(),
-          delaySeconds);
+      LOG.info("campaign {}: attempt {} failed ({}: {}); retrying in {} s", task.campaignId(), attempt, verdict.code(),
+          verdict.reason(), delaySeconds);
       return deliveries.retrying(task.campaignId(), email, attempt, verdict.code(), verdict.reason())
           .compose(v -> queue.retryAfter(message, delaySeconds))
           .map(false);

@@ -69,6 +69,20 @@ class MailroomConfigTest {
   }
 
   @Test
+  void productionNeedsItsSecretsFromTheEnvironment() {
+    assertThatThrownBy(() -> MailroomConfig.load("conf/production.json", Map.of()))
+        .hasMessageContaining("'webhook.secrets'");
+    MailroomConfig config = MailroomConfig.load("conf/production.json",
+        Map.of("MAILROOM_WEBHOOK_SECRETS", "a-production-secret-of-some-length"));
+    assertThat(config.dynamodb().embedded()).isFalse();
+    assertThat(config.dynamodb().createTables()).isFalse();
+    assertThat(config.sqs().createQueues()).isFalse();
+    assertThat(config.transport()).isEqualTo(MailroomConfig.TransportKind.SES);
+    assertThat(config.aws().staticCredentials()).isFalse();
+    assertThat(config.demo().seed()).isFalse();
+  }
+
+  @Test
   void secretsNeverAppearInToString() {
     MailroomConfig config = MailroomConfig.from(local());
     assertThat(config.toString()).doesNotContain(config.webhook().secrets().get(0))

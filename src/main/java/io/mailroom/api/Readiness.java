@@ -1,0 +1,60 @@
+package io.mailroom.api;
+
+import io.mailroom.aws.Async;
+import io.mailroom.aws.AwsClients;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code GET /health/ready}: whether this node can do its work now — the Users table answers,
+ * the send queue answers, and (with the SES transport) SES answers GetAccount with sending
+ * enabled. Each check has its own deadline; the answer names the ones that failed.
+ */
+public final class Readiness {
+  private static final long DEADLINE_MILLIS = 2000;
+
+  private final Vertx vertx;
+  private final Map<String, Supplier<Future<?>>> checks = new LinkedHashMap<>();
+
+  public Readiness(Vertx vertx, AwsClients aws, String usersTable, String queueUrl, boolean ses) {
+    this.vertx = vertx;
+    checks.put("dynamodb", () -> Async.of(aws.dynamo().describeTable(b -> b.tableName(usersTable))));
+    checks.put("sqs", () -> Async.of(aws.sqs().getQueueAttributes(b -> b.queueUrl(queueUrl))));
+    if (ses) {
+      checks.put("ses", () -> Async.of(aws.ses().getAccount(b -> { })).compose(account ->
+          Boolean.FALSE.equals(account.sendingEnabled())
+              ? Future.failedFuture(new IllegalStateException("sending is disabled on the SES account"))
+              : Future.succeededFuture()));
+    }
+  }
+
+  public Future<JsonObject> check() {
+    JsonObject results = new JsonObject();
+    List<Future<?>> all = checks.entrySet().stream().map(e -> deadline(e.getValue().get())
+        .onSuccess(v -> results.put(e.getKey(), "up"))
+        .onFailure(error -> results.put(e.getKey(), "down: " + error.getClass().getSimpleName())))
+        .<Future<?>>map(f -> f).toList();
+    return Future.join(all).transform(done -> Future.succeededFuture(new JsonObject()
+        .put("status", done.succeeded() ? "ready" : "not_ready").put("checks", results)));
+  }
+
+  private Future<Object> deadline(Future<?> check) {
+    io.vertx.core.Promise<Object> promise = io.vertx.core.Promise.promise();
+    long timer = vertx.setTimer(DEADLINE_MILLIS, t -> promise.tryFail(new java.util.concurrent.TimeoutException()));
+    check.onComplete(done -> {
+      vertx.cancelTimer(timer);
+      if (done.succeeded()) {
+        promise.tryComplete(done.result());
+      } else {
+        promise.tryFail(done.cause());
+      }
+    });
+    return promise.future();
+  }
+}
