@@ -31,6 +31,11 @@ class DemoIT {
     String output = Files.readString(log);
     assertThat(process.exitValue()).as(output).isZero();
     assertThat(output).contains("queued 180 / sent 180 / failed 0 / skipped 20").contains("Summary: campaign");
+    assertThat(output).as("no secrets, addresses or email bodies in the logs")
+        .doesNotContain("local-webhook-secret-change-me")
+        .doesNotContain("@example.com")
+        .doesNotContain("autumn collection is here")
+        .doesNotContain("Cut from a soft");
 
     Path campaign;
     try (Stream<Path> dirs = Files.list(dir.resolve("outbox"))) {

@@ -18,6 +18,8 @@ import java.nio.file.StandardCopyOption;
  */
 public final class EmbeddedDynamo implements AutoCloseable {
   private static final String NATIVE = "libsqlite4java-linux-amd64.so";
+  /** Kept referenced so that its level sticks: sqlite4java logs through java.util.logging. */
+  private static final java.util.logging.Logger SQLITE_LOG = java.util.logging.Logger.getLogger("com.almworks.sqlite4java");
 
   private final DynamoDBProxyServer server;
   private final int port;
@@ -50,6 +52,7 @@ public final class EmbeddedDynamo implements AutoCloseable {
     if (System.getProperty("sqlite4java.library.path") != null) {
       return;
     }
+    SQLITE_LOG.setLevel(java.util.logging.Level.SEVERE);
     try (InputStream in = EmbeddedDynamo.class.getResourceAsStream("/native/" + NATIVE)) {
       if (in == null) {
         throw new IllegalStateException("native/" + NATIVE + " is missing from the classpath; build with Maven");
