@@ -26,6 +26,6 @@ ENV MAILROOM_CONFIG=conf/production.json \
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD curl -fsS http://127.0.0.1:8080/health/live || exit 1
-# exec form: the JVM is PID 1's child-free process and gets SIGTERM directly (graceful drain)
+# exec form: the JVM is PID 1 and gets SIGTERM directly; give it shutdownGraceSeconds (30) + 10 s to drain
 ENTRYPOINT ["java", "-jar", "/app/mailroom.jar"]
 CMD ["serve"]
