@@ -1,0 +1,96 @@
+package io.mailroom.load;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * The node a simulation loads: the one at {@code -DbaseUrl} when given, or else a fresh
+ * {@code mailroom.jar} on the embedded default, started on a loopback port before the
+ * simulation and stopped after it. Load only ever goes to loopback.
+ */
+final class MailroomNode {
+  static final String SECRET = System.getProperty("webhookSecret", "local-webhook-secret-change-me");
+
+  private final String baseUrl;
+  private Process process;
+
+  MailroomNode() {
+    String given = System.getProperty("baseUrl");
+    int port = Integer.getInteger("port", 18080);
+    this.baseUrl = given != null ? given : "http://127.0.0.1:" + port;
+    String host = URI.create(baseUrl).getHost();
+    if (!host.equals("127.0.0.1") && !host.equals("localhost") && !host.equals("::1")) {
+      throw new IllegalArgumentException("load only ever targets loopback, not " + host);
+    }
+  }
+
+  String baseUrl() {
+    return baseUrl;
+  }
+
+  /** Starts the jar unless a base URL was given; {@code customers} demo customers are loaded. */
+  void start(int customers) {
+    if (System.getProperty("baseUrl") != null) {
+      return;
+    }
+    String jar = System.getProperty("mailroom.jar", "../target/mailroom.jar");
+    if (!new File(jar).isFile()) {
+      throw new IllegalStateException(jar + " is missing: run 'mvn -q package -DskipTests' in the project first");
+    }
+    try {
+      ProcessBuilder builder = new ProcessBuilder("java", "-jar", jar, "serve")
+          .redirectErrorStream(true)
+          .redirectOutput(new File("target/mailroom-node.log"));
+      builder.environment().put("MAILROOM_HTTP_PORT", Integer.toString(URI.create(baseUrl).getPort()));
+      builder.environment().put("MAILROOM_DEMO_CUSTOMERS", Integer.toString(customers));
+      builder.environment().put("MAILROOM_OUTBOX_DIR", "target/outbox");
+      builder.environment().put("MAILROOM_WEBHOOK_SECRETS", SECRET);
+      process = builder.start();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start " + jar, e);
+    }
+    awaitReady();
+  }
+
+  private void awaitReady() {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.currentTimeMillis() + 90_000;
+    while (System.currentTimeMillis() < deadline && process.isAlive()) {
+      try {
+        HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/health/ready"))
+            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    throw new IllegalStateException("the node did not become ready; see target/mailroom-node.log");
+  }
+
+  void stop() {
+    if (process != null) {
+      process.destroy();
+      try {
+        process.waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
