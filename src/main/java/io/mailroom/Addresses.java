@@ -13,6 +13,11 @@ public final class Addresses {
   /** Published {@code {campaignId}} when a campaign is paused, resumed or cancelled on this node. */
   public static final String CAMPAIGN_CHANGED = "mailroom.campaign.changed";
 
+  /** {@code {}}: the Syncer runs now (if this node holds its lease) and replies with the run's result. */
+  public static final String SYNC_RUN = "mailroom.sync.run";
+  /** {@code {}}: replies with the status of the last sync run. */
+  public static final String SYNC_STATUS = "mailroom.sync.status";
+
   private Addresses() {
   }
 }

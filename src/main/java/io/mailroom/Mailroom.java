@@ -26,6 +26,7 @@ import io.mailroom.send.RetryPolicy;
 import io.mailroom.send.Sender;
 import io.mailroom.send.SesTransport;
 import io.mailroom.send.Transport;
+import io.mailroom.sync.Syncer;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -139,6 +140,9 @@ public final class Mailroom {
                 config.sender().resendAmbiguous()),
                 new DeploymentOptions()))
             .toList()))
+        .compose(v -> config.sync().enabled()
+            ? deploy(new Syncer(config.sync(), aws.dynamo(), tables.users(), tables.syncState()), new DeploymentOptions())
+            : Future.succeededFuture())
         .onSuccess(v -> LOG.info("Mailroom listening on http://{}:{} ({} senders, transport {})",
             config.http().host(), api.port(), config.sender().instances(), transport.name()))
         .mapEmpty();

@@ -62,6 +62,10 @@ public final class HttpApi extends VerticleBase {
         .handler(this::createCampaign);
     router.get("/v1/campaigns/:id").handler(this::authenticate).handler(this::getCampaign);
     router.get("/v1/campaigns/:id/failures").handler(this::authenticate).handler(this::failures);
+    router.get("/v1/sync").handler(this::authenticate).handler(ctx -> vertx.eventBus()
+        .<JsonObject>request(Addresses.SYNC_STATUS, new JsonObject())
+        .onSuccess(reply -> json(ctx, 200, reply.body()))
+        .onFailure(e -> ctx.fail(new ApiError(404, "sync_disabled", "the Syncer does not run on this node", null))));
     router.get("/v1/dead-letters").handler(this::authenticate).handler(ctx -> deadLetters
         .list(intParam(ctx, "limit", 100, 1, 1000))
         .onSuccess(list -> json(ctx, 200, new JsonObject().put("deadLetters", new JsonArray(list))))

@@ -15,10 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The names of Mailroom's DynamoDB tables under one prefix, and their creation. */
-public record Tables(String users, String templates, String campaigns, String deliveries) {
+public record Tables(String users, String templates, String campaigns, String deliveries, String syncState) {
 
   public static Tables withPrefix(String prefix) {
-    return new Tables(prefix + "Users", prefix + "Templates", prefix + "Campaigns", prefix + "Deliveries");
+    return new Tables(prefix + "Users", prefix + "Templates", prefix + "Campaigns", prefix + "Deliveries",
+        prefix + "SyncState");
   }
 
   /** Creates every missing table (on-demand billing) and waits until each is active. */
@@ -28,6 +29,7 @@ public record Tables(String users, String templates, String campaigns, String de
     all.add(create(dynamo, templates, "TemplateID", null));
     all.add(create(dynamo, campaigns, "CampaignId", null));
     all.add(create(dynamo, deliveries, "CampaignId", "Email"));
+    all.add(create(dynamo, syncState, "Name", null));
     return Future.all(all).mapEmpty();
   }
 

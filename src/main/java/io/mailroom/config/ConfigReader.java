@@ -43,6 +43,18 @@ final class ConfigReader {
     return text;
   }
 
+  /** A SQL identifier (it is written into queries, so nothing else is allowed); empty if {@code optional}. */
+  String identifier(String path, boolean optional) {
+    String text = string(path);
+    if (text.isEmpty() && optional) {
+      return text;
+    }
+    if (!text.matches("[A-Za-z_][A-Za-z0-9_]{0,63}")) {
+      throw new ConfigException("config key '" + path + "' must be a plain SQL identifier (letters, digits, _)");
+    }
+    return text;
+  }
+
   int integer(String path, int min, int max) {
     Object value = value(path);
     if (!(value instanceof Number number) || number.doubleValue() != number.longValue()) {

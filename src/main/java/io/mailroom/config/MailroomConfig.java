@@ -21,6 +21,7 @@ public record MailroomConfig(
     Fetcher fetcher,
     int templateCacheSeconds,
     int shutdownGraceSeconds,
+    Sync sync,
     Demo demo) {
 
   public static final String EMBEDDED = "embedded";
@@ -70,6 +71,21 @@ public record MailroomConfig(
 
   public record Demo(boolean seed, int customers) { }
 
+  /** The Syncer: the company's MySQL customer table, its column names, and the schedule. */
+  public record Sync(boolean enabled, int intervalSeconds, int chunkSize, int lookBackSeconds, int leaseSeconds,
+                     boolean writeBack, Mysql mysql, String table, Columns columns) { }
+
+  public record Mysql(String host, int port, String database, String user, String password) {
+    @Override
+    public String toString() {
+      return "Mysql[" + user + "@" + host + ":" + port + "/" + database + "]";
+    }
+  }
+
+  /** Column names; {@code consentUpdatedAt} and {@code deletedAt} may be empty (not in the table). */
+  public record Columns(String id, String email, String name, String gender, String created, String subscribed,
+                        String consentUpdatedAt, String updatedAt, String deletedAt) { }
+
   /** Reads and validates; throws {@link ConfigException} naming the first bad key. */
   public static MailroomConfig from(JsonObject json) {
     ConfigReader r = new ConfigReader(json);
@@ -102,6 +118,17 @@ public record MailroomConfig(
             r.integer("fetcher.staleSeconds", 1, 86400)),
         r.integer("templates.cacheSeconds", 0, 86400),
         r.integer("shutdownGraceSeconds", 1, 3600),
+        new Sync(r.bool("sync.enabled"), r.integer("sync.intervalSeconds", 1, 86400),
+            r.integer("sync.chunkSize", 1, 10_000), r.integer("sync.lookBackSeconds", 0, 3600),
+            r.integer("sync.leaseSeconds", 5, 86400), r.bool("sync.writeBack"),
+            new Mysql(r.nonEmpty("sync.mysql.host"), r.integer("sync.mysql.port", 1, 65535),
+                r.identifier("sync.mysql.database", false), r.nonEmpty("sync.mysql.user"), r.string("sync.mysql.password")),
+            r.identifier("sync.table", false),
+            new Columns(r.identifier("sync.columns.id", false), r.identifier("sync.columns.email", false),
+                r.identifier("sync.columns.name", false), r.identifier("sync.columns.gender", false),
+                r.identifier("sync.columns.created", false), r.identifier("sync.columns.subscribed", false),
+                r.identifier("sync.columns.consentUpdatedAt", true), r.identifier("sync.columns.updatedAt", false),
+                r.identifier("sync.columns.deletedAt", true))),
         new Demo(r.bool("demo.seed"), r.integer("demo.customers", 0, 1_000_000)));
     if (config.aws.staticCredentials() && config.aws.secretAccessKey.isEmpty()) {
       throw new ConfigException("config key 'aws.secretAccessKey' must be set when 'aws.accessKeyId' is");
@@ -123,6 +150,6 @@ public record MailroomConfig(
 
   public MailroomConfig withHttpPort(int port) {
     return new MailroomConfig(new Http(http.host, port, http.maxBodyBytes), publicBaseUrl, webhook, aws, dynamodb,
-        sqs, ses, transport, outboxDir, sender, fetcher, templateCacheSeconds, shutdownGraceSeconds, demo);
+        sqs, ses, transport, outboxDir, sender, fetcher, templateCacheSeconds, shutdownGraceSeconds, sync, demo);
   }
 }

@@ -1,0 +1,74 @@
+package io.mailroom.sync;
+
+import io.mailroom.config.MailroomConfig;
+import io.vertx.sqlclient.Row;
+
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * One row of the company's customer table, read through the configured column names, with the
+ * checks that decide whether it may enter the audience. Timestamps are read in UTC.
+ */
+record CustomerRow(long id, String email, String name, String gender, LocalDateTime created, Boolean subscribed,
+                   LocalDateTime consentUpdatedAt, LocalDateTime updatedAt, LocalDateTime deletedAt) {
+  private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
+
+  static CustomerRow of(Row row, MailroomConfig.Columns columns) {
+    Object subscribed = row.getValue(columns.subscribed());
+    return new CustomerRow(
+        row.getLong(columns.id()),
+        row.getString(columns.email()),
+        row.getString(columns.name()),
+        row.getString(columns.gender()),
+        row.getLocalDateTime(columns.created()),
+        subscribed == null ? null : subscribed instanceof Boolean b ? b : ((Number) subscribed).intValue() != 0,
+        columns.consentUpdatedAt().isEmpty() ? null : row.getLocalDateTime(columns.consentUpdatedAt()),
+        row.getLocalDateTime(columns.updatedAt()),
+        columns.deletedAt().isEmpty() ? null : row.getLocalDateTime(columns.deletedAt()));
+  }
+
+  /** Why this row cannot enter the audience, or null when it can. */
+  String problem() {
+    if (email == null || email.length() > 320 || !EMAIL.matcher(email.trim()).matches()) {
+      return "invalid_email";
+    }
+    if (deleted()) {
+      return null;
+    }
+    if (gender != null && normalGender() == null) {
+      return "unknown_gender";
+    }
+    if (subscribed == null) {
+      return "null_subscription_flag";
+    }
+    return null;
+  }
+
+  String normalEmail() {
+    return email.trim().toLowerCase(Locale.ROOT);
+  }
+
+  /** Male, Female or Other (M/F accepted), "" when not given, null when not understood. */
+  String normalGender() {
+    if (gender == null || gender.isBlank()) {
+      return "";
+    }
+    return switch (gender.trim().toLowerCase(Locale.ROOT)) {
+      case "male", "m" -> "Male";
+      case "female", "f" -> "Female";
+      case "other", "o", "non-binary", "nonbinary" -> "Other";
+      default -> null;
+    };
+  }
+
+  boolean deleted() {
+    return deletedAt != null;
+  }
+
+  static long millis(LocalDateTime time) {
+    return time == null ? 0 : time.toInstant(ZoneOffset.UTC).toEpochMilli();
+  }
+}

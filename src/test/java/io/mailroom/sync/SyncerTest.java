@@ -1,0 +1,252 @@
+package io.mailroom.sync;
+
+import io.mailroom.Addresses;
+import io.mailroom.aws.AwsClients;
+import io.mailroom.aws.Tables;
+import io.mailroom.config.MailroomConfig;
+import io.mailroom.testing.LocalServices;
+import io.mailroom.testing.MariaDb;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mysqlclient.MySQLBuilder;
+import io.vertx.mysqlclient.MySQLConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Syncer against the machine's MariaDB (each test its own database) and DynamoDB Local. */
+class SyncerTest {
+  private static final long T = 120;
+
+  private final Vertx vertx = Vertx.vertx();
+  private final List<Vertx> others = new ArrayList<>();
+  private String database;
+  private Pool admin;
+  private Pool db;
+  private Tables tables;
+  private AwsClients aws;
+  private MailroomConfig config;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    String prefix = LocalServices.uniquePrefix("sync");
+    database = "mr_" + prefix.replaceAll("[^A-Za-z0-9]", "").toLowerCase();
+    admin = pool(null);
+    admin.query("CREATE DATABASE " + database).execute().await(T, TimeUnit.SECONDS);
+    db = pool(database);
+    db.query(Files.readString(Path.of("conf/mysql-schema.sql")).replaceAll("(?m)^--.*$", "").trim()
+        .replaceAll(";$", "")).execute().await(T, TimeUnit.SECONDS);
+    JsonObject json = LocalServices.configJson(prefix);
+    json.getJsonObject("sync").put("enabled", true).put("chunkSize", 200).put("intervalSeconds", 3600)
+        .getJsonObject("mysql").put("port", MariaDb.port()).put("database", database).put("user", "root");
+    config = MailroomConfig.from(json);
+    tables = Tables.withPrefix(prefix);
+    aws = new AwsClients(config.aws(), config.dynamodb().endpoint(), config.sqs().endpoint(), "", "us-east-1", 5000);
+    tables.create(aws.dynamo()).await(T, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (Vertx other : others) {
+      other.close().await(T, TimeUnit.SECONDS);
+    }
+    db.close().await(T, TimeUnit.SECONDS);
+    admin.query("DROP DATABASE " + database).execute().await(T, TimeUnit.SECONDS);
+    admin.close().await(T, TimeUnit.SECONDS);
+    aws.close();
+    vertx.close().await(T, TimeUnit.SECONDS);
+  }
+
+  private Pool pool(String name) {
+    MySQLConnectOptions options = new MySQLConnectOptions().setHost("127.0.0.1").setPort(MariaDb.port())
+        .setUser("root").setPassword("");
+    if (name != null) {
+      options.setDatabase(name);
+    }
+    return MySQLBuilder.pool().connectingTo(options).using(vertx).build();
+  }
+
+  private void sql(String statement) throws Exception {
+    db.query(statement).execute().await(T, TimeUnit.SECONDS);
+  }
+
+  /** {@code count} customers from id {@code from}, in multi-row INSERTs. */
+  private void insert(int from, int count) throws Exception {
+    for (int start = from; start < from + count; start += 500) {
+      StringBuilder values = new StringBuilder();
+      for (int i = start; i < Math.min(from + count, start + 500); i++) {
+        values.append(i == start ? "" : ",").append("(").append(i).append(",'c").append(i)
+            .append("@example.com','Customer ").append(i).append("','").append(i % 2 == 0 ? "F" : "Male")
+            .append("',").append(i % 10 == 3 ? 0 : 1).append(")");
+      }
+      sql("INSERT INTO customers (id, email, name, gender, marketing_opt_in) VALUES " + values);
+    }
+  }
+
+  private Vertx deploySyncer() throws Exception {
+    Vertx node = Vertx.vertx();
+    others.add(node);
+    node.deployVerticle(new Syncer(config.sync(), aws.dynamo(), tables.users(), tables.syncState()),
+        new DeploymentOptions()).await(T, TimeUnit.SECONDS);
+    return node;
+  }
+
+  private static Future<JsonObject> run(Vertx node) {
+    return node.eventBus().<JsonObject>request(Addresses.SYNC_RUN, new JsonObject(),
+        new DeliveryOptions().setSendTimeout(T * 1000)).map(m -> m.body());
+  }
+
+  private Map<String, Map<String, AttributeValue>> users() throws Exception {
+    Map<String, Map<String, AttributeValue>> all = new HashMap<>();
+    Map<String, AttributeValue> start = null;
+    do {
+      ScanRequest.Builder request = ScanRequest.builder().tableName(tables.users()).consistentRead(true);
+      if (start != null) {
+        request.exclusiveStartKey(start);
+      }
+      var page = aws.dynamo().scan(request.build()).get(T, TimeUnit.SECONDS);
+      page.items().forEach(item -> all.put(item.get("Email").s(), item));
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+    } while (start != null);
+    return all;
+  }
+
+  /** DynamoDB holds exactly MySQL's valid, not deleted customers, with their names and consent. */
+  private void assertInSync() throws Exception {
+    Map<String, Map<String, AttributeValue>> users = users();
+    Map<String, Row> rows = new HashMap<>();
+    // ids from 20000 on are the invalid rows, which must stay out
+    for (Row row : db.query("SELECT * FROM customers WHERE deleted_at IS NULL AND id < 20000")
+        .execute().await(T, TimeUnit.SECONDS)) {
+      rows.put(row.getString("email"), row);
+    }
+    assertThat(users.keySet()).isEqualTo(rows.keySet());
+    rows.forEach((email, row) -> {
+      Map<String, AttributeValue> item = users.get(email);
+      assertThat(item.get("Name").s()).isEqualTo(row.getString("name"));
+      assertThat(item.get("SubscriptionStatus").bool()).as(email).isEqualTo(row.getInteger("marketing_opt_in") == 1);
+    });
+  }
+
+  @Test
+  void initialLoadThenChangesKeepDynamoExactlyLikeMysql() throws Exception {
+    insert(1, 10_000);
+    sql("INSERT INTO customers (id, email, name, gender, marketing_opt_in) VALUES "
+        + "(20001, 'not-an-email', 'Bad', 'F', 1), (20002, 'g@example.com', 'Gender', 'robot', 1),"
+        + "(20003, 'n@example.com', 'NoFlag', 'M', NULL)");
+    Vertx node = deploySyncer();
+    JsonObject first = run(node).await(T, TimeUnit.SECONDS);
+    assertThat(first.getString("state")).isEqualTo("ok");
+    assertThat(first.getJsonObject("skipped").getMap())
+        .containsEntry("invalid_email", 1).containsEntry("unknown_gender", 1).containsEntry("null_subscription_flag", 1);
+    assertInSync();
+    assertThat(users()).hasSize(10_000);
+
+    // 300 rows share one updated_at (one statement), across chunk boundaries of 200
+    sql("UPDATE customers SET name = CONCAT('Renamed ', id) WHERE id BETWEEN 4001 AND 4300");
+    sql("UPDATE customers SET marketing_opt_in = 0 WHERE id BETWEEN 5001 AND 5050");
+    sql("UPDATE customers SET deleted_at = NOW() WHERE id BETWEEN 6001 AND 6020");
+    insert(10_001, 50);
+    JsonObject second = run(node).await(T, TimeUnit.SECONDS);
+    assertThat(second.getString("state")).isEqualTo("ok");
+    assertThat(second.getInteger("rowsDeleted")).isEqualTo(20);
+    assertInSync();
+    assertThat(users()).hasSize(10_000 - 20 + 50);
+    assertThat(users().get("c4300@example.com").get("Name").s()).isEqualTo("Renamed 4300");
+  }
+
+  @Test
+  void aMailroomUnsubscribeOutlivesStaleRowsButNotANewerResubscription() throws Exception {
+    insert(1, 50);
+    Vertx node = deploySyncer();
+    run(node).await(T, TimeUnit.SECONDS);
+    long unsubscribedAt = System.currentTimeMillis();
+    aws.dynamo().updateItem(b -> b.tableName(tables.users()).key(Map.of("Email", AttributeValue.fromS("c7@example.com")))
+        .updateExpression("SET SubscriptionStatus = :f, UnsubscribedAt = :at")
+        .expressionAttributeValues(Map.of(":f", AttributeValue.fromBool(false),
+            ":at", AttributeValue.fromN(Long.toString(unsubscribedAt))))).get(T, TimeUnit.SECONDS);
+
+    sql("UPDATE customers SET name = 'Still Subscribed In MySQL' WHERE id = 7");
+    JsonObject stale = run(node).await(T, TimeUnit.SECONDS);
+    Map<String, AttributeValue> item = users().get("c7@example.com");
+    assertThat(item.get("Name").s()).isEqualTo("Still Subscribed In MySQL");
+    assertThat(item.get("SubscriptionStatus").bool()).as("the unsubscribe holds").isFalse();
+    assertThat(stale.getInteger("unsubscribesKept")).isEqualTo(1);
+
+    sql("UPDATE customers SET marketing_opt_in = 1, opt_in_updated_at = TIMESTAMPADD(SECOND, 2, UTC_TIMESTAMP())"
+        + " WHERE id = 7");
+    run(node).await(T, TimeUnit.SECONDS);
+    assertThat(users().get("c7@example.com").get("SubscriptionStatus").bool()).as("re-subscribed in MySQL").isTrue();
+  }
+
+  @Test
+  void mysqlGoingAwayMidRunFailsTheRunWithoutMovingTheWatermarkPastUnwrittenRows() throws Exception {
+    insert(1, 10_000);
+    String user = database + "_u";
+    admin.query("CREATE USER '" + user + "'@'%' IDENTIFIED BY 'pw-" + user + "'").execute().await(T, TimeUnit.SECONDS);
+    admin.query("GRANT SELECT ON " + database + ".* TO '" + user + "'@'%'").execute().await(T, TimeUnit.SECONDS);
+    JsonObject json = LocalServices.configJson(tables.users().replace("Users", ""));
+    json.getJsonObject("sync").put("enabled", true).put("chunkSize", 50).put("intervalSeconds", 3600)
+        .getJsonObject("mysql").put("port", MariaDb.port()).put("database", database).put("user", user)
+        .put("password", "pw-" + user);
+    config = MailroomConfig.from(json);
+    Vertx node = deploySyncer();
+    SyncState state = new SyncState(aws.dynamo(), tables.syncState());
+    Future<JsonObject> running = run(node);
+    while (state.watermark().await(T, TimeUnit.SECONDS).id() == 0 && !running.isComplete()) {
+      Thread.sleep(5);
+    }
+    // MySQL goes away for this user: its rights end and its connections are killed
+    admin.query("REVOKE SELECT ON " + database + ".* FROM '" + user + "'@'%'").execute().await(T, TimeUnit.SECONDS);
+    for (Row row : admin.query("SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '" + user + "'")
+        .execute().await(T, TimeUnit.SECONDS)) {
+      admin.query("KILL " + row.getLong("ID")).execute().await(T, TimeUnit.SECONDS);
+    }
+    try {
+      JsonObject result = running.await(T, TimeUnit.SECONDS);
+      throw new AssertionError("the run finished before the connection was killed: " + result);
+    } catch (Exception expected) {
+      assertThat(expected).isNotInstanceOf(AssertionError.class);
+    }
+    SyncState.Watermark mark = state.watermark().await(T, TimeUnit.SECONDS);
+    Map<String, Map<String, AttributeValue>> users = users();
+    assertThat(users.size()).isLessThan(10_000);
+    for (long id = 1; id <= mark.id(); id++) {
+      assertThat(users).as("row %d is below the watermark", id).containsKey("c" + id + "@example.com");
+    }
+    assertThat(new SyncState(aws.dynamo(), tables.syncState()).status().await(T, TimeUnit.SECONDS).getString("state"))
+        .isEqualTo("failed");
+    admin.query("GRANT SELECT ON " + database + ".* TO '" + user + "'@'%'").execute().await(T, TimeUnit.SECONDS);
+    assertThat(run(node).await(T, TimeUnit.SECONDS).getString("state")).isEqualTo("ok");
+    assertInSync();
+    admin.query("DROP USER '" + user + "'@'%'").execute().await(T, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void withTwoNodesOnlyOneSyncs() throws Exception {
+    insert(1, 100);
+    Vertx first = deploySyncer();
+    Vertx second = deploySyncer();
+    List<JsonObject> results = List.of(run(first).await(T, TimeUnit.SECONDS), run(second).await(T, TimeUnit.SECONDS));
+    assertThat(results).extracting(r -> r.getString("state")).containsExactlyInAnyOrder("ok", "not_leader");
+    assertThat(run(second).await(T, TimeUnit.SECONDS).getString("state")).isEqualTo("not_leader");
+    assertInSync();
+  }
+}
