@@ -29,6 +29,7 @@ final class AudienceWriter {
   private static final int BATCH = 25;
   private static final int GET_BATCH = 100;
   private static final int ROUNDS = 8;
+  private static final int UPDATE_LANES = 32;
 
   private final Vertx vertx;
   private final DynamoDbAsyncClient dynamo;
@@ -42,6 +43,7 @@ final class AudienceWriter {
 
   /** What a chunk did: rows written, deleted, and consent kept against a stale MySQL row. */
   record Outcome(int written, int deleted, int keptUnsubscribed) { }
+
 
   Future<Outcome> write(List<CustomerRow> rows) {
     Map<String, CustomerRow> upserts = new HashMap<>();
@@ -59,10 +61,11 @@ final class AudienceWriter {
       List<Map<String, AttributeValue>> fresh = new ArrayList<>();
       List<CustomerRow> known = new ArrayList<>();
       upserts.forEach((email, row) -> {
-        if (present.contains(email)) {
-          known.add(row);
-        } else {
+        Map<String, AttributeValue> stored = present.get(email);
+        if (stored == null) {
           fresh.add(item(row));
+        } else if (!unchanged(stored, row)) {
+          known.add(row);
         }
       });
       List<WriteRequest> writes = new ArrayList<>();
@@ -70,30 +73,46 @@ final class AudienceWriter {
       deletes.forEach(email -> writes.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder()
           .key(Map.of("Email", AttributeValue.fromS(email))).build()).build()));
       return Future.all(batchWrite(writes), updateAll(known))
-          .map(all -> new Outcome(upserts.size(), deletes.size(), all.<Integer>resultAt(1)));
+          .map(all -> new Outcome(fresh.size() + known.size(), deletes.size(), all.<Integer>resultAt(1)));
     });
   }
 
-  private Future<Set<String>> existing(List<String> emails) {
-    List<Future<Set<String>>> gets = new ArrayList<>();
+  /**
+   * A row already applied: the look-back reads recent rows again, and writing what is there
+   * already would only cost writes.
+   */
+  private static boolean unchanged(Map<String, AttributeValue> stored, CustomerRow row) {
+    AttributeValue consent = stored.get("SubscriptionStatus");
+    return stored.containsKey("Name") && stored.get("Name").s().equals(row.name() == null ? "" : row.name())
+        && stored.containsKey("Gender") && stored.get("Gender").s().equals(row.normalGender())
+        && stored.containsKey("CreateTime")
+        && stored.get("CreateTime").n().equals(Long.toString(CustomerRow.millis(row.created()) / 1000))
+        && consent != null && Boolean.valueOf(row.subscribed()).equals(consent.bool());
+  }
+
+  private Future<Map<String, Map<String, AttributeValue>>> existing(List<String> emails) {
+    List<Future<Map<String, Map<String, AttributeValue>>>> gets = new ArrayList<>();
     for (int i = 0; i < emails.size(); i += GET_BATCH) {
       List<Map<String, AttributeValue>> keys = emails.subList(i, Math.min(emails.size(), i + GET_BATCH)).stream()
           .map(e -> Map.of("Email", AttributeValue.fromS(e))).toList();
-      gets.add(get(Map.of(table, KeysAndAttributes.builder().keys(keys).projectionExpression("Email")
-          .consistentRead(true).build()), new HashSet<>(), 0));
+      gets.add(get(Map.of(table, KeysAndAttributes.builder().keys(keys)
+          .projectionExpression("Email, #n, Gender, CreateTime, SubscriptionStatus")
+          .expressionAttributeNames(Map.of("#n", "Name"))
+          .consistentRead(true).build()), new HashMap<>(), 0));
     }
     return Future.all(gets).map(all -> {
-      Set<String> found = new HashSet<>();
+      Map<String, Map<String, AttributeValue>> found = new HashMap<>();
       for (int i = 0; i < all.size(); i++) {
-        found.addAll(all.<Set<String>>resultAt(i));
+        found.putAll(all.<Map<String, Map<String, AttributeValue>>>resultAt(i));
       }
       return found;
     });
   }
 
-  private Future<Set<String>> get(Map<String, KeysAndAttributes> request, Set<String> found, int round) {
+  private Future<Map<String, Map<String, AttributeValue>>> get(Map<String, KeysAndAttributes> request,
+      Map<String, Map<String, AttributeValue>> found, int round) {
     return Async.of(dynamo.batchGetItem(b -> b.requestItems(request))).compose(r -> {
-      r.responses().getOrDefault(table, List.of()).forEach(item -> found.add(item.get("Email").s()));
+      r.responses().getOrDefault(table, List.of()).forEach(item -> found.put(item.get("Email").s(), item));
       if (!r.hasUnprocessedKeys() || r.unprocessedKeys().isEmpty()) {
         return Future.succeededFuture(found);
       }
@@ -124,10 +143,27 @@ final class AudienceWriter {
     });
   }
 
-  /** Updates known customers; returns how many kept a Mailroom unsubscribe against their row. */
+  /**
+   * Updates known customers, {@code UPDATE_LANES} at a time; returns how many kept a Mailroom
+   * unsubscribe against their row.
+   */
   private Future<Integer> updateAll(List<CustomerRow> rows) {
-    List<Future<Boolean>> updates = rows.stream().map(this::update).toList();
-    return Future.all(updates).map(all -> (int) updates.stream().filter(f -> Boolean.TRUE.equals(f.result())).count());
+    int[] kept = new int[1];
+    List<Future<?>> lanes = new ArrayList<>();
+    for (int lane = 0; lane < UPDATE_LANES; lane++) {
+      lanes.add(updateFrom(rows, lane, kept));
+    }
+    return Future.all(lanes).map(all -> kept[0]);
+  }
+
+  private Future<Void> updateFrom(List<CustomerRow> rows, int index, int[] kept) {
+    if (index >= rows.size()) {
+      return Future.succeededFuture();
+    }
+    return update(rows.get(index)).compose(keptOne -> {
+      kept[0] += keptOne ? 1 : 0;
+      return updateFrom(rows, index + UPDATE_LANES, kept);
+    });
   }
 
   /** True when the row said subscribed but a newer Mailroom unsubscribe was kept. */
