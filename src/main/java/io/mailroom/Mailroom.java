@@ -55,6 +55,8 @@ public final class Mailroom {
   private Transport transport;
   private io.vertx.core.eventbus.MessageConsumer<?> changes;
   private DeadLetters deadLetters;
+  private MailroomMetrics metrics;
+  private long queueGauge = -1;
 
   private Mailroom(Vertx vertx, MailroomConfig config) {
     this.vertx = vertx;
@@ -122,13 +124,16 @@ public final class Mailroom {
         : new OutboxTransport(vertx, Path.of(config.outboxDir()));
     RetryPolicy retries = new RetryPolicy(config.sender().maxAttempts(), config.sender().retryBaseMillis());
     CampaignCounters counters = new CampaignCounters(campaigns);
+    metrics = MailroomMetrics.forVertx();
+    queueGauge = vertx.setPeriodic(0, 10_000, t -> queue.depth().compose(depth -> deadLetters.depth()
+        .onSuccess(dead -> metrics.queue(depth, dead))).onFailure(e -> LOG.debug("queue depth: {}", e.toString())));
     CampaignStates states = new CampaignStates(campaigns);
     changes = vertx.eventBus().<io.vertx.core.json.JsonObject>localConsumer(Addresses.CAMPAIGN_CHANGED,
         m -> states.forget(m.body().getString("campaignId")));
     CampaignRecovery recovery = new CampaignRecovery(campaigns,
         new DeliveryQueries(aws.dynamo(), tables.deliveries()), config.fetcher().staleSeconds() * 1000L);
     api = new HttpApi(config, campaigns, templates(), new DeliveryQueries(aws.dynamo(), tables.deliveries()),
-        deadLetters, new Readiness(vertx, aws, tables.users(), queue.url(),
+        deadLetters, metrics, new Readiness(vertx, aws, tables.users(), queue.url(),
         config.transport() == MailroomConfig.TransportKind.SES));
     MailroomConfig.Sqs sqs = config.sqs();
     return deploy(api, new DeploymentOptions())
@@ -137,7 +142,7 @@ public final class Mailroom {
         .compose(v -> Future.all(java.util.stream.IntStream.range(0, config.sender().instances())
             .mapToObj(i -> deploySender(new Sender(queue, deliveries, counters, states, campaigns, renderer, transport, retries,
                 sqs.waitSeconds(), sqs.visibilityTimeoutSeconds(), config.sender().maxInFlight(),
-                config.sender().resendAmbiguous()),
+                config.sender().resendAmbiguous(), metrics),
                 new DeploymentOptions()))
             .toList()))
         .compose(v -> config.sync().enabled()
@@ -202,6 +207,7 @@ public final class Mailroom {
     deployments.clear();
     senderDeployments.clear();
     java.util.Collections.reverse(others);
+    vertx.cancelTimer(queueGauge);
     Future<Void> undeployed = changes == null ? Future.succeededFuture() : changes.unregister();
     undeployed = undeployed.eventually(() -> Future.join(senders.stream().map(vertx::undeploy).toList()).mapEmpty());
     for (String id : others) {

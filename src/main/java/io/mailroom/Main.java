@@ -7,6 +7,11 @@ import io.mailroom.local.Demo;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +51,12 @@ public final class Main {
       return;
     }
     // no file cache: its JVM shutdown hook would delete it while the Senders drain on SIGTERM
-    Vertx vertx = Vertx.vertx(new VertxOptions().setFileSystemOptions(
-        new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
+    VertxOptions options = new VertxOptions()
+        .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false))
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+            .addLabels(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE));
+    Vertx vertx = Vertx.builder().with(options)
+        .withMetrics(new MicrometerMetricsFactory(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))).build();
     if (mode.equals("demo")) {
       int code;
       try {

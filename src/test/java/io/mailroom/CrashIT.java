@@ -91,6 +91,11 @@ class CrashIT {
     String id = client.post("/v1/campaigns", "{\"templateId\":\"" + DemoData.TEMPLATE_ID + "\"}").json()
         .getString("campaignId");
     awaitSent(client, id, 250);
+    String metrics = client.send(client.unsigned("/metrics").GET().build()).body();
+    assertThat(metrics).contains("mailroom_emails_sent_total").contains("mailroom_transport_latency_seconds_bucket")
+        .contains("vertx_http_server_requests_total");
+    assertThat(metrics.lines().filter(l -> l.startsWith("mailroom_emails_sent_total")).findFirst().orElseThrow())
+        .doesNotEndWith(" 0.0");
     first.destroy();
     assertThat(first.waitFor(setup.config().shutdownGraceSeconds() + 10L, TimeUnit.SECONDS))
         .as("the node stops within its grace period").isTrue();

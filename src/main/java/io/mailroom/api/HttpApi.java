@@ -1,6 +1,7 @@
 package io.mailroom.api;
 
 import io.mailroom.Addresses;
+import io.mailroom.MailroomMetrics;
 import io.mailroom.campaign.Campaign;
 import io.mailroom.campaign.CampaignStore;
 import io.mailroom.campaign.TemplateStore;
@@ -37,22 +38,32 @@ public final class HttpApi extends VerticleBase {
   private final DeliveryQueries deliveries;
   private final DeadLetters deadLetters;
   private final Readiness readiness;
+  private final MailroomMetrics metrics;
   private HttpServer server;
 
   public HttpApi(MailroomConfig config, CampaignStore campaigns, TemplateStore templates, DeliveryQueries deliveries,
-                 DeadLetters deadLetters, Readiness readiness) {
+                 DeadLetters deadLetters, MailroomMetrics metrics, Readiness readiness) {
     this.config = config;
     this.campaigns = campaigns;
     this.templates = templates;
     this.deliveries = deliveries;
     this.deadLetters = deadLetters;
     this.readiness = readiness;
+    this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
+    router.get("/metrics").handler(ctx -> {
+      String text = metrics.scrape();
+      if (text == null) {
+        ctx.fail(new ApiError(404, "not_found", "metrics are not exported by this node", null));
+        return;
+      }
+      ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text);
+    });
     router.get("/health/ready").handler(ctx -> readiness.check().onSuccess(result ->
         json(ctx, "ready".equals(result.getString("status")) ? 200 : 503, result)));
     router.post("/v1/campaigns")

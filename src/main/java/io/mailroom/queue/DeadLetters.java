@@ -23,6 +23,10 @@ public final class DeadLetters {
     this.sendQueue = sendQueue;
   }
 
+  public Future<Long> depth() {
+    return deadLetters.depth();
+  }
+
   /** Up to {@code max} dead letters, described; they stay in the queue. */
   public Future<List<JsonObject>> list(int max) {
     return take(max, new ArrayList<>()).compose(messages -> Future.join(messages.stream()

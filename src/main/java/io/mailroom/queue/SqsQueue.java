@@ -93,6 +93,13 @@ public final class SqsQueue {
         .visibilityTimeout(seconds))).mapEmpty();
   }
 
+  /** Messages waiting (visible) in the queue, as SQS approximates it. */
+  public Future<Long> depth() {
+    return Async.of(sqs.getQueueAttributes(b -> b.queueUrl(url)
+            .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)))
+        .map(r -> Long.parseLong(r.attributes().getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0")));
+  }
+
   public static int receiveCount(Message message) {
     String count = message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
     return count == null ? 1 : Integer.parseInt(count);

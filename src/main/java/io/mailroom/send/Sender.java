@@ -1,5 +1,6 @@
 package io.mailroom.send;
 
+import io.mailroom.MailroomMetrics;
 import io.mailroom.campaign.CampaignStatus;
 import io.mailroom.campaign.CampaignStore;
 import io.mailroom.queue.SendTask;
@@ -41,6 +42,7 @@ public final class Sender extends VerticleBase {
   private final int waitSeconds;
   private final int maxInFlight;
   private final boolean resendAmbiguous;
+  private final MailroomMetrics metrics;
   private final long leaseMillis;
   private final List<Message> finished = new ArrayList<>();
   private boolean running;
@@ -53,7 +55,7 @@ public final class Sender extends VerticleBase {
   public Sender(SqsQueue queue, DeliveryStore deliveries, CampaignCounters counters, CampaignStates states,
                 CampaignStore campaigns, Renderer renderer,
                 Transport transport, RetryPolicy retries, int waitSeconds, int visibilityTimeoutSeconds,
-                int maxInFlight, boolean resendAmbiguous) {
+                int maxInFlight, boolean resendAmbiguous, MailroomMetrics metrics) {
     this.queue = queue;
     this.deliveries = deliveries;
     this.counters = counters;
@@ -66,6 +68,7 @@ public final class Sender extends VerticleBase {
     this.leaseMillis = visibilityTimeoutSeconds * 1000L;
     this.maxInFlight = Math.max(RECEIVE_MAX, maxInFlight);
     this.resendAmbiguous = resendAmbiguous;
+    this.metrics = metrics;
   }
 
   @Override
@@ -197,7 +200,10 @@ public final class Sender extends VerticleBase {
     String email = task.recipient().email();
     return renderer.template(task.templateId())
         .map(template -> renderer.render(template, task, Map.of(), List.<RenderedEmail.Header>of()))
-        .compose(transport::send)
+        .compose(rendered -> {
+          long started = System.nanoTime();
+          return transport.send(rendered).onComplete(x -> metrics.transportCall(System.nanoTime() - started));
+        })
         .compose(messageId -> recordSent(task, attempt, messageId, 1).map(true),
             error -> failed(task, attempt, message, error));
   }
@@ -208,7 +214,10 @@ public final class Sender extends VerticleBase {
    */
   private Future<Void> recordSent(SendTask task, int attempt, String messageId, int round) {
     return deliveries.sent(task.campaignId(), task.recipient().email(), attempt, messageId)
-        .onSuccess(v -> counters.sent(task.campaignId()))
+        .onSuccess(v -> {
+          counters.sent(task.campaignId());
+          metrics.sent();
+        })
         .recover(e -> {
           if (round >= RECORD_ATTEMPTS || e instanceof ConditionalCheckFailedException) {
             LOG.error("campaign {}: an accepted email (SES id {}) could not be recorded: {}", task.campaignId(),
@@ -235,6 +244,7 @@ public final class Sender extends VerticleBase {
       int delaySeconds = (int) Math.max(1, Math.ceil(retries.backoffMillis(attempt) / 1000.0));
       LOG.info("campaign {}: attempt {} failed ({}: {}); retrying in {} s", task.campaignId(), attempt, verdict.code(),
           verdict.reason(), delaySeconds);
+      metrics.retried(verdict.code());
       return deliveries.retrying(task.campaignId(), email, attempt, verdict.code(), verdict.reason())
           .compose(v -> queue.retryAfter(message, delaySeconds))
           .map(false);
@@ -242,6 +252,9 @@ public final class Sender extends VerticleBase {
     LOG.warn("campaign {}: a delivery failed for good after {} attempt(s): {}", task.campaignId(), attempt,
         verdict.code());
     return deliveries.failed(task.campaignId(), email, attempt, verdict.code(), verdict.reason())
-        .onSuccess(v -> counters.failed(task.campaignId())).map(true);
+        .onSuccess(v -> {
+          counters.failed(task.campaignId());
+          metrics.failed(verdict.code());
+        }).map(true);
   }
 }

@@ -1,0 +1,66 @@
+package io.mailroom;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.backends.BackendRegistries;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Mailroom's own meters, on the registry Vert.x reports to (Prometheus in a running service):
+ * emails sent, failed and retried by reason, SES call latency, send-queue and dead-letter depth.
+ * HTTP route latencies come from Vert.x's own HTTP server metrics.
+ */
+public final class MailroomMetrics {
+  private final MeterRegistry registry;
+  private final Counter sent;
+  private final Timer sesLatency;
+  private final AtomicLong queueDepth = new AtomicLong();
+  private final AtomicLong deadLetters = new AtomicLong();
+
+  private MailroomMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.sent = Counter.builder("mailroom_emails_sent").description("emails the transport accepted").register(registry);
+    this.sesLatency = Timer.builder("mailroom_transport_latency").description("one transport call (SES SendEmail)")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry);
+    registry.gauge("mailroom_queue_depth", queueDepth);
+    registry.gauge("mailroom_dead_letters", deadLetters);
+  }
+
+  /** The registry Vert.x was built with, or a private one when Vert.x reports no metrics. */
+  public static MailroomMetrics forVertx() {
+    MeterRegistry registry = BackendRegistries.getDefaultNow();
+    return new MailroomMetrics(registry != null ? registry : new SimpleMeterRegistry());
+  }
+
+  public void sent() {
+    sent.increment();
+  }
+
+  public void failed(String code) {
+    registry.counter("mailroom_emails_failed", "code", code).increment();
+  }
+
+  public void retried(String code) {
+    registry.counter("mailroom_emails_retried", "code", code).increment();
+  }
+
+  public void transportCall(long nanos) {
+    sesLatency.record(Duration.ofNanos(nanos));
+  }
+
+  public void queue(long depth, long deadLetterCount) {
+    queueDepth.set(depth);
+    deadLetters.set(deadLetterCount);
+  }
+
+  /** Prometheus text, or null when the registry is not a Prometheus one. */
+  public String scrape() {
+    return registry instanceof PrometheusMeterRegistry prometheus ? prometheus.scrape() : null;
+  }
+}
