@@ -18,6 +18,25 @@ public final class Addresses {
   /** {@code {}}: replies with the status of the last sync run. */
   public static final String SYNC_STATUS = "mailroom.sync.status";
 
+  /**
+   * Published locally {@code {email, subscribed, at}} when a customer's consent changed through
+   * Mailroom; the Syncer writes it back to MySQL when {@code sync.writeBack} is on.
+   */
+  public static final String CONSENT_CHANGED = "mailroom.consent.changed";
+
+  /** {@code {token}}: the UnsubscribeHandler replies with the customer's preferences. */
+  public static final String SUBSCRIPTION_PREFERENCES = "mailroom.subscription.preferences";
+  /**
+   * {@code {token, action: unsubscribe|preferences, topics?, via}}: the UnsubscribeHandler changes
+   * consent and replies with the preferences after the change.
+   */
+  public static final String SUBSCRIPTION_CHANGE = "mailroom.subscription.change";
+  /**
+   * {@code {kind: bounce|complaint, bounceType?, detail?, recipients:[…]}} from a verified SES
+   * notification: the UnsubscribeHandler suppresses (or counts) the recipients.
+   */
+  public static final String SUBSCRIPTION_SES_EVENT = "mailroom.subscription.ses-event";
+
   private Addresses() {
   }
 }

@@ -26,6 +26,14 @@ import io.mailroom.send.RetryPolicy;
 import io.mailroom.send.Sender;
 import io.mailroom.send.SesTransport;
 import io.mailroom.send.Transport;
+import io.mailroom.subscription.ConsentCheck;
+import io.mailroom.subscription.ConsentStore;
+import io.mailroom.subscription.SnsVerifier;
+import io.mailroom.subscription.SubscriptionRoutes;
+import io.mailroom.subscription.SuppressionStore;
+import io.mailroom.subscription.UnsubscribeHandler;
+import io.mailroom.subscription.UnsubscribeLinks;
+import io.mailroom.subscription.UnsubscribeToken;
 import io.mailroom.sync.Syncer;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -122,6 +130,10 @@ public final class Mailroom {
     transport = config.transport() == MailroomConfig.TransportKind.SES
         ? new SesTransport(aws.ses(), config.ses().configurationSet())
         : new OutboxTransport(vertx, Path.of(config.outboxDir()));
+    MailroomConfig.Subscription subscription = config.subscription();
+    UnsubscribeToken tokens = new UnsubscribeToken(subscription.tokenSecrets());
+    ConsentCheck consent = new ConsentCheck(aws.dynamo(), tables.users(), tables.suppressions());
+    UnsubscribeLinks links = new UnsubscribeLinks(tokens, config.publicBaseUrl(), subscription.mailto());
     RetryPolicy retries = new RetryPolicy(config.sender().maxAttempts(), config.sender().retryBaseMillis());
     CampaignCounters counters = new CampaignCounters(campaigns);
     metrics = MailroomMetrics.forVertx();
@@ -134,15 +146,20 @@ public final class Mailroom {
         new DeliveryQueries(aws.dynamo(), tables.deliveries()), config.fetcher().staleSeconds() * 1000L);
     api = new HttpApi(config, campaigns, templates(), new DeliveryQueries(aws.dynamo(), tables.deliveries()),
         deadLetters, metrics, new Readiness(vertx, aws, tables.users(), queue.url(),
-        config.transport() == MailroomConfig.TransportKind.SES));
+        config.transport() == MailroomConfig.TransportKind.SES),
+        new SubscriptionRoutes(vertx, new SnsVerifier(vertx, subscription.sns()), brand(config.ses().fromAddress())));
     MailroomConfig.Sqs sqs = config.sqs();
-    return deploy(api, new DeploymentOptions())
-        .compose(v -> deploy(new Fetcher(users(), campaigns, recovery, config.fetcher()), new DeploymentOptions()))
+    return deploy(new UnsubscribeHandler(tokens, new ConsentStore(aws.dynamo(), tables.users()),
+            new SuppressionStore(aws.dynamo(), tables.suppressions()), subscription.topics(), metrics),
+            new DeploymentOptions())
+        .compose(v -> deploy(api, new DeploymentOptions()))
+        .compose(v -> deploy(new Fetcher(users(), campaigns, recovery, config.fetcher(), consent,
+            subscription.defaultTopic()), new DeploymentOptions()))
         .compose(v -> deploy(new Queuer(queue), new DeploymentOptions()))
         .compose(v -> Future.all(java.util.stream.IntStream.range(0, config.sender().instances())
             .mapToObj(i -> deploySender(new Sender(queue, deliveries, counters, states, campaigns, renderer, transport, retries,
                 sqs.waitSeconds(), sqs.visibilityTimeoutSeconds(), config.sender().maxInFlight(),
-                config.sender().resendAmbiguous(), metrics),
+                config.sender().resendAmbiguous(), metrics, consent, links, subscription.defaultTopic()),
                 new DeploymentOptions()))
             .toList()))
         .compose(v -> config.sync().enabled()
@@ -151,6 +168,13 @@ public final class Mailroom {
         .onSuccess(v -> LOG.info("Mailroom listening on http://{}:{} ({} senders, transport {})",
             config.http().host(), api.port(), config.sender().instances(), transport.name()))
         .mapEmpty();
+  }
+
+  /** The sender's display name ("Mailroom Fashion" of "Mailroom Fashion <news@…>"), for the pages. */
+  static String brand(String fromAddress) {
+    int angle = fromAddress.indexOf('<');
+    String name = angle > 0 ? fromAddress.substring(0, angle).trim().replace("\"", "") : "";
+    return name.isEmpty() ? fromAddress.replaceAll("[<>]", "").trim() : name;
   }
 
   private Future<Void> deploySender(Sender sender, DeploymentOptions options) {

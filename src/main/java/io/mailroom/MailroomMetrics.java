@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Mailroom's own meters, on the registry Vert.x reports to (Prometheus in a running service):
- * emails sent, failed and retried by reason, SES call latency, send-queue and dead-letter depth.
+ * emails sent, failed, retried and suppressed by reason, SES call latency, send-queue and
+ * dead-letter depth, unsubscribes and SES bounce and complaint events.
  * HTTP route latencies come from Vert.x's own HTTP server metrics.
  */
 public final class MailroomMetrics {
@@ -48,6 +49,21 @@ public final class MailroomMetrics {
 
   public void retried(String code) {
     registry.counter("mailroom_emails_retried", "code", code).increment();
+  }
+
+  /** A customer left marketing (or changed topics) through a link, a one-click POST or the preference page. */
+  public void unsubscribed(String via) {
+    registry.counter("mailroom_unsubscribes", "via", via).increment();
+  }
+
+  /** SES told of bounces or complaints: {@code kind} is bounce, complaint or soft_bounce. */
+  public void sesEvent(String kind, int recipients) {
+    registry.counter("mailroom_ses_events", "kind", kind).increment(recipients);
+  }
+
+  /** A queued email was not sent: the customer opted out or was suppressed before it went. */
+  public void suppressed(String reason) {
+    registry.counter("mailroom_emails_suppressed", "reason", reason).increment();
   }
 
   public void transportCall(long nanos) {

@@ -205,7 +205,7 @@ class DeliveryGuaranteesTest {
   @Test
   void deadLettersAreListedAndDrivenBack(Vertx vertx) throws Exception {
     start(vertx, new SesFaultProxy(ses.endpoint(), 0, Set.of(), 0), 0, 20);
-    Campaign campaign = Campaign.create("c_dead_letters", "t", null, System.currentTimeMillis());
+    Campaign campaign = Campaign.create("c_dead_letters", "t", null, null, System.currentTimeMillis());
     node.campaigns().create(campaign, null).await(10, TimeUnit.SECONDS);
     SqsQueue dlq = SqsQueue.existing(node.aws().sqs(), node.config().sqs().deadLetterQueueName()).await(10, TimeUnit.SECONDS);
     String task = new SendTask(campaign.id(), "t", null, new Recipient("lost@example.com", "Lost", "", 0, true)).encode();

@@ -3,16 +3,20 @@ package io.mailroom.api;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** The body of {@code POST /v1/campaigns}, validated field by field. */
-record CampaignRequest(String templateId, String subject, String idempotencyKey) {
-  private static final Set<String> FIELDS = Set.of("templateId", "subject", "idempotencyKey");
+/**
+ * The body of {@code POST /v1/campaigns}, validated field by field. The topic is one of the
+ * configured preference topics (the default one when absent).
+ */
+record CampaignRequest(String templateId, String subject, String idempotencyKey, String topic) {
+  private static final Set<String> FIELDS = Set.of("templateId", "subject", "idempotencyKey", "topic");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,128}");
 
-  static CampaignRequest parse(String body, String idempotencyHeader) {
+  static CampaignRequest parse(String body, String idempotencyHeader, List<String> topics, String defaultTopic) {
     JsonObject json;
     try {
       json = body == null || body.isBlank() ? null : new JsonObject(body);
@@ -44,7 +48,11 @@ record CampaignRequest(String templateId, String subject, String idempotencyKey)
       throw ApiError.badField("idempotencyKey", "invalid_field",
           "idempotencyKey must be 1 to 128 printable ASCII characters without spaces");
     }
-    return new CampaignRequest(templateId, subject, key);
+    String topic = string(json, "topic", false);
+    if (topic != null && !topics.contains(topic)) {
+      throw ApiError.badField("topic", "unknown_topic", "topic must be one of " + topics);
+    }
+    return new CampaignRequest(templateId, subject, key, topic == null ? defaultTopic : topic);
   }
 
   private static String string(JsonObject json, String field, boolean required) {

@@ -8,6 +8,7 @@ import io.mailroom.campaign.TemplateStore;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.queue.DeadLetters;
 import io.mailroom.send.DeliveryQueries;
+import io.mailroom.subscription.SubscriptionRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -25,7 +26,8 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * The HTTP face of a node: the signed campaign webhook, campaign status and health. Every
+ * The HTTP face of a node: the signed campaign webhook, campaign status and health, and the
+ * unsubscribe and SES event routes of {@link SubscriptionRoutes}. Every
  * refusal is a 4xx with a JSON body naming the problem; nothing here answers with a stack trace.
  */
 public final class HttpApi extends VerticleBase {
@@ -39,10 +41,13 @@ public final class HttpApi extends VerticleBase {
   private final DeadLetters deadLetters;
   private final Readiness readiness;
   private final MailroomMetrics metrics;
+  private final SubscriptionRoutes subscriptionRoutes;
   private HttpServer server;
 
   public HttpApi(MailroomConfig config, CampaignStore campaigns, TemplateStore templates, DeliveryQueries deliveries,
-                 DeadLetters deadLetters, MailroomMetrics metrics, Readiness readiness) {
+                 DeadLetters deadLetters, MailroomMetrics metrics, Readiness readiness,
+                 SubscriptionRoutes subscriptionRoutes) {
+    this.subscriptionRoutes = subscriptionRoutes;
     this.config = config;
     this.campaigns = campaigns;
     this.templates = templates;
@@ -94,6 +99,7 @@ public final class HttpApi extends VerticleBase {
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
         .handler(this::authenticate)
         .handler(this::control);
+    subscriptionRoutes.mount(router, config.http().maxBodyBytes());
     router.route().handler(ctx -> ctx.fail(new ApiError(404, "not_found", "no such route", null)));
     router.route().failureHandler(this::failure);
     server = vertx.createHttpServer();
@@ -124,7 +130,8 @@ public final class HttpApi extends VerticleBase {
   }
 
   private void createCampaign(RoutingContext ctx) {
-    CampaignRequest request = CampaignRequest.parse(ctx.body().asString(), ctx.request().getHeader("Idempotency-Key"));
+    CampaignRequest request = CampaignRequest.parse(ctx.body().asString(), ctx.request().getHeader("Idempotency-Key"),
+        config.subscription().topics(), config.subscription().defaultTopic());
     templates.get(request.templateId())
         .compose(template -> {
           if (template.isEmpty()) {
@@ -132,7 +139,7 @@ public final class HttpApi extends VerticleBase {
                 "no template with id '" + request.templateId() + "'", "templateId"));
           }
           long now = System.currentTimeMillis();
-          return campaigns.create(Campaign.create(newId(), request.templateId(), request.subject(), now),
+          return campaigns.create(Campaign.create(newId(), request.templateId(), request.subject(), request.topic(), now),
               request.idempotencyKey());
         })
         .onSuccess(created -> {

@@ -15,11 +15,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The names of Mailroom's DynamoDB tables under one prefix, and their creation. */
-public record Tables(String users, String templates, String campaigns, String deliveries, String syncState) {
+public record Tables(String users, String templates, String campaigns, String deliveries, String syncState,
+                     String suppressions) {
 
   public static Tables withPrefix(String prefix) {
     return new Tables(prefix + "Users", prefix + "Templates", prefix + "Campaigns", prefix + "Deliveries",
-        prefix + "SyncState");
+        prefix + "SyncState", prefix + "Suppressions");
   }
 
   /** Creates every missing table (on-demand billing) and waits until each is active. */
@@ -30,6 +31,7 @@ public record Tables(String users, String templates, String campaigns, String de
     all.add(create(dynamo, campaigns, "CampaignId", null));
     all.add(create(dynamo, deliveries, "CampaignId", "Email"));
     all.add(create(dynamo, syncState, "Name", null));
+    all.add(create(dynamo, suppressions, "Email", null));
     return Future.all(all).mapEmpty();
   }
 

@@ -9,14 +9,17 @@ import java.util.Map;
 
 /**
  * One campaign of the Campaigns table: which template goes to the audience, where the Fetcher's
- * scan stands, and the counts of what was queued, sent, failed, cancelled and skipped.
- * {@code pending} is queued minus finished; the campaign completes when the scan is done and
- * nothing is pending.
+ * scan stands, and the counts of what was queued, sent, failed, cancelled and skipped. The topic
+ * is the preference topic the campaign belongs to (customers who left it are skipped);
+ * {@code suppressed} counts queued emails dropped at send time because the customer opted out or
+ * was suppressed since. {@code pending} is queued minus finished; the campaign completes when the
+ * scan is done and nothing is pending.
  */
 public record Campaign(
     String id,
     String templateId,
     String subject,
+    String topic,
     CampaignStatus status,
     long createdAt,
     long updatedAt,
@@ -26,12 +29,14 @@ public record Campaign(
     long failed,
     long cancelled,
     long skipped,
+    long suppressed,
     boolean fetchDone,
     String cursor,
     String error) {
 
-  public static Campaign create(String id, String templateId, String subject, long now) {
-    return new Campaign(id, templateId, subject, CampaignStatus.QUEUED, now, now, 0, 0, 0, 0, 0, 0, false, null, null);
+  public static Campaign create(String id, String templateId, String subject, String topic, long now) {
+    return new Campaign(id, templateId, subject, topic, CampaignStatus.QUEUED, now, now, 0, 0, 0, 0, 0, 0, 0, false,
+        null, null);
   }
 
   public static Campaign fromItem(Map<String, AttributeValue> item) {
@@ -39,6 +44,7 @@ public record Campaign(
         item.get("CampaignId").s(),
         s(item, "TemplateId"),
         s(item, "Subject"),
+        s(item, "Topic"),
         CampaignStatus.valueOf(s(item, "Status")),
         n(item, "CreatedAt"),
         n(item, "UpdatedAt"),
@@ -48,6 +54,7 @@ public record Campaign(
         n(item, "Failed"),
         n(item, "Cancelled"),
         n(item, "Skipped"),
+        n(item, "Suppressed"),
         item.containsKey("FetchDone") && Boolean.TRUE.equals(item.get("FetchDone").bool()),
         s(item, "Cursor"),
         s(item, "Error"));
@@ -60,10 +67,13 @@ public record Campaign(
     if (subject != null) {
       item.put("Subject", AttributeValue.fromS(subject));
     }
+    if (topic != null) {
+      item.put("Topic", AttributeValue.fromS(topic));
+    }
     item.put("Status", AttributeValue.fromS(status.name()));
     item.put("CreatedAt", AttributeValue.fromN(Long.toString(createdAt)));
     item.put("UpdatedAt", AttributeValue.fromN(Long.toString(updatedAt)));
-    for (String counter : new String[] {"Queued", "Pending", "Sent", "Failed", "Cancelled", "Skipped"}) {
+    for (String counter : new String[] {"Queued", "Pending", "Sent", "Failed", "Cancelled", "Skipped", "Suppressed"}) {
       item.put(counter, AttributeValue.fromN("0"));
     }
     item.put("FetchDone", AttributeValue.fromBool(false));
@@ -95,7 +105,11 @@ public record Campaign(
             .put("failed", failed)
             .put("cancelled", cancelled)
             .put("pending", Math.max(0, pending))
-            .put("skipped", skipped));
+            .put("skipped", skipped)
+            .put("suppressed", suppressed));
+    if (topic != null) {
+      json.put("topic", topic);
+    }
     if (subject != null) {
       json.put("subject", subject);
     }

@@ -48,15 +48,16 @@ public final class CampaignRecovery {
 
   private Future<Void> recount(Campaign campaign, long now) {
     return deliveries.count(campaign.id()).compose(counts -> {
-      long sent = counts.getOrDefault("SENT", 0L);
-      long failed = counts.getOrDefault("FAILED", 0L);
-      long cancelled = counts.getOrDefault("CANCELLED", 0L);
-      if (sent == campaign.sent() && failed == campaign.failed() && cancelled == campaign.cancelled()) {
+      CampaignStore.Outcomes counted = new CampaignStore.Outcomes(counts.getOrDefault("SENT", 0L),
+          counts.getOrDefault("FAILED", 0L), counts.getOrDefault("CANCELLED", 0L),
+          counts.getOrDefault("SUPPRESSED", 0L));
+      if (counted.equals(new CampaignStore.Outcomes(campaign.sent(), campaign.failed(), campaign.cancelled(),
+          campaign.suppressed()))) {
         return Future.succeededFuture();
       }
       LOG.info("campaign {}: counters recounted from its deliveries (sent {} -> {}, failed {} -> {})",
-          campaign.id(), campaign.sent(), sent, campaign.failed(), failed);
-      return campaigns.recount(campaign.id(), sent, failed, cancelled, campaign.updatedAt(), now)
+          campaign.id(), campaign.sent(), counted.sent(), campaign.failed(), counted.failed());
+      return campaigns.recount(campaign.id(), counted, campaign.updatedAt(), now)
           .compose(done -> campaigns.completeIfDone(campaign.id(), now)).mapEmpty();
     });
   }

@@ -187,19 +187,28 @@ public final class CampaignStore {
    * Sets the counters to what the Deliveries table holds, for a campaign whose counts a crash left
    * short; only if nothing changed the campaign since it was read ({@code seenUpdatedAt}).
    */
-  public Future<Boolean> recount(String id, long sent, long failed, long cancelled, long seenUpdatedAt, long now) {
-    return conditional(update(id,
-        "SET Sent = :sent, Failed = :failed, Cancelled = :cancelled, Pending = Queued - :done, UpdatedAt = :now",
-        "UpdatedAt = :seen", Map.of(":sent", n(sent), ":failed", n(failed), ":cancelled", n(cancelled),
-            ":done", n(sent + failed + cancelled), ":seen", n(seenUpdatedAt), ":now", n(now))));
+  public Future<Boolean> recount(String id, Outcomes counted, long seenUpdatedAt, long now) {
+    return conditional(update(id, "SET Sent = :sent, Failed = :failed, Cancelled = :cancelled,"
+            + " Suppressed = :suppressed, Pending = Queued - :done, UpdatedAt = :now",
+        "UpdatedAt = :seen", Map.of(":sent", n(counted.sent()), ":failed", n(counted.failed()),
+            ":cancelled", n(counted.cancelled()), ":suppressed", n(counted.suppressed()),
+            ":done", n(counted.total()), ":seen", n(seenUpdatedAt), ":now", n(now))));
+  }
+
+  /** How many deliveries ended each way. */
+  public record Outcomes(long sent, long failed, long cancelled, long suppressed) {
+    public long total() {
+      return sent + failed + cancelled + suppressed;
+    }
   }
 
   /** Adds finished deliveries to the campaign's counters. */
-  public Future<Void> addOutcomes(String id, long sent, long failed, long cancelled, long now) {
-    return Async.of(dynamo.updateItem(update(id,
-        "SET UpdatedAt = :now ADD Sent :sent, Failed :failed, Cancelled :cancelled, Pending :done", null,
-        Map.of(":now", n(now), ":sent", n(sent), ":failed", n(failed), ":cancelled", n(cancelled),
-            ":done", n(-(sent + failed + cancelled)))))).mapEmpty();
+  public Future<Void> addOutcomes(String id, Outcomes added, long now) {
+    return Async.of(dynamo.updateItem(update(id, "SET UpdatedAt = :now ADD Sent :sent, Failed :failed,"
+            + " Cancelled :cancelled, Suppressed :suppressed, Pending :done", null,
+        Map.of(":now", n(now), ":sent", n(added.sent()), ":failed", n(added.failed()),
+            ":cancelled", n(added.cancelled()), ":suppressed", n(added.suppressed()),
+            ":done", n(-added.total()))))).mapEmpty();
   }
 
   /** Running → completed once the scan is done and nothing is pending; true if this call did it. */

@@ -2,6 +2,7 @@ package io.mailroom.campaign;
 
 import io.mailroom.Addresses;
 import io.mailroom.config.MailroomConfig;
+import io.mailroom.subscription.ConsentCheck;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -23,7 +24,7 @@ import java.util.UUID;
 
 /**
  * Pages the Users table for a campaign (Scan with {@code Limit} and {@code LastEvaluatedKey}),
- * keeps the consenting customers, hands them to the Queuer in batches of at most ten, and
+ * keeps the customers who consent to the campaign's topic and are not suppressed, hands them to the Queuer in batches of at most ten, and
  * checkpoints its cursor on the campaign after every page the Queuer has accepted. It holds a
  * lease on each scan it runs, and every few seconds looks for campaigns to resume: ones whose
  * scan lost its node, and ones whose counts a crash left short.
@@ -36,11 +37,16 @@ public final class Fetcher extends VerticleBase {
   private final CampaignStore campaigns;
   private final CampaignRecovery recovery;
   private final MailroomConfig.Fetcher settings;
+  private final ConsentCheck consent;
+  private final String defaultTopic;
   private final String owner = UUID.randomUUID().toString();
   private final Set<String> running = new HashSet<>();
   private long sweepTimer;
 
-  public Fetcher(UserStore users, CampaignStore campaigns, CampaignRecovery recovery, MailroomConfig.Fetcher settings) {
+  public Fetcher(UserStore users, CampaignStore campaigns, CampaignRecovery recovery, MailroomConfig.Fetcher settings,
+                 ConsentCheck consent, String defaultTopic) {
+    this.consent = consent;
+    this.defaultTopic = defaultTopic;
     this.users = users;
     this.campaigns = campaigns;
     this.recovery = recovery;
@@ -120,18 +126,24 @@ public final class Fetcher extends VerticleBase {
    * order, one at a time; a refused one (paused, cancelled, or the lease lost) ends the scan.
    */
   private Future<Void> pass(Campaign campaign, UserStore.Page page, Future<Boolean> previous) {
-    List<Recipient> consenting = page.recipients().stream().filter(Recipient::subscribed).toList();
-    long skipped = page.recipients().size() - consenting.size();
     Future<UserStore.Page> next = page.last() ? Future.succeededFuture() : users.scan(page.lastKey(), settings.scanLimit());
-    return queueWithRetry(campaign, consenting, 1)
-        .compose(v -> previous)
+    return consent.blocked(page.recipients(), topic(campaign)).compose(blocked -> {
+      List<Recipient> consenting = page.recipients().stream().filter(r -> !blocked.containsKey(r.email())).toList();
+      return queueWithRetry(campaign, consenting, 1).compose(v -> checkpoint(campaign, page, consenting.size(),
+          blocked.size(), next, previous));
+    });
+  }
+
+  private Future<Void> checkpoint(Campaign campaign, UserStore.Page page, long queued, long skipped,
+                                  Future<UserStore.Page> next, Future<Boolean> previous) {
+    return previous
         .compose(saved -> {
           if (!saved) {
             LOG.info("campaign {}: audience scan stopped here (paused, cancelled or taken over)", campaign.id());
             return Future.succeededFuture();
           }
           Future<Boolean> checkpoint = campaigns.checkpoint(campaign.id(), owner, settings.leaseSeconds() * 1000L,
-              page.last() ? null : encode(page.lastKey()), consenting.size(), skipped, now());
+              page.last() ? null : encode(page.lastKey()), queued, skipped, now());
           if (!page.last()) {
             return next.compose(following -> pass(campaign, following, checkpoint));
           }
@@ -164,6 +176,7 @@ public final class Fetcher extends VerticleBase {
       JsonObject body = new JsonObject()
           .put("campaignId", campaign.id())
           .put("templateId", campaign.templateId())
+          .put("topic", topic(campaign))
           .put("recipients", batch);
       if (campaign.subject() != null) {
         body.put("subject", campaign.subject());
@@ -172,6 +185,10 @@ public final class Fetcher extends VerticleBase {
           new DeliveryOptions().setSendTimeout(60_000)));
     }
     return Future.all(batches).mapEmpty();
+  }
+
+  private String topic(Campaign campaign) {
+    return campaign.topic() == null ? defaultTopic : campaign.topic();
   }
 
   static String encode(Map<String, AttributeValue> key) {

@@ -4,24 +4,45 @@ import io.vertx.core.json.JsonObject;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Map;
 
 /**
  * One customer of the Users table as the send path needs it. {@code SubscriptionStatus} is read
- * as a boolean or as the string "true"/"false", as the original data held both.
+ * as a boolean or as the string "true"/"false", as the original data held both. The topics the
+ * customer left and the time of their latest consent ({@code ConsentAt}) are read for the
+ * audience checks; they do not travel in send tasks.
  */
-public record Recipient(String email, String name, String gender, long createTime, boolean subscribed) {
+public record Recipient(String email, String name, String gender, long createTime, boolean subscribed,
+                        Set<String> optedOutTopics, long consentAt) {
+
+  public Recipient(String email, String name, String gender, long createTime, boolean subscribed) {
+    this(email, name, gender, createTime, subscribed, Set.of(), 0L);
+  }
+
+  public Recipient {
+    optedOutTopics = Set.copyOf(optedOutTopics);
+  }
 
   public static Recipient fromItem(Map<String, AttributeValue> item) {
+    AttributeValue topics = item.get("OptedOutTopics");
     return new Recipient(
         string(item, "Email"),
         string(item, "Name"),
         string(item, "Gender"),
         number(item, "CreateTime"),
-        consent(item.get("SubscriptionStatus")));
+        consent(item.get("SubscriptionStatus")),
+        topics == null || !topics.hasSs() ? Set.of() : new HashSet<>(topics.ss()),
+        number(item, "ConsentAt"));
   }
 
-  static boolean consent(AttributeValue value) {
+  /** Whether the customer consents to marketing on {@code topic}. */
+  public boolean wants(String topic) {
+    return subscribed && !optedOutTopics.contains(topic);
+  }
+
+  public static boolean consent(AttributeValue value) {
     if (value == null) {
       return false;
     }

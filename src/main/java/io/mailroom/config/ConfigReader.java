@@ -95,6 +95,17 @@ final class ConfigReader {
         + (words.length > 0 ? " or one of " + String.join(", ", quoted(words)) : ""));
   }
 
+  /** A regular expression that compiles. */
+  String pattern(String path) {
+    String text = nonEmpty(path);
+    try {
+      java.util.regex.Pattern.compile(text);
+      return text;
+    } catch (java.util.regex.PatternSyntaxException e) {
+      throw new ConfigException("config key '" + path + "' must be a regular expression: " + e.getDescription());
+    }
+  }
+
   <E extends Enum<E>> E choice(String path, Class<E> type) {
     String text = nonEmpty(path);
     for (E e : type.getEnumConstants()) {

@@ -11,6 +11,7 @@ public record MailroomConfig(
     Http http,
     String publicBaseUrl,
     Webhook webhook,
+    Subscription subscription,
     Aws aws,
     Dynamo dynamodb,
     Sqs sqs,
@@ -37,6 +38,26 @@ public record MailroomConfig(
       return "Webhook[secrets=" + secrets.size() + " configured, maxSkewSeconds=" + maxSkewSeconds + "]";
     }
   }
+
+  /**
+   * Unsubscribe tokens (HMAC secrets: the first signs, every one verifies), the optional mailto
+   * address of {@code List-Unsubscribe}, the preference topics and the SNS feed of SES events.
+   */
+  public record Subscription(List<String> tokenSecrets, String mailto, List<String> topics, String defaultTopic,
+                             Sns sns) {
+    @Override
+    public String toString() {
+      return "Subscription[tokenSecrets=" + tokenSecrets.size() + " configured, mailto=" + mailto + ", topics=" + topics
+          + ", defaultTopic=" + defaultTopic + ", sns=" + sns + "]";
+    }
+  }
+
+  /**
+   * How {@code POST /v1/ses/events} trusts SNS: the URLs it may fetch signing certificates from
+   * and confirm subscriptions at, an optional local certificate used instead (tests, private
+   * endpoints), and the topics it accepts (empty: any).
+   */
+  public record Sns(String allowedUrlPattern, String certificateFile, List<String> topicArns) { }
 
   public record Aws(String region, String accessKeyId, String secretAccessKey) {
     public boolean staticCredentials() {
@@ -89,16 +110,27 @@ public record MailroomConfig(
   /** Reads and validates; throws {@link ConfigException} naming the first bad key. */
   public static MailroomConfig from(JsonObject json) {
     ConfigReader r = new ConfigReader(json);
-    List<String> secrets = Arrays.stream(r.nonEmpty("webhook.secrets").split(","))
-        .map(String::trim).filter(s -> !s.isEmpty()).toList();
-    if (secrets.stream().anyMatch(s -> s.length() < 16)) {
-      throw new ConfigException("config key 'webhook.secrets' must hold secrets of at least 16 characters");
+    List<String> secrets = secrets(r, "webhook.secrets");
+    List<String> topics = list(r.nonEmpty("subscription.topics"));
+    if (topics.stream().anyMatch(t -> !t.matches("[a-z0-9][a-z0-9-]{0,39}"))) {
+      throw new ConfigException("config key 'subscription.topics' must list lower-case names of letters, digits and '-'");
+    }
+    String defaultTopic = r.nonEmpty("subscription.defaultTopic");
+    if (!topics.contains(defaultTopic)) {
+      throw new ConfigException("config key 'subscription.defaultTopic' must be one of 'subscription.topics'");
+    }
+    String mailto = r.string("subscription.mailto");
+    if (!mailto.isEmpty() && !mailto.matches("[^\\s@<>,;:\"]+@[A-Za-z0-9.-]+")) {
+      throw new ConfigException("config key 'subscription.mailto' must be empty or a plain email address");
     }
     MailroomConfig config = new MailroomConfig(
         new Http(r.nonEmpty("http.host"), r.integer("http.port", 0, 65535),
             r.integer("http.maxBodyBytes", 1024, 10 * 1024 * 1024)),
         r.endpoint("publicBaseUrl"),
         new Webhook(secrets, r.integer("webhook.maxSkewSeconds", 1, 86400)),
+        new Subscription(secrets(r, "subscription.tokenSecrets"), mailto, topics, defaultTopic,
+            new Sns(r.pattern("subscription.sns.allowedUrlPattern"), r.string("subscription.sns.certificateFile"),
+                list(r.string("subscription.sns.topicArns")))),
         new Aws(r.nonEmpty("aws.region"), r.string("aws.accessKeyId"), r.string("aws.secretAccessKey")),
         new Dynamo(r.endpoint("dynamodb.endpoint", EMBEDDED, ""), r.string("dynamodb.tablePrefix"),
             r.bool("dynamodb.createTables")),
@@ -130,6 +162,16 @@ public record MailroomConfig(
                 r.identifier("sync.columns.consentUpdatedAt", true), r.identifier("sync.columns.updatedAt", false),
                 r.identifier("sync.columns.deletedAt", true))),
         new Demo(r.bool("demo.seed"), r.integer("demo.customers", 0, 1_000_000)));
+    java.net.URI base = java.net.URI.create(config.publicBaseUrl);
+    boolean loopback = "127.0.0.1".equals(base.getHost()) || "localhost".equals(base.getHost())
+        || "[::1]".equals(base.getHost());
+    if (!"https".equals(base.getScheme()) && !loopback) {
+      throw new ConfigException("config key 'publicBaseUrl' must be an https URL (unsubscribe links and"
+          + " List-Unsubscribe need one); plain http is allowed on loopback only");
+    }
+    if (config.publicBaseUrl.endsWith("/") || base.getRawQuery() != null) {
+      throw new ConfigException("config key 'publicBaseUrl' must not end with '/' or hold a query");
+    }
     if (config.aws.staticCredentials() && config.aws.secretAccessKey.isEmpty()) {
       throw new ConfigException("config key 'aws.secretAccessKey' must be set when 'aws.accessKeyId' is");
     }
@@ -143,13 +185,26 @@ public record MailroomConfig(
     return config;
   }
 
+  /** Comma-separated secrets of 16 characters or more, at least one. */
+  private static List<String> secrets(ConfigReader r, String key) {
+    List<String> secrets = list(r.nonEmpty(key));
+    if (secrets.isEmpty() || secrets.stream().anyMatch(s -> s.length() < 16)) {
+      throw new ConfigException("config key '" + key + "' must hold secrets of at least 16 characters");
+    }
+    return secrets;
+  }
+
+  private static List<String> list(String commaSeparated) {
+    return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
   /** Loads a file (disk first, then classpath) with environment overrides, then validates it. */
   public static MailroomConfig load(String file, Map<String, String> env) {
     return from(ConfigSource.load(file, env));
   }
 
   public MailroomConfig withHttpPort(int port) {
-    return new MailroomConfig(new Http(http.host, port, http.maxBodyBytes), publicBaseUrl, webhook, aws, dynamodb,
+    return new MailroomConfig(new Http(http.host, port, http.maxBodyBytes), publicBaseUrl, webhook, subscription, aws, dynamodb,
         sqs, ses, transport, outboxDir, sender, fetcher, templateCacheSeconds, shutdownGraceSeconds, sync, demo);
   }
 }

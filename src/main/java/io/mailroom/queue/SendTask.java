@@ -3,12 +3,19 @@ package io.mailroom.queue;
 import io.mailroom.campaign.Recipient;
 import io.vertx.core.json.JsonObject;
 
-/** The body of one SQS message: one email of one campaign to one recipient. */
-public record SendTask(String campaignId, String templateId, String subject, Recipient recipient) {
+/**
+ * The body of one SQS message: one email of one campaign to one recipient, on the campaign's
+ * preference topic (null: the default topic, for tasks queued before topics existed).
+ */
+public record SendTask(String campaignId, String templateId, String subject, Recipient recipient, String topic) {
+
+  public SendTask(String campaignId, String templateId, String subject, Recipient recipient) {
+    this(campaignId, templateId, subject, recipient, null);
+  }
 
   static SendTask of(JsonObject page, JsonObject recipient) {
     return new SendTask(page.getString("campaignId"), page.getString("templateId"), page.getString("subject"),
-        Recipient.fromJson(recipient));
+        Recipient.fromJson(recipient), page.getString("topic"));
   }
 
   public String encode() {
@@ -18,6 +25,9 @@ public record SendTask(String campaignId, String templateId, String subject, Rec
         .put("recipient", recipient.toJson());
     if (subject != null) {
       json.put("subject", subject);
+    }
+    if (topic != null) {
+      json.put("topic", topic);
     }
     return json.encode();
   }
@@ -32,7 +42,7 @@ public record SendTask(String campaignId, String templateId, String subject, Rec
         throw new IllegalArgumentException("campaignId, templateId and recipient.email are required");
       }
       return new SendTask(json.getString("campaignId"), json.getString("templateId"), json.getString("subject"),
-          Recipient.fromJson(recipient));
+          Recipient.fromJson(recipient), json.getString("topic"));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("not a send task: " + e.getMessage(), e);
     }

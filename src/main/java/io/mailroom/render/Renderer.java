@@ -28,6 +28,11 @@ public final class Renderer {
       .cacheActive(false).newLineTrimming(false).build();
   private final PebbleEngine plainEngine = new PebbleEngine.Builder()
       .loader(new StringLoader()).autoEscaping(false).cacheActive(false).newLineTrimming(false).build();
+  static final String UNSUBSCRIBE_FIELD = "UnsubscribeURL";
+  private static final String HTML_FOOTER = "\n<p style=\"font-size:12px;color:#555;text-align:center\">"
+      + "<a href=\"{{ UnsubscribeURL }}\">Unsubscribe or change your preferences</a> · "
+      + "<a href=\"{{ UnsubscribeURL }}?lang=ko\">수신거부 및 수신 설정</a></p>\n";
+  private static final String TEXT_FOOTER = "\n\nUnsubscribe or change your preferences (수신거부): {{ UnsubscribeURL }}\n";
   private final Map<String, Compiled> templates = new ConcurrentHashMap<>();
   private final Map<String, PebbleTemplate> subjects = new ConcurrentHashMap<>();
   private final TemplateStore store;
@@ -70,14 +75,32 @@ public final class Renderer {
 
   Compiled compile(Template template, long now) {
     try {
+      String html = withWayOut(template.html());
+      String text = template.text() != null ? template.text() : HtmlText.of(html);
+      if (!text.contains(UNSUBSCRIBE_FIELD)) {
+        text = text + TEXT_FOOTER;
+      }
       return new Compiled(template,
           plainEngine.getTemplate(template.subject()),
-          htmlEngine.getTemplate(template.html()),
-          plainEngine.getTemplate(template.text() != null ? template.text() : HtmlText.of(template.html())),
+          htmlEngine.getTemplate(html),
+          plainEngine.getTemplate(text),
           now);
     } catch (RuntimeException e) {
       throw new TemplateException("template " + template.id() + " does not compile: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Every marketing email must carry a way out (RFC 8058 aside, Korean law requires one in every
+   * advertising email): a template that does not place {@code {{ UnsubscribeURL }}} itself gets a
+   * footer with it, before {@code </body>} if there is one.
+   */
+  static String withWayOut(String html) {
+    if (html.contains(UNSUBSCRIBE_FIELD)) {
+      return html;
+    }
+    int body = html.toLowerCase(java.util.Locale.ROOT).lastIndexOf("</body>");
+    return body < 0 ? html + HTML_FOOTER : html.substring(0, body) + HTML_FOOTER + html.substring(body);
   }
 
   /** Renders one email; extra fields (such as an unsubscribe link) are added to the recipient's. */

@@ -21,7 +21,7 @@ public final class CampaignCounters {
   private static final Logger LOG = LoggerFactory.getLogger(CampaignCounters.class);
 
   private final CampaignStore campaigns;
-  /** Per campaign: {sent, failed, cancelled}; only touched inside ConcurrentHashMap's per-key atomic operations. */
+  /** Per campaign: {sent, failed, cancelled, suppressed}; only touched inside ConcurrentHashMap's per-key atomic operations. */
   private final Map<String, long[]> pending = new ConcurrentHashMap<>();
   private final AtomicBoolean flushing = new AtomicBoolean();
 
@@ -30,20 +30,24 @@ public final class CampaignCounters {
   }
 
   public void sent(String campaignId) {
-    add(campaignId, new long[] {1, 0, 0});
+    add(campaignId, new long[] {1, 0, 0, 0});
   }
 
   public void failed(String campaignId) {
-    add(campaignId, new long[] {0, 1, 0});
+    add(campaignId, new long[] {0, 1, 0, 0});
   }
 
   public void cancelled(String campaignId) {
-    add(campaignId, new long[] {0, 0, 1});
+    add(campaignId, new long[] {0, 0, 1, 0});
+  }
+
+  public void suppressed(String campaignId) {
+    add(campaignId, new long[] {0, 0, 0, 1});
   }
 
   private void add(String campaignId, long[] delta) {
     pending.compute(campaignId, (id, counts) -> {
-      long[] next = counts == null ? new long[3] : counts;
+      long[] next = counts == null ? new long[4] : counts;
       for (int i = 0; i < next.length; i++) {
         next[i] += delta[i];
       }
@@ -66,7 +70,7 @@ public final class CampaignCounters {
         continue;
       }
       long now = System.currentTimeMillis();
-      writes.add(campaigns.addOutcomes(id, counts[0], counts[1], counts[2], now)
+      writes.add(campaigns.addOutcomes(id, new CampaignStore.Outcomes(counts[0], counts[1], counts[2], counts[3]), now)
           .compose(v -> campaigns.completeIfDone(id, now))
           .onSuccess(done -> {
             if (done) {

@@ -25,7 +25,7 @@ import java.util.Map;
 public final class DeliveryStore {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryStore.class);
 
-  public enum Status { SENDING, RETRYING, PARKED, SENT, FAILED, CANCELLED }
+  public enum Status { SENDING, RETRYING, PARKED, SENT, FAILED, CANCELLED, SUPPRESSED }
 
   /**
    * The result of a claim: ours (with its attempt number), finished already, held by another
@@ -95,7 +95,8 @@ public final class DeliveryStore {
         .map(r -> {
           AttributeValue status = r.item().get("Status");
           boolean finished = status != null && (Status.SENT.name().equals(status.s())
-              || Status.FAILED.name().equals(status.s()) || Status.CANCELLED.name().equals(status.s()));
+              || Status.FAILED.name().equals(status.s()) || Status.CANCELLED.name().equals(status.s())
+              || Status.SUPPRESSED.name().equals(status.s()));
           return new Claim(finished ? Claim.State.FINISHED : Claim.State.BUSY, 0);
         });
   }
@@ -113,6 +114,11 @@ public final class DeliveryStore {
   /** The campaign was cancelled before this email went out. */
   public Future<Void> cancelled(String campaignId, String email, int attempt) {
     return finish(campaignId, email, attempt, Status.CANCELLED, "SET ErrorCode = :code", Map.of(":code", s("Cancelled")));
+  }
+
+  /** Not sent: the customer opted out or was suppressed after the email was queued ({@code reason} says which). */
+  public Future<Void> suppressed(String campaignId, String email, int attempt, String reason) {
+    return finish(campaignId, email, attempt, Status.SUPPRESSED, "SET ErrorCode = :code", Map.of(":code", s(reason)));
   }
 
   /**

@@ -7,6 +7,8 @@ import io.mailroom.queue.SendTask;
 import io.mailroom.queue.SqsQueue;
 import io.mailroom.render.RenderedEmail;
 import io.mailroom.render.Renderer;
+import io.mailroom.subscription.ConsentCheck;
+import io.mailroom.subscription.UnsubscribeLinks;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -22,7 +24,7 @@ import java.util.Map;
 /**
  * One member of the Sender pool: long-polls the send queue, and for each message claims the
  * delivery, checks the campaign still runs (a paused one parks the delivery, a cancelled one
- * cancels it), renders the email, hands it to the transport, records the outcome and deletes the
+ * cancels it) and that the customer still consents, renders the email with its unsubscribe link, hands it to the transport, records the outcome and deletes the
  * message. A transient failure leaves the message on the queue to come back after a backoff.
  */
 public final class Sender extends VerticleBase {
@@ -43,6 +45,9 @@ public final class Sender extends VerticleBase {
   private final int maxInFlight;
   private final boolean resendAmbiguous;
   private final MailroomMetrics metrics;
+  private final ConsentCheck consent;
+  private final UnsubscribeLinks links;
+  private final String defaultTopic;
   private final long leaseMillis;
   private final List<Message> finished = new ArrayList<>();
   private boolean running;
@@ -55,7 +60,11 @@ public final class Sender extends VerticleBase {
   public Sender(SqsQueue queue, DeliveryStore deliveries, CampaignCounters counters, CampaignStates states,
                 CampaignStore campaigns, Renderer renderer,
                 Transport transport, RetryPolicy retries, int waitSeconds, int visibilityTimeoutSeconds,
-                int maxInFlight, boolean resendAmbiguous, MailroomMetrics metrics) {
+                int maxInFlight, boolean resendAmbiguous, MailroomMetrics metrics, ConsentCheck consent,
+                UnsubscribeLinks links, String defaultTopic) {
+    this.consent = consent;
+    this.links = links;
+    this.defaultTopic = defaultTopic;
     this.queue = queue;
     this.deliveries = deliveries;
     this.counters = counters;
@@ -196,16 +205,37 @@ public final class Sender extends VerticleBase {
     });
   }
 
+  /**
+   * Asks again, right before sending, whether the customer still wants this topic and is not
+   * suppressed: an unsubscribe clicked while the campaign runs wins over the queued email.
+   */
   private Future<Boolean> send(SendTask task, int attempt, Message message) {
     String email = task.recipient().email();
+    String topic = task.topic() == null ? defaultTopic : task.topic();
+    return consent.blockedNow(email, topic).compose(
+        blocked -> blocked.isPresent() ? suppressed(task, attempt, blocked.get()) : deliver(task)
+            .compose(messageId -> recordSent(task, attempt, messageId, 1).map(true),
+                error -> failed(task, attempt, message, error)),
+        error -> failed(task, attempt, message, error));
+  }
+
+  private Future<Boolean> suppressed(SendTask task, int attempt, String reason) {
+    return deliveries.suppressed(task.campaignId(), task.recipient().email(), attempt, reason)
+        .onSuccess(v -> {
+          counters.suppressed(task.campaignId());
+          metrics.suppressed(reason);
+        }).map(true);
+  }
+
+  /** Renders and hands the email to the transport; succeeds with the provider's message id. */
+  private Future<String> deliver(SendTask task) {
+    UnsubscribeLinks.Link link = links.of(task.recipient().email(), task.campaignId());
     return renderer.template(task.templateId())
-        .map(template -> renderer.render(template, task, Map.of(), List.<RenderedEmail.Header>of()))
+        .map(template -> renderer.render(template, task, Map.of("UnsubscribeURL", link.url()), link.headers()))
         .compose(rendered -> {
           long started = System.nanoTime();
           return transport.send(rendered).onComplete(x -> metrics.transportCall(System.nanoTime() - started));
-        })
-        .compose(messageId -> recordSent(task, attempt, messageId, 1).map(true),
-            error -> failed(task, attempt, message, error));
+        });
   }
 
   /**

@@ -23,7 +23,8 @@ import java.util.Set;
  * (unprocessed items retried with backoff); customers already there are updated one by one with a
  * condition, because only then can the consent rule hold: an unsubscribe made through Mailroom
  * ({@code UnsubscribedAt}) is never undone by a MySQL row, unless the row's consent changed after
- * it ({@code consentUpdatedAt} newer). Deleted rows leave the audience.
+ * it ({@code consentUpdatedAt} newer, kept as {@code ConsentAt}, which also outranks an unsubscribe
+ * suppression). Deleted rows leave the audience.
  */
 final class AudienceWriter {
   private static final int BATCH = 25;
@@ -178,7 +179,7 @@ final class AudienceWriter {
     withConsent.put(":true", AttributeValue.fromBool(true));
     withConsent.put(":consent", AttributeValue.fromN(Long.toString(CustomerRow.millis(row.consentUpdatedAt()))));
     return Async.of(dynamo.updateItem(b -> b.tableName(table).key(Map.of("Email", AttributeValue.fromS(row.normalEmail())))
-            .updateExpression(set + ", SubscriptionStatus = :true")
+            .updateExpression(set + ", SubscriptionStatus = :true, ConsentAt = :consent")
             .conditionExpression("attribute_not_exists(UnsubscribedAt) OR UnsubscribedAt < :consent")
             .expressionAttributeNames(Map.of("#n", "Name"))
             .expressionAttributeValues(withConsent)))
@@ -210,6 +211,7 @@ final class AudienceWriter {
     item.put("Gender", AttributeValue.fromS(row.normalGender()));
     item.put("CreateTime", AttributeValue.fromN(Long.toString(CustomerRow.millis(row.created()) / 1000)));
     item.put("SubscriptionStatus", AttributeValue.fromBool(row.subscribed()));
+    item.put("ConsentAt", AttributeValue.fromN(Long.toString(CustomerRow.millis(row.consentUpdatedAt()))));
     item.put("SourceUpdatedAt", AttributeValue.fromN(Long.toString(CustomerRow.millis(row.updatedAt()))));
     item.put("SourceId", AttributeValue.fromN(Long.toString(row.id())));
     return item;

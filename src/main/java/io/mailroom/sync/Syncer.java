@@ -57,6 +57,9 @@ public final class Syncer extends VerticleBase {
     timer = vertx.setPeriodic(1000, settings.intervalSeconds() * 1000L, t -> scheduled());
     vertx.eventBus().<JsonObject>consumer(Addresses.SYNC_STATUS, m -> state.status()
         .onSuccess(m::reply).onFailure(e -> m.fail(503, e.getMessage())));
+    if (settings.writeBack()) {
+      vertx.eventBus().<JsonObject>localConsumer(Addresses.CONSENT_CHANGED, this::writeBack);
+    }
     return vertx.eventBus().<JsonObject>consumer(Addresses.SYNC_RUN, this::onRun).completion();
   }
 
@@ -65,6 +68,18 @@ public final class Syncer extends VerticleBase {
     vertx.cancelTimer(timer);
     source.close();
     return Future.succeededFuture();
+  }
+
+  /**
+   * A consent change made through Mailroom goes back to the customer table, so that MySQL agrees;
+   * if it fails, Mailroom's own record still holds (the Syncer never undoes it with an older row).
+   */
+  private void writeBack(Message<JsonObject> change) {
+    JsonObject body = change.body();
+    LocalDateTime at = LocalDateTime.ofInstant(Instant.ofEpochMilli(body.getLong("at")), ZoneOffset.UTC);
+    source.writeConsent(body.getString("email"), body.getBoolean("subscribed"), at)
+        .onSuccess(v -> LOG.info("consent change written back to MySQL"))
+        .onFailure(e -> LOG.warn("consent change not written back to MySQL: {}", e.toString()));
   }
 
   private void scheduled() {

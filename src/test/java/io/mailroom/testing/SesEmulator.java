@@ -96,6 +96,18 @@ public final class SesEmulator implements AutoCloseable {
     return new JsonObject(get("/store")).getJsonArray("emails");
   }
 
+  /** The raw MIME of one received email, as the emulator builds it from what it was sent. */
+  public byte[] rawEmail(String messageId) {
+    JsonObject eml = new JsonObject(get("/get-emlContent?messageId="
+        + java.net.URLEncoder.encode(messageId, java.nio.charset.StandardCharsets.UTF_8)));
+    JsonArray data = eml.getJsonObject("body").getJsonArray("data");
+    byte[] bytes = new byte[data.size()];
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = (byte) data.getInteger(i).intValue();
+    }
+    return bytes;
+  }
+
   public void clear() {
     try {
       HTTP.send(HttpRequest.newBuilder(uri("/clear-store")).POST(HttpRequest.BodyPublishers.noBody()).build(),

@@ -1,0 +1,131 @@
+package io.mailroom.subscription;
+
+import io.mailroom.aws.Async;
+import io.mailroom.campaign.Recipient;
+import io.vertx.core.Future;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Whether a customer may receive a campaign's email on a topic: consent given, the topic not left,
+ * and no suppression (an unsubscribe holds unless consent was given again after it). The Fetcher
+ * asks for a page of customers it has just read; the Sender asks again right before each send,
+ * with fresh reads, so that a click made mid-campaign wins.
+ */
+public final class ConsentCheck {
+  private static final int GET_BATCH = 100;
+  private static final int ROUNDS = 8;
+
+  private final DynamoDbAsyncClient dynamo;
+  private final String users;
+  private final String suppressions;
+
+  public ConsentCheck(DynamoDbAsyncClient dynamo, String users, String suppressions) {
+    this.dynamo = dynamo;
+    this.suppressions = suppressions;
+    this.users = users;
+  }
+
+  /** For customers read from the Users table: the reason each blocked one may not receive {@code topic}. */
+  public Future<Map<String, String>> blocked(List<Recipient> recipients, String topic) {
+    Map<String, String> blocked = new HashMap<>();
+    List<Recipient> wanting = new ArrayList<>();
+    for (Recipient recipient : recipients) {
+      if (!recipient.subscribed()) {
+        blocked.put(recipient.email(), "Unsubscribed");
+      } else if (!recipient.wants(topic)) {
+        blocked.put(recipient.email(), "TopicOptOut");
+      } else {
+        wanting.add(recipient);
+      }
+    }
+    List<Future<Map<String, Map<String, AttributeValue>>>> reads = new ArrayList<>();
+    for (int i = 0; i < wanting.size(); i += GET_BATCH) {
+      List<Map<String, AttributeValue>> keys = wanting.subList(i, Math.min(wanting.size(), i + GET_BATCH)).stream()
+          .map(r -> SuppressionStore.key(r.email())).toList();
+      reads.add(get(Map.of(suppressions, KeysAndAttributes.builder().keys(keys).consistentRead(true).build()))
+          .map(found -> byEmail(found.getOrDefault(suppressions, List.of()))));
+    }
+    return Future.all(reads).map(all -> {
+      Map<String, Map<String, AttributeValue>> suppressed = new HashMap<>();
+      for (int i = 0; i < all.size(); i++) {
+        suppressed.putAll(all.<Map<String, Map<String, AttributeValue>>>resultAt(i));
+      }
+      for (Recipient recipient : wanting) {
+        suppression(suppressed.get(recipient.email()), recipient.consentAt())
+            .ifPresent(reason -> blocked.put(recipient.email(), reason));
+      }
+      return blocked;
+    });
+  }
+
+  /** At send time: reads the customer and their suppression afresh; the reason they may not receive it, if any. */
+  public Future<Optional<String>> blockedNow(String email, String topic) {
+    return get(Map.of(
+        users, KeysAndAttributes.builder().keys(List.of(Map.of("Email", AttributeValue.fromS(email))))
+            .projectionExpression("Email, SubscriptionStatus, OptedOutTopics, ConsentAt").consistentRead(true).build(),
+        suppressions, KeysAndAttributes.builder().keys(List.of(SuppressionStore.key(email))).consistentRead(true).build()))
+        .map(found -> {
+          List<Map<String, AttributeValue>> user = found.getOrDefault(users, List.of());
+          if (user.isEmpty()) {
+            return Optional.of("NotInAudience");
+          }
+          Recipient recipient = Recipient.fromItem(user.get(0));
+          if (!recipient.subscribed()) {
+            return Optional.of("Unsubscribed");
+          }
+          if (!recipient.wants(topic)) {
+            return Optional.of("TopicOptOut");
+          }
+          List<Map<String, AttributeValue>> suppression = found.getOrDefault(suppressions, List.of());
+          return suppression(suppression.isEmpty() ? null : suppression.get(0), recipient.consentAt());
+        });
+  }
+
+  private static Optional<String> suppression(Map<String, AttributeValue> item, long consentAt) {
+    if (item == null || !item.containsKey("Reason")) {
+      return Optional.empty();
+    }
+    Suppression reason = Suppression.valueOf(item.get("Reason").s());
+    long at = item.containsKey("At") ? Long.parseLong(item.get("At").n()) : Long.MAX_VALUE;
+    return switch (reason) {
+      case UNSUBSCRIBE -> consentAt > at ? Optional.empty() : Optional.of("Unsubscribed");
+      case BOUNCE -> Optional.of("Bounced");
+      case COMPLAINT -> Optional.of("Complained");
+      case MANUAL -> Optional.of("Suppressed");
+    };
+  }
+
+  private static Map<String, Map<String, AttributeValue>> byEmail(List<Map<String, AttributeValue>> items) {
+    Map<String, Map<String, AttributeValue>> found = new HashMap<>();
+    items.forEach(item -> found.put(item.get("Email").s(), item));
+    return found;
+  }
+
+  private Future<Map<String, List<Map<String, AttributeValue>>>> get(Map<String, KeysAndAttributes> request) {
+    Map<String, List<Map<String, AttributeValue>>> found = new HashMap<>();
+    return get(request, found, 0);
+  }
+
+  private Future<Map<String, List<Map<String, AttributeValue>>>> get(Map<String, KeysAndAttributes> request,
+      Map<String, List<Map<String, AttributeValue>>> found, int round) {
+    return Async.of(dynamo.batchGetItem(b -> b.requestItems(request))).compose((BatchGetItemResponse r) -> {
+      r.responses().forEach((table, items) -> found.computeIfAbsent(table, t -> new ArrayList<>()).addAll(items));
+      if (!r.hasUnprocessedKeys() || r.unprocessedKeys().isEmpty()) {
+        return Future.succeededFuture(found);
+      }
+      if (round >= ROUNDS) {
+        return Future.failedFuture(new IllegalStateException("DynamoDB left keys unprocessed"));
+      }
+      return get(r.unprocessedKeys(), found, round + 1);
+    });
+  }
+}

@@ -1,0 +1,69 @@
+package io.mailroom.subscription;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Optional;
+
+/**
+ * A bounce or complaint from SES, read from an SNS notification's Message: the identity
+ * notification ({@code notificationType}) and the configuration-set event ({@code eventType})
+ * forms alike. Other events (deliveries, sends, opens) are of no concern here.
+ */
+final class SesEvent {
+  private SesEvent() {
+  }
+
+  /** The event-bus body for the UnsubscribeHandler, or empty for an event that changes nothing. */
+  static Optional<JsonObject> of(String message) {
+    JsonObject json;
+    try {
+      json = new JsonObject(message);
+    } catch (DecodeException | ClassCastException e) {
+      throw new SnsMessage.Invalid("Message", "Message is not an SES event (not JSON)");
+    }
+    String type = json.getString("notificationType", json.getString("eventType"));
+    if ("Bounce".equals(type)) {
+      JsonObject bounce = object(json, "bounce");
+      String bounceType = bounce.getString("bounceType", "Undetermined");
+      return Optional.of(new JsonObject().put("kind", "bounce").put("bounceType", bounceType)
+          .put("detail", bounceType + "/" + bounce.getString("bounceSubType", ""))
+          .put("recipients", addresses(bounce, "bouncedRecipients")));
+    }
+    if ("Complaint".equals(type)) {
+      JsonObject complaint = object(json, "complaint");
+      return Optional.of(new JsonObject().put("kind", "complaint")
+          .put("detail", "complaint/" + complaint.getString("complaintFeedbackType", ""))
+          .put("recipients", addresses(complaint, "complainedRecipients")));
+    }
+    if (type == null) {
+      throw new SnsMessage.Invalid("Message", "Message is not an SES event (no notificationType or eventType)");
+    }
+    return Optional.empty();
+  }
+
+  private static JsonObject object(JsonObject json, String field) {
+    Object value = json.getValue(field);
+    if (!(value instanceof JsonObject object)) {
+      throw new SnsMessage.Invalid("Message", "the SES event has no '" + field + "' object");
+    }
+    return object;
+  }
+
+  private static JsonArray addresses(JsonObject event, String field) {
+    JsonArray recipients = event.getJsonArray(field);
+    JsonArray addresses = new JsonArray();
+    if (recipients != null) {
+      for (Object recipient : recipients) {
+        if (recipient instanceof JsonObject r && r.getString("emailAddress") != null) {
+          addresses.add(r.getString("emailAddress"));
+        }
+      }
+    }
+    if (addresses.isEmpty()) {
+      throw new SnsMessage.Invalid("Message", "the SES event names no recipient");
+    }
+    return addresses;
+  }
+}

@@ -1,0 +1,155 @@
+package io.mailroom.subscription;
+
+import io.mailroom.config.MailroomConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.Signature;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Checks that a message really comes from SNS: its signing certificate is fetched only from an
+ * allowed address (by default {@code https://sns.<region>.amazonaws.com/}) and cached, or is the
+ * configured local certificate; the signature over the message's signed fields must verify; the
+ * topic must be an allowed one. Confirms subscriptions by calling their SubscribeURL, under the
+ * same address rule.
+ */
+public final class SnsVerifier {
+  private static final int MAX_CERTIFICATES = 64;
+
+  private final WebClient http;
+  private final Pattern allowedUrl;
+  private final X509Certificate localCertificate;
+  private final java.util.List<String> topicArns;
+  private final Map<String, Future<X509Certificate>> certificates = new ConcurrentHashMap<>();
+
+  public SnsVerifier(Vertx vertx, MailroomConfig.Sns settings) {
+    this.http = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(5000).setIdleTimeout(10)
+        .setFollowRedirects(false).setUserAgent("Mailroom"));
+    this.allowedUrl = Pattern.compile(settings.allowedUrlPattern());
+    this.localCertificate = settings.certificateFile().isEmpty() ? null : load(Path.of(settings.certificateFile()));
+    this.topicArns = settings.topicArns();
+  }
+
+  /** Why a message is refused: the code and the field at fault. */
+  public static final class Refused extends RuntimeException {
+    private final int status;
+    private final String code;
+    private final String field;
+
+    Refused(int status, String code, String field, String message) {
+      super(message, null, false, false);
+      this.status = status;
+      this.code = code;
+      this.field = field;
+    }
+
+    public int status() {
+      return status;
+    }
+
+    public String code() {
+      return code;
+    }
+
+    public String field() {
+      return field;
+    }
+  }
+
+  /** Succeeds when the message is SNS's own, for an allowed topic. */
+  public Future<SnsMessage> verify(SnsMessage message) {
+    if (!topicArns.isEmpty() && !topicArns.contains(message.field("TopicArn"))) {
+      return Future.failedFuture(new Refused(403, "topic_not_allowed", "TopicArn",
+          "this endpoint does not take messages from that topic"));
+    }
+    return certificate(message.field("SigningCertURL")).compose(certificate -> {
+      try {
+        certificate.checkValidity();
+        Signature signature = Signature.getInstance(message.signatureAlgorithm());
+        signature.initVerify(certificate.getPublicKey());
+        signature.update(message.stringToSign().getBytes(StandardCharsets.UTF_8));
+        if (signature.verify(Base64.getDecoder().decode(message.field("Signature")))) {
+          return Future.succeededFuture(message);
+        }
+      } catch (GeneralSecurityException | IllegalArgumentException e) {
+        // refused below: a malformed signature is a bad signature
+      }
+      return Future.failedFuture(new Refused(401, "invalid_signature", "Signature",
+          "the message's signature does not verify against the SNS signing certificate"));
+    });
+  }
+
+  /** Confirms a verified SubscriptionConfirmation by calling its SubscribeURL. */
+  public Future<Void> confirm(SnsMessage message) {
+    String url = message.field("SubscribeURL");
+    if (!allowed(url)) {
+      return Future.failedFuture(new Refused(400, "invalid_field", "SubscribeURL",
+          "SubscribeURL is not an SNS address this endpoint may call"));
+    }
+    return http.getAbs(url).timeout(10_000).send().compose(response -> response.statusCode() == 200
+        ? Future.succeededFuture()
+        : Future.failedFuture(new Refused(502, "confirmation_failed", "SubscribeURL",
+            "SNS answered the confirmation with HTTP " + response.statusCode())));
+  }
+
+  private Future<X509Certificate> certificate(String url) {
+    if (localCertificate != null) {
+      return Future.succeededFuture(localCertificate);
+    }
+    if (!allowed(url)) {
+      return Future.failedFuture(new Refused(401, "invalid_signature", "SigningCertURL",
+          "SigningCertURL is not an SNS address"));
+    }
+    if (certificates.size() > MAX_CERTIFICATES) {
+      certificates.clear();
+    }
+    return certificates.computeIfAbsent(url, this::fetch)
+        .onFailure(e -> certificates.remove(url));
+  }
+
+  private Future<X509Certificate> fetch(String url) {
+    return http.getAbs(url).timeout(10_000).send().compose(response -> {
+      if (response.statusCode() != 200 || response.body() == null) {
+        return Future.failedFuture(new Refused(401, "invalid_signature", "SigningCertURL",
+            "the signing certificate could not be fetched (HTTP " + response.statusCode() + ")"));
+      }
+      try {
+        return Future.succeededFuture(parse(new ByteArrayInputStream(response.body().getBytes())));
+      } catch (GeneralSecurityException e) {
+        return Future.failedFuture(new Refused(401, "invalid_signature", "SigningCertURL",
+            "the signing certificate is not an X.509 certificate"));
+      }
+    });
+  }
+
+  private boolean allowed(String url) {
+    return url != null && allowedUrl.matcher(url).find() && !url.contains("@");
+  }
+
+  private static X509Certificate load(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      return parse(in);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot read the SNS certificate " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static X509Certificate parse(InputStream in) throws GeneralSecurityException {
+    return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+  }
+}

@@ -1,0 +1,231 @@
+package io.mailroom.subscription;
+
+import io.mailroom.Addresses;
+import io.pebbletemplates.pebble.PebbleEngine;
+import io.pebbletemplates.pebble.loader.ClasspathLoader;
+import io.pebbletemplates.pebble.template.PebbleTemplate;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ResourceBundle;
+
+/**
+ * The customer-facing routes: {@code GET /u/{token}} (the preference page, English or Korean by
+ * {@code Accept-Language} or {@code ?lang=}), {@code POST /u/{token}} (RFC 8058 one-click, or the
+ * page's form), and {@code POST /v1/ses/events} (SES bounces and complaints through SNS). They
+ * decide nothing about consent: the UnsubscribeHandler does, over the event bus. Pages carry no
+ * script, are never cached, and send no Referer (the token is in the URL).
+ */
+public final class SubscriptionRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(SubscriptionRoutes.class);
+  private static final int FORM_LIMIT = 4096;
+  private static final PebbleEngine PAGES = new PebbleEngine.Builder().loader(new ClasspathLoader())
+      .autoEscaping(true).defaultEscapingStrategy("html").build();
+
+  private final Vertx vertx;
+  private final SnsVerifier sns;
+  private final String brand;
+  private final PebbleTemplate page;
+
+  public SubscriptionRoutes(Vertx vertx, SnsVerifier sns, String brand) {
+    this.vertx = vertx;
+    this.sns = sns;
+    this.brand = brand;
+    this.page = PAGES.getTemplate("pages/subscription.peb");
+  }
+
+  public void mount(Router router, int maxBodyBytes) {
+    router.get("/u/:token").handler(this::preferencesPage);
+    router.post("/u/:token").handler(BodyHandler.create(false).setBodyLimit(FORM_LIMIT)).handler(this::change);
+    router.post("/v1/ses/events").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(this::sesEvent);
+  }
+
+  private void preferencesPage(RoutingContext ctx) {
+    vertx.eventBus().<JsonObject>request(Addresses.SUBSCRIPTION_PREFERENCES,
+            new JsonObject().put("token", ctx.pathParam("token")))
+        .onSuccess(reply -> page(ctx, 200, "form", reply.body(), null))
+        .onFailure(e -> refuse(ctx, e));
+  }
+
+  /**
+   * One-click (RFC 8058: a form body {@code List-Unsubscribe=One-Click}, or no action at all) leaves
+   * all marketing; the page's form leaves all or keeps the topics ticked.
+   */
+  private void change(RoutingContext ctx) {
+    var form = ctx.request().formAttributes();
+    String oneClick = form.get("List-Unsubscribe");
+    String action = form.get("action");
+    if (oneClick != null && !oneClick.equals("One-Click")) {
+      refuse(ctx, 400, "invalid_field", "List-Unsubscribe must be One-Click", "List-Unsubscribe");
+      return;
+    }
+    if (action != null && !action.equals("unsubscribe") && !action.equals("preferences")) {
+      refuse(ctx, 400, "invalid_field", "action must be unsubscribe or preferences", "action");
+      return;
+    }
+    JsonObject request = new JsonObject().put("token", ctx.pathParam("token"))
+        .put("action", action == null ? "unsubscribe" : action)
+        .put("via", action == null ? "one_click" : "page");
+    if ("preferences".equals(action)) {
+      request.put("topics", new JsonArray(form.getAll("topic")));
+    }
+    vertx.eventBus().<JsonObject>request(Addresses.SUBSCRIPTION_CHANGE, request)
+        .onSuccess(reply -> page(ctx, 200, "done", reply.body(), null))
+        .onFailure(e -> refuse(ctx, e));
+  }
+
+  private void sesEvent(RoutingContext ctx) {
+    SnsMessage message;
+    try {
+      message = SnsMessage.parse(ctx.body().asString());
+    } catch (SnsMessage.Invalid e) {
+      json(ctx, 400, error(e.field() == null ? "invalid_json" : "invalid_field", e.getMessage(), e.field()));
+      return;
+    }
+    sns.verify(message).compose(verified -> switch (verified.type()) {
+      case "SubscriptionConfirmation" -> sns.confirm(verified).map(v -> {
+        LOG.info("SNS subscription confirmed");
+        return new JsonObject().put("confirmed", true);
+      });
+      case "UnsubscribeConfirmation" -> Future.succeededFuture(new JsonObject().put("ignored", true));
+      default -> SesEvent.of(verified.field("Message"))
+          .map(event -> vertx.eventBus().<JsonObject>request(Addresses.SUBSCRIPTION_SES_EVENT, event)
+              .map(reply -> reply.body()))
+          .orElse(Future.succeededFuture(new JsonObject().put("ignored", true)));
+    }).onSuccess(body -> json(ctx, 200, body)).onFailure(e -> {
+      if (e instanceof SnsVerifier.Refused refused) {
+        LOG.warn("SNS message refused: {}", refused.code());
+        json(ctx, refused.status(), error(refused.code(), refused.getMessage(), refused.field()));
+      } else if (e instanceof SnsMessage.Invalid invalid) {
+        json(ctx, 400, error("invalid_field", invalid.getMessage(), invalid.field()));
+      } else if (e instanceof ReplyException reply && reply.failureCode() == 422) {
+        json(ctx, 422, error("unknown_recipient", "no recipient of this event is in the audience; nothing changed",
+            "Message"));
+      } else {
+        LOG.error("SES event not handled: {}", e.toString());
+        json(ctx, 503, error("unavailable", "the event could not be recorded now; SNS will deliver it again", null));
+      }
+    });
+  }
+
+  private void refuse(RoutingContext ctx, Throwable e) {
+    int status = e instanceof ReplyException reply && reply.failureCode() == 400 ? 400 : 503;
+    String code = status == 400 ? e.getMessage() : "unavailable";
+    String field = switch (code) {
+      case "invalid_token" -> "token";
+      case "unknown_topic" -> "topic";
+      default -> null;
+    };
+    refuse(ctx, status, code, null, field);
+  }
+
+  private void refuse(RoutingContext ctx, int status, String code, String message, String field) {
+    if (wantsJson(ctx)) {
+      String text = message != null ? message : bundle(Locale.ENGLISH).getString("error." + code);
+      json(ctx, status, error(code, text, field));
+    } else {
+      page(ctx, status, "invalid", new JsonObject(), code);
+    }
+  }
+
+  private void page(RoutingContext ctx, int status, String view, JsonObject data, String errorCode) {
+    String lang = language(ctx);
+    ResourceBundle bundle = bundle(Locale.forLanguageTag(lang));
+    Map<String, Object> fields = new HashMap<>(data.getMap());
+    List<Map<String, Object>> topics = data.getJsonArray("topics", new JsonArray()).stream()
+        .map(t -> {
+          JsonObject topic = (JsonObject) t;
+          String key = "topic." + topic.getString("name");
+          Map<String, Object> entry = new HashMap<>(topic.getMap());
+          entry.put("label", bundle.containsKey(key) ? bundle.getString(key) : topic.getString("name"));
+          return entry;
+        }).toList();
+    fields.put("topics", topics);
+    fields.put("view", view);
+    fields.put("lang", lang);
+    fields.put("brand", brand);
+    fields.put("token", ctx.pathParam("token"));
+    fields.put("errorCode", errorCode);
+    StringWriter out = new StringWriter(4096);
+    try {
+      page.evaluate(out, fields, Locale.forLanguageTag(lang));
+    } catch (IOException | RuntimeException e) {
+      LOG.error("the {} page could not be rendered: {}", view, e.toString());
+      json(ctx, 500, error("internal_error", "the page could not be shown; nothing was lost, please try again", null));
+      return;
+    }
+    secure(ctx).setStatusCode(status).putHeader("Content-Type", "text/html; charset=utf-8")
+        .putHeader("Content-Language", lang).putHeader("Vary", "Accept-Language, Accept").end(out.toString());
+  }
+
+  private static io.vertx.core.http.HttpServerResponse secure(RoutingContext ctx) {
+    return ctx.response()
+        .putHeader("Cache-Control", "no-store")
+        .putHeader("Referrer-Policy", "no-referrer")
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("X-Frame-Options", "DENY")
+        .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self';"
+            + " frame-ancestors 'none'; base-uri 'none'");
+  }
+
+  /** {@code ?lang=ko|en} first, then the first of Korean or English in {@code Accept-Language} by weight. */
+  static String language(RoutingContext ctx) {
+    String chosen = ctx.queryParams().get("lang");
+    if ("ko".equals(chosen) || "en".equals(chosen)) {
+      return chosen;
+    }
+    String header = ctx.request().getHeader("Accept-Language");
+    if (header != null) {
+      try {
+        for (Locale.LanguageRange range : Locale.LanguageRange.parse(header)) {
+          String tag = range.getRange().toLowerCase(Locale.ROOT);
+          if (tag.equals("ko") || tag.startsWith("ko-")) {
+            return "ko";
+          }
+          if (tag.equals("en") || tag.startsWith("en-")) {
+            return "en";
+          }
+        }
+      } catch (IllegalArgumentException ignored) {
+        // a malformed header: English
+      }
+    }
+    return "en";
+  }
+
+  private static ResourceBundle bundle(Locale locale) {
+    return ResourceBundle.getBundle("pages/messages", locale, ResourceBundle.Control.getNoFallbackControl(
+        ResourceBundle.Control.FORMAT_PROPERTIES));
+  }
+
+  private static boolean wantsJson(RoutingContext ctx) {
+    String accept = ctx.request().getHeader("Accept");
+    return accept != null && accept.contains("application/json") && !accept.contains("text/html");
+  }
+
+  private static JsonObject error(String code, String message, String field) {
+    JsonObject error = new JsonObject().put("code", code).put("message", message);
+    if (field != null) {
+      error.put("field", field);
+    }
+    return new JsonObject().put("error", error);
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    secure(ctx).setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+}

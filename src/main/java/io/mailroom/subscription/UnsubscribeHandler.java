@@ -1,0 +1,208 @@
+package io.mailroom.subscription;
+
+import io.mailroom.Addresses;
+import io.mailroom.MailroomMetrics;
+import io.mailroom.campaign.Recipient;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The one place consent changes: unsubscribe links (all marketing, or topic by topic), one-click
+ * unsubscribes from mail providers, and SES bounces and complaints. It verifies each token,
+ * writes the Users table and the Suppressions table, and publishes the change for the write-back
+ * to MySQL. Replies carry no address in clear; failures carry a status and a stable code
+ * ({@code 400 invalid_token}, {@code 400 unknown_topic}, {@code 422 unknown_recipient}).
+ */
+public final class UnsubscribeHandler extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(UnsubscribeHandler.class);
+
+  private final UnsubscribeToken tokens;
+  private final ConsentStore consent;
+  private final SuppressionStore suppressions;
+  private final List<String> topics;
+  private final MailroomMetrics metrics;
+
+  public UnsubscribeHandler(UnsubscribeToken tokens, ConsentStore consent, SuppressionStore suppressions,
+                            List<String> topics, MailroomMetrics metrics) {
+    this.tokens = tokens;
+    this.consent = consent;
+    this.suppressions = suppressions;
+    this.topics = topics;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<?> start() {
+    return Future.all(
+        vertx.eventBus().<JsonObject>consumer(Addresses.SUBSCRIPTION_PREFERENCES, this::onPreferences).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.SUBSCRIPTION_CHANGE, this::onChange).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.SUBSCRIPTION_SES_EVENT, this::onSesEvent).completion());
+  }
+
+  private void onPreferences(Message<JsonObject> message) {
+    Optional<UnsubscribeToken.Claims> claims = tokens.open(message.body().getString("token"));
+    if (claims.isEmpty()) {
+      message.fail(400, "invalid_token");
+      return;
+    }
+    String email = claims.get().email();
+    consent.read(email)
+        .onSuccess(found -> message.reply(view(email, found, false)))
+        .onFailure(e -> fail(message, e));
+  }
+
+  private void onChange(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    Optional<UnsubscribeToken.Claims> claims = tokens.open(body.getString("token"));
+    if (claims.isEmpty()) {
+      message.fail(400, "invalid_token");
+      return;
+    }
+    String email = claims.get().email();
+    String campaignId = claims.get().campaignId();
+    String via = body.getString("via", "page");
+    if ("preferences".equals(body.getString("action"))) {
+      Set<String> keep = new LinkedHashSet<>();
+      for (Object topic : body.getJsonArray("topics", new JsonArray())) {
+        if (!(topic instanceof String name) || !topics.contains(name)) {
+          message.fail(400, "unknown_topic");
+          return;
+        }
+        keep.add(name);
+      }
+      if (!keep.isEmpty()) {
+        preferences(email, keep)
+            .onSuccess(found -> message.reply(view(email, found, true)))
+            .onFailure(e -> fail(message, e));
+        return;
+      }
+    }
+    unsubscribe(email, campaignId, via)
+        .compose(changed -> consent.read(email).map(found -> view(email, found, changed)))
+        .onSuccess(message::reply)
+        .onFailure(e -> fail(message, e));
+  }
+
+  /** Leaves all marketing: consent withdrawn and an unsubscribe suppression, both idempotent. */
+  private Future<Boolean> unsubscribe(String email, String campaignId, String via) {
+    long now = System.currentTimeMillis();
+    return consent.unsubscribe(email, now)
+        .compose(changed -> suppressions.suppress(email, Suppression.UNSUBSCRIBE, "campaign " + campaignId, now)
+            .map(suppressed -> changed || suppressed))
+        .onSuccess(changed -> {
+          if (changed) {
+            LOG.info("unsubscribe via {} (campaign {})", via, campaignId);
+            metrics.unsubscribed(via);
+            published(email, false, now);
+          }
+        });
+  }
+
+  /** Stays on {@code keep} only; staying on any topic is consent again, which lifts an unsubscribe. */
+  private Future<Optional<Recipient>> preferences(String email, Set<String> keep) {
+    long now = System.currentTimeMillis();
+    Set<String> leave = new LinkedHashSet<>(topics);
+    leave.removeAll(keep);
+    return consent.read(email).compose(before -> {
+      if (before.isEmpty()) {
+        return Future.succeededFuture(before);
+      }
+      boolean consentAgain = !before.get().subscribed();
+      return consent.preferences(email, leave, consentAgain, now)
+          .compose(v -> consentAgain ? suppressions.liftUnsubscribe(email) : Future.succeededFuture())
+          .compose(v -> consent.read(email))
+          .onSuccess(after -> {
+            LOG.info("preferences saved: {} of {} topics kept{}", keep.size(), topics.size(),
+                consentAgain ? ", consent given again" : "");
+            metrics.unsubscribed(leave.isEmpty() ? "resubscribe" : "topics");
+            if (consentAgain) {
+              published(email, true, now);
+            }
+          });
+    });
+  }
+
+  private void onSesEvent(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    String kind = body.getString("kind");
+    boolean permanent = "complaint".equals(kind) || "Permanent".equals(body.getString("bounceType"));
+    Suppression reason = "complaint".equals(kind) ? Suppression.COMPLAINT : Suppression.BOUNCE;
+    String detail = body.getString("detail", "");
+    long now = System.currentTimeMillis();
+    List<Future<Boolean>> each = new ArrayList<>();
+    for (Object recipient : body.getJsonArray("recipients", new JsonArray())) {
+      String email = normal((String) recipient);
+      each.add(consent.read(email).compose(found -> {
+        if (found.isEmpty()) {
+          return Future.succeededFuture(false);
+        }
+        return (permanent ? suppressions.suppress(email, reason, detail, now) : consent.softBounce(email, now))
+            .map(true);
+      }));
+    }
+    Future.all(each).onSuccess(all -> {
+      int known = 0;
+      for (int i = 0; i < all.size(); i++) {
+        known += Boolean.TRUE.equals(all.resultAt(i)) ? 1 : 0;
+      }
+      if (known == 0) {
+        message.fail(422, "unknown_recipient");
+        return;
+      }
+      String counted = permanent ? reason.wire() : "soft_bounce";
+      metrics.sesEvent(counted, known);
+      LOG.info("SES {} for {} known recipient(s){}", counted, known, permanent ? ": suppressed" : ": counted");
+      message.reply(new JsonObject().put("kind", counted).put("known", known).put("unknown", all.size() - known)
+          .put("suppressed", permanent ? known : 0));
+    }).onFailure(e -> fail(message, e));
+  }
+
+  private void published(String email, boolean subscribed, long at) {
+    vertx.eventBus().publish(Addresses.CONSENT_CHANGED,
+        new JsonObject().put("email", email).put("subscribed", subscribed).put("at", at));
+  }
+
+  /** What the pages show: the masked address, consent, and each topic with whether the customer is on it. */
+  private JsonObject view(String email, Optional<Recipient> found, boolean changed) {
+    boolean subscribed = found.map(Recipient::subscribed).orElse(false);
+    JsonArray list = new JsonArray();
+    for (String topic : topics) {
+      list.add(new JsonObject().put("name", topic)
+          .put("subscribed", subscribed && found.map(r -> r.wants(topic)).orElse(false)));
+    }
+    return new JsonObject().put("maskedEmail", mask(email)).put("known", found.isPresent())
+        .put("subscribed", subscribed).put("changed", changed).put("topics", list);
+  }
+
+  /** {@code c******9@example.com}: enough for the customer to recognise, too little for anyone else. */
+  static String mask(String email) {
+    int at = email.lastIndexOf('@');
+    if (at <= 0) {
+      return "***";
+    }
+    String local = email.substring(0, at);
+    String shown = local.length() <= 2 ? local.substring(0, 1) + "*"
+        : local.charAt(0) + "*".repeat(Math.min(6, local.length() - 2)) + local.charAt(local.length() - 1);
+    return shown + email.substring(at);
+  }
+
+  static String normal(String email) {
+    return email == null ? "" : email.trim().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static void fail(Message<JsonObject> message, Throwable e) {
+    LOG.error("consent change failed: {}", e.toString());
+    message.fail(503, "unavailable");
+  }
+}
