@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Build: docker build -t mailroom .
-# Run:   docker run -p 8080:8080 -e MAILROOM_WEBHOOK_SECRETS=... -e MAILROOM_PUBLIC_BASE_URL=https://... mailroom
+# Run:   docker run -p 8080:8080 -e MAILROOM_WEBHOOK_SECRETS=... -e MAILROOM_SUBSCRIPTION_TOKEN_SECRETS=... -e MAILROOM_PUBLIC_BASE_URL=https://... mailroom
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .

@@ -208,7 +208,9 @@ class DeliveryGuaranteesTest {
     Campaign campaign = Campaign.create("c_dead_letters", "t", null, null, System.currentTimeMillis());
     node.campaigns().create(campaign, null).await(10, TimeUnit.SECONDS);
     SqsQueue dlq = SqsQueue.existing(node.aws().sqs(), node.config().sqs().deadLetterQueueName()).await(10, TimeUnit.SECONDS);
-    String task = new SendTask(campaign.id(), "t", null, new Recipient("lost@example.com", "Lost", "", 0, true)).encode();
+    Recipient lost = new Recipient("lost@example.com", "Lost", "", 0, true);
+    new UserStore(node.aws().dynamo(), node.tables().users()).put(lost).await(10, TimeUnit.SECONDS);
+    String task = new SendTask(campaign.id(), "t", null, lost).encode();
     dlq.sendBatch(List.of(task, "{not json")).await(10, TimeUnit.SECONDS);
 
     JsonArray listed = client.get("/v1/dead-letters").json().getJsonArray("deadLetters");

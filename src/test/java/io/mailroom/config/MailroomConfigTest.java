@@ -72,8 +72,14 @@ class MailroomConfigTest {
   void productionNeedsItsSecretsFromTheEnvironment() {
     assertThatThrownBy(() -> MailroomConfig.load("conf/production.json", Map.of()))
         .hasMessageContaining("'webhook.secrets'");
+    assertThatThrownBy(() -> MailroomConfig.load("conf/production.json",
+        Map.of("MAILROOM_WEBHOOK_SECRETS", "a-production-secret-of-some-length")))
+        .hasMessageContaining("'subscription.tokenSecrets'");
     MailroomConfig config = MailroomConfig.load("conf/production.json",
-        Map.of("MAILROOM_WEBHOOK_SECRETS", "a-production-secret-of-some-length"));
+        Map.of("MAILROOM_WEBHOOK_SECRETS", "a-production-secret-of-some-length",
+            "MAILROOM_SUBSCRIPTION_TOKEN_SECRETS", "an-unsubscribe-secret-of-some-length"));
+    assertThat(config.publicBaseUrl()).startsWith("https://");
+    assertThat(config.subscription().topics()).contains(config.subscription().defaultTopic());
     assertThat(config.dynamodb().embedded()).isFalse();
     assertThat(config.dynamodb().createTables()).isFalse();
     assertThat(config.sqs().createQueues()).isFalse();
@@ -83,9 +89,23 @@ class MailroomConfigTest {
   }
 
   @Test
+  void unsubscribeLinksNeedHttpsOffLoopbackAndKnownTopics() {
+    JsonObject plain = local();
+    plain.put("publicBaseUrl", "http://mail.example.com");
+    assertThatThrownBy(() -> MailroomConfig.from(plain)).hasMessageContaining("'publicBaseUrl' must be an https URL");
+    JsonObject topic = local();
+    topic.getJsonObject("subscription").put("defaultTopic", "weather");
+    assertThatThrownBy(() -> MailroomConfig.from(topic)).hasMessageContaining("'subscription.defaultTopic'");
+    JsonObject shortSecret = local();
+    shortSecret.getJsonObject("subscription").put("tokenSecrets", "short");
+    assertThatThrownBy(() -> MailroomConfig.from(shortSecret)).hasMessageContaining("'subscription.tokenSecrets'");
+  }
+
+  @Test
   void secretsNeverAppearInToString() {
     MailroomConfig config = MailroomConfig.from(local());
     assertThat(config.toString()).doesNotContain(config.webhook().secrets().get(0))
+        .doesNotContain(config.subscription().tokenSecrets().get(0))
         .doesNotContain(config.aws().secretAccessKey() + ",");
   }
 

@@ -1,0 +1,128 @@
+package io.mailroom.subscription;
+
+import io.mailroom.Mailroom;
+import io.mailroom.campaign.Template;
+import io.mailroom.campaign.UserStore;
+import io.mailroom.config.MailroomConfig;
+import io.mailroom.local.FreePort;
+import io.mailroom.testing.LocalServices;
+import io.mailroom.testing.SesEmulator;
+import io.mailroom.testing.SesFaultProxy;
+import io.mailroom.testing.SignedClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The race the Sender's send-time check closes: customers click one-click unsubscribe while their
+ * campaign is sending (SES slowed to 400 ms a call, one Sender). Nobody gets an email after their
+ * click returned; those not sent yet are recorded as suppressed, and counted.
+ */
+@ExtendWith(VertxExtension.class)
+class UnsubscribeMidCampaignTest {
+  private static final int CUSTOMERS = 150;
+  private static final int CLICKERS = 50;
+  private static final long SES_DELAY_MILLIS = 400;
+
+  @Test
+  void nobodyGetsAnEmailAfterTheirClick(Vertx vertx) throws Exception {
+    SesEmulator ses = LocalServices.ses();
+    try (SesFaultProxy slowSes = new SesFaultProxy(ses.endpoint(), 0.0, Set.of(), SES_DELAY_MILLIS)) {
+      JsonObject json = LocalServices.configJson(LocalServices.uniquePrefix("midcampaign"));
+      int port = FreePort.pick();
+      json.getJsonObject("http").put("port", port);
+      json.put("publicBaseUrl", "http://127.0.0.1:" + port);
+      json.getJsonObject("ses").put("endpoint", slowSes.endpoint());
+      json.getJsonObject("sender").put("instances", 1).put("maxInFlight", 10);
+      Mailroom node = Mailroom.start(vertx, MailroomConfig.from(json)).await(60, TimeUnit.SECONDS);
+      try {
+        node.templates().put(new Template("t", "test", "News for {{ Name }}", "<p>Hello {{ Name }}</p>", null,
+            List.of())).await(10, TimeUnit.SECONDS);
+        List<Map<String, AttributeValue>> users = new ArrayList<>();
+        for (int i = 0; i < CUSTOMERS; i++) {
+          users.add(Map.of("Email", AttributeValue.fromS(email(i)), "Name", AttributeValue.fromS("Mid " + i),
+              "SubscriptionStatus", AttributeValue.fromBool(true)));
+        }
+        new UserStore(node.aws().dynamo(), node.tables().users()).putAll(users).await(60, TimeUnit.SECONDS);
+        SignedClient client = new SignedClient(port, node.config().webhook().secrets().get(0));
+        UnsubscribeToken tokens = new UnsubscribeToken(node.config().subscription().tokenSecrets());
+        ses.clear();
+
+        SignedClient.Reply accepted = client.post("/v1/campaigns", "{\"templateId\":\"t\"}");
+        assertThat(accepted.status()).isEqualTo(202);
+        String campaignId = accepted.json().getString("campaignId");
+        Map<String, Long> clickedAt = new HashMap<>();
+        for (int i = CUSTOMERS - CLICKERS; i < CUSTOMERS; i++) {
+          String url = "http://127.0.0.1:" + port + "/u/" + tokens.seal(email(i), campaignId, System.currentTimeMillis() / 1000);
+          SignedClient.Reply click = client.send(HttpRequest.newBuilder(URI.create(url))
+              .header("Content-Type", "application/x-www-form-urlencoded")
+              .POST(HttpRequest.BodyPublishers.ofString("List-Unsubscribe=One-Click")).build());
+          assertThat(click.status()).isEqualTo(200);
+          clickedAt.put(email(i), System.currentTimeMillis());
+        }
+        JsonObject done = client.awaitFinished(campaignId, 120_000);
+        assertThat(done.getString("status")).isEqualTo("completed");
+
+        Map<String, Long> receivedAt = new HashMap<>();
+        JsonArray emails = ses.emails();
+        for (int i = 0; i < emails.size(); i++) {
+          JsonObject email = emails.getJsonObject(i);
+          String to = email.getJsonObject("destination").getJsonArray("to").getString(0);
+          assertThat(receivedAt.put(to, email.getLong("at") * 1000)).as("a second email to %s", to).isNull();
+        }
+        int suppressed = 0;
+        int skipped = 0;
+        for (Map.Entry<String, Long> click : clickedAt.entrySet()) {
+          Long at = receivedAt.get(click.getKey());
+          Map<String, AttributeValue> delivery = delivery(node, campaignId, click.getKey());
+          if (delivery.isEmpty()) { // clicked before the audience scan reached them: never queued
+            assertThat(at).isNull();
+            skipped++;
+          } else if (at == null) {
+            assertThat(delivery.get("Status").s()).isEqualTo("SUPPRESSED");
+            assertThat(delivery.get("ErrorCode").s()).isEqualTo("Unsubscribed");
+            suppressed++;
+          } else {
+            assertThat(delivery.get("Status").s()).isEqualTo("SENT");
+            // SES's clock has whole seconds; an email whose send began before the click may land during it
+            assertThat(at).as("email to a customer who had clicked").isLessThanOrEqualTo(click.getValue() + 1000);
+          }
+        }
+        JsonObject counts = done.getJsonObject("counts");
+        System.out.printf("mid-campaign unsubscribes: %d clicked, %d suppressed at send time, %d skipped by the scan,"
+            + " %d sent before the click%n", CLICKERS, suppressed, skipped, CLICKERS - suppressed - skipped);
+        assertThat(suppressed).as("clicks made while the campaign was sending").isGreaterThan(CLICKERS / 2);
+        assertThat(counts.getLong("suppressed")).isEqualTo(suppressed);
+        assertThat(counts.getLong("skipped")).isEqualTo(skipped);
+        assertThat(counts.getLong("sent")).isEqualTo(CUSTOMERS - suppressed - skipped).isEqualTo(receivedAt.size());
+      } finally {
+        node.close().await(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static String email(int i) {
+    return String.format("mid%03d@midcampaign.test", i);
+  }
+
+  private static Map<String, AttributeValue> delivery(Mailroom node, String campaignId, String email) throws Exception {
+    return node.aws().dynamo().getItem(b -> b.tableName(node.tables().deliveries()).consistentRead(true)
+        .key(Map.of("CampaignId", AttributeValue.fromS(campaignId), "Email", AttributeValue.fromS(email))))
+        .get(10, TimeUnit.SECONDS).item();
+  }
+}
