@@ -50,6 +50,8 @@ final class MailroomNode {
       builder.environment().put("MAILROOM_DEMO_CUSTOMERS", Integer.toString(customers));
       builder.environment().put("MAILROOM_OUTBOX_DIR", "target/outbox");
       builder.environment().put("MAILROOM_WEBHOOK_SECRETS", SECRET);
+      builder.environment().put("MAILROOM_SUBSCRIPTION_TOKEN_SECRETS",
+          System.getProperty("unsubscribeSecret", "local-unsubscribe-secret-change-me"));
       process = builder.start();
     } catch (IOException e) {
       throw new IllegalStateException("cannot start " + jar, e);
