@@ -34,25 +34,42 @@ public final class ConsentStore {
   }
 
   /**
-   * Withdraws consent to all marketing. True when this call changed it; false when the customer
-   * had withdrawn it already (the first unsubscribe's time is kept) or is not in the table.
+   * What an unsubscribe found and did: whether the address is in the Users table, whether this
+   * call withdrew consent, and whether Mailroom had recorded an unsubscribe of it already (then
+   * its suppression exists too, and a replayed click needs no write at all).
    */
-  public Future<Boolean> unsubscribe(String email, long now) {
+  public record Unsubscribe(boolean known, boolean changed, boolean recordedBefore) { }
+
+  /** Withdraws consent to all marketing; idempotent (the first unsubscribe's time is kept). */
+  public Future<Unsubscribe> unsubscribe(String email, long now) {
     return Async.of(dynamo.getItem(b -> b.tableName(table).key(key(email)).consistentRead(true)
-            .projectionExpression("SubscriptionStatus")))
+            .projectionExpression("SubscriptionStatus, UnsubscribedAt, ConsentAt")))
         .compose(r -> {
-          AttributeValue seen = r.hasItem() ? r.item().get("SubscriptionStatus") : null;
-          if (!Recipient.consent(seen)) {
-            return Future.succeededFuture(false);
+          if (!r.hasItem() || r.item().isEmpty()) {
+            return Future.succeededFuture(new Unsubscribe(false, false, false));
+          }
+          Map<String, AttributeValue> item = r.item();
+          AttributeValue seen = item.get("SubscriptionStatus");
+          long unsubscribedAt = number(item.get("UnsubscribedAt"));
+          if (!Recipient.consent(seen) && unsubscribedAt > 0 && unsubscribedAt >= number(item.get("ConsentAt"))) {
+            return Future.succeededFuture(new Unsubscribe(true, false, true));
           }
           Map<String, AttributeValue> values = new HashMap<>();
           values.put(":false", AttributeValue.fromBool(false));
           values.put(":now", AttributeValue.fromN(Long.toString(now)));
-          values.put(":seen", seen);
-          return conditional(email, "SET SubscriptionStatus = :false, UnsubscribedAt = :now",
-              "SubscriptionStatus = :seen", values)
-              .compose(changed -> changed ? Future.succeededFuture(true) : unsubscribe(email, now));
+          String condition = "attribute_not_exists(SubscriptionStatus)";
+          if (seen != null) {
+            values.put(":seen", seen);
+            condition = "SubscriptionStatus = :seen";
+          }
+          return conditional(email, "SET SubscriptionStatus = :false, UnsubscribedAt = :now", condition, values)
+              .compose(changed -> changed ? Future.succeededFuture(new Unsubscribe(true, true, false))
+                  : unsubscribe(email, now));
         });
+  }
+
+  private static long number(AttributeValue value) {
+    return value == null || value.n() == null ? 0 : Long.parseLong(value.n());
   }
 
   /**

@@ -89,17 +89,20 @@ public final class UnsubscribeHandler extends VerticleBase {
       }
     }
     unsubscribe(email, campaignId, via)
-        .compose(changed -> consent.read(email).map(found -> view(email, found, changed)))
-        .onSuccess(message::reply)
+        .onSuccess(changed -> message.reply(unsubscribedView(email, changed)))
         .onFailure(e -> fail(message, e));
   }
 
-  /** Leaves all marketing: consent withdrawn and an unsubscribe suppression, both idempotent. */
+  /**
+   * Leaves all marketing: consent withdrawn and an unsubscribe suppression, both idempotent. An
+   * address not in the audience (deleted since) is suppressed all the same: leaving always works.
+   */
   private Future<Boolean> unsubscribe(String email, String campaignId, String via) {
     long now = System.currentTimeMillis();
     return consent.unsubscribe(email, now)
-        .compose(changed -> suppressions.suppress(email, Suppression.UNSUBSCRIBE, "campaign " + campaignId, now)
-            .map(suppressed -> changed || suppressed))
+        .compose(done -> done.recordedBefore() ? Future.succeededFuture(false)
+            : suppressions.suppress(email, Suppression.UNSUBSCRIBE, "campaign " + campaignId, now)
+                .map(suppressed -> done.changed() || suppressed))
         .onSuccess(changed -> {
           if (changed) {
             LOG.info("unsubscribe via {} (campaign {})", via, campaignId);
@@ -171,6 +174,13 @@ public final class UnsubscribeHandler extends VerticleBase {
   private void published(String email, boolean subscribed, long at) {
     vertx.eventBus().publish(Addresses.CONSENT_CHANGED,
         new JsonObject().put("email", email).put("subscribed", subscribed).put("at", at));
+  }
+
+  private JsonObject unsubscribedView(String email, boolean changed) {
+    JsonArray list = new JsonArray();
+    topics.forEach(topic -> list.add(new JsonObject().put("name", topic).put("subscribed", false)));
+    return new JsonObject().put("maskedEmail", mask(email)).put("subscribed", false).put("changed", changed)
+        .put("topics", list);
   }
 
   /** What the pages show: the masked address, consent, and each topic with whether the customer is on it. */
