@@ -132,7 +132,7 @@ public final class Mailroom {
         : new OutboxTransport(vertx, Path.of(config.outboxDir()));
     MailroomConfig.Subscription subscription = config.subscription();
     UnsubscribeToken tokens = new UnsubscribeToken(subscription.tokenSecrets());
-    ConsentCheck consent = new ConsentCheck(aws.dynamo(), tables.users(), tables.suppressions());
+    ConsentCheck consent = new ConsentCheck(vertx, aws.dynamo(), tables.users(), tables.suppressions());
     UnsubscribeLinks links = new UnsubscribeLinks(tokens, config.publicBaseUrl(), subscription.mailto());
     RetryPolicy retries = new RetryPolicy(config.sender().maxAttempts(), config.sender().retryBaseMillis());
     CampaignCounters counters = new CampaignCounters(campaigns);

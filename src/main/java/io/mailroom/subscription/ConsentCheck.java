@@ -1,11 +1,11 @@
 package io.mailroom.subscription;
 
-import io.mailroom.aws.Async;
+import io.mailroom.aws.BatchGet;
 import io.mailroom.campaign.Recipient;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 import java.util.ArrayList;
@@ -22,13 +22,14 @@ import java.util.Optional;
  */
 public final class ConsentCheck {
   private static final int GET_BATCH = 100;
-  private static final int ROUNDS = 8;
 
+  private final Vertx vertx;
   private final DynamoDbAsyncClient dynamo;
   private final String users;
   private final String suppressions;
 
-  public ConsentCheck(DynamoDbAsyncClient dynamo, String users, String suppressions) {
+  public ConsentCheck(Vertx vertx, DynamoDbAsyncClient dynamo, String users, String suppressions) {
+    this.vertx = vertx;
     this.dynamo = dynamo;
     this.suppressions = suppressions;
     this.users = users;
@@ -111,21 +112,6 @@ public final class ConsentCheck {
   }
 
   private Future<Map<String, List<Map<String, AttributeValue>>>> get(Map<String, KeysAndAttributes> request) {
-    Map<String, List<Map<String, AttributeValue>>> found = new HashMap<>();
-    return get(request, found, 0);
-  }
-
-  private Future<Map<String, List<Map<String, AttributeValue>>>> get(Map<String, KeysAndAttributes> request,
-      Map<String, List<Map<String, AttributeValue>>> found, int round) {
-    return Async.of(dynamo.batchGetItem(b -> b.requestItems(request))).compose((BatchGetItemResponse r) -> {
-      r.responses().forEach((table, items) -> found.computeIfAbsent(table, t -> new ArrayList<>()).addAll(items));
-      if (!r.hasUnprocessedKeys() || r.unprocessedKeys().isEmpty()) {
-        return Future.succeededFuture(found);
-      }
-      if (round >= ROUNDS) {
-        return Future.failedFuture(new IllegalStateException("DynamoDB left keys unprocessed"));
-      }
-      return get(r.unprocessedKeys(), found, round + 1);
-    });
+    return BatchGet.of(vertx, dynamo, request);
   }
 }

@@ -1,6 +1,7 @@
 package io.mailroom.subscription;
 
 import io.mailroom.Addresses;
+import io.mailroom.api.ApiError;
 import io.pebbletemplates.pebble.PebbleEngine;
 import io.pebbletemplates.pebble.loader.ClasspathLoader;
 import io.pebbletemplates.pebble.template.PebbleTemplate;
@@ -218,11 +219,7 @@ public final class SubscriptionRoutes {
   }
 
   private static JsonObject error(String code, String message, String field) {
-    JsonObject error = new JsonObject().put("code", code).put("message", message);
-    if (field != null) {
-      error.put("field", field);
-    }
-    return new JsonObject().put("error", error);
+    return new ApiError(400, code, message, field).toJson();
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -1,6 +1,7 @@
 package io.mailroom.sync;
 
 import io.mailroom.aws.Async;
+import io.mailroom.aws.BatchGet;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -96,10 +97,14 @@ final class AudienceWriter {
     for (int i = 0; i < emails.size(); i += GET_BATCH) {
       List<Map<String, AttributeValue>> keys = emails.subList(i, Math.min(emails.size(), i + GET_BATCH)).stream()
           .map(e -> Map.of("Email", AttributeValue.fromS(e))).toList();
-      gets.add(get(Map.of(table, KeysAndAttributes.builder().keys(keys)
+      gets.add(BatchGet.of(vertx, dynamo, Map.of(table, KeysAndAttributes.builder().keys(keys)
           .projectionExpression("Email, #n, Gender, CreateTime, SubscriptionStatus")
           .expressionAttributeNames(Map.of("#n", "Name"))
-          .consistentRead(true).build()), new HashMap<>(), 0));
+          .consistentRead(true).build())).map(found -> {
+            Map<String, Map<String, AttributeValue>> byEmail = new HashMap<>();
+            found.getOrDefault(table, List.of()).forEach(item -> byEmail.put(item.get("Email").s(), item));
+            return byEmail;
+          }));
     }
     return Future.all(gets).map(all -> {
       Map<String, Map<String, AttributeValue>> found = new HashMap<>();
@@ -107,20 +112,6 @@ final class AudienceWriter {
         found.putAll(all.<Map<String, Map<String, AttributeValue>>>resultAt(i));
       }
       return found;
-    });
-  }
-
-  private Future<Map<String, Map<String, AttributeValue>>> get(Map<String, KeysAndAttributes> request,
-      Map<String, Map<String, AttributeValue>> found, int round) {
-    return Async.of(dynamo.batchGetItem(b -> b.requestItems(request))).compose(r -> {
-      r.responses().getOrDefault(table, List.of()).forEach(item -> found.put(item.get("Email").s(), item));
-      if (!r.hasUnprocessedKeys() || r.unprocessedKeys().isEmpty()) {
-        return Future.succeededFuture(found);
-      }
-      if (round >= ROUNDS) {
-        return Future.failedFuture(new IllegalStateException("DynamoDB left keys unprocessed"));
-      }
-      return vertx.timer(50L << round).compose(t -> get(r.unprocessedKeys(), found, round + 1));
     });
   }
 
