@@ -135,8 +135,8 @@ public final class Mailroom {
     ConsentCheck consent = new ConsentCheck(vertx, aws.dynamo(), tables.users(), tables.suppressions());
     UnsubscribeLinks links = new UnsubscribeLinks(tokens, config.publicBaseUrl(), subscription.mailto());
     RetryPolicy retries = new RetryPolicy(config.sender().maxAttempts(), config.sender().retryBaseMillis());
-    CampaignCounters counters = new CampaignCounters(campaigns);
     metrics = MailroomMetrics.forVertx();
+    CampaignCounters counters = new CampaignCounters(campaigns, metrics);
     queueGauge = vertx.setPeriodic(0, 10_000, t -> queue.depth().compose(depth -> deadLetters.depth()
         .onSuccess(dead -> metrics.queue(depth, dead))).onFailure(e -> LOG.debug("queue depth: {}", e.toString())));
     CampaignStates states = new CampaignStates(campaigns);
@@ -154,7 +154,7 @@ public final class Mailroom {
             new DeploymentOptions())
         .compose(v -> deploy(api, new DeploymentOptions()))
         .compose(v -> deploy(new Fetcher(users(), campaigns, recovery, config.fetcher(), consent,
-            subscription.defaultTopic()), new DeploymentOptions()))
+            subscription.defaultTopic(), metrics), new DeploymentOptions()))
         .compose(v -> deploy(new Queuer(queue), new DeploymentOptions()))
         .compose(v -> Future.all(java.util.stream.IntStream.range(0, config.sender().instances())
             .mapToObj(i -> deploySender(new Sender(queue, deliveries, counters, states, campaigns, renderer, transport, retries,
@@ -163,7 +163,7 @@ public final class Mailroom {
                 new DeploymentOptions()))
             .toList()))
         .compose(v -> config.sync().enabled()
-            ? deploy(new Syncer(config.sync(), aws.dynamo(), tables.users(), tables.syncState()), new DeploymentOptions())
+            ? deploy(new Syncer(config.sync(), aws.dynamo(), tables.users(), tables.syncState(), metrics), new DeploymentOptions())
             : Future.succeededFuture())
         .onSuccess(v -> LOG.info("Mailroom listening on http://{}:{} ({} senders, transport {})",
             config.http().host(), api.port(), config.sender().instances(), transport.name()))

@@ -22,6 +22,7 @@ public final class MailroomMetrics {
   private final Timer sesLatency;
   private final AtomicLong queueDepth = new AtomicLong();
   private final AtomicLong deadLetters = new AtomicLong();
+  private final AtomicLong syncLag = new AtomicLong();
 
   private MailroomMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -31,6 +32,22 @@ public final class MailroomMetrics {
         .register(registry);
     registry.gauge("mailroom_queue_depth", queueDepth);
     registry.gauge("mailroom_dead_letters", deadLetters);
+    registry.gauge("mailroom_sync_lag_seconds", syncLag);
+  }
+
+  /**
+   * A campaign's progress, counted on this node: {@code outcome} is queued, skipped, sent, failed,
+   * cancelled or suppressed. Summed over nodes, finished ÷ queued is the campaign's progress.
+   */
+  public void campaign(String campaignId, String outcome, long count) {
+    if (count > 0) {
+      registry.counter("mailroom_campaign_emails", "campaign", campaignId, "outcome", outcome).increment(count);
+    }
+  }
+
+  /** How far the Users table trails the newest MySQL row the last sync run read. */
+  public void syncLag(long seconds) {
+    syncLag.set(seconds);
   }
 
   /** The registry Vert.x was built with, or a private one when Vert.x reports no metrics. */

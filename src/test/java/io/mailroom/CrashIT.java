@@ -93,7 +93,8 @@ class CrashIT {
     awaitSent(client, id, 250);
     String metrics = client.send(client.unsigned("/metrics").GET().build()).body();
     assertThat(metrics).contains("mailroom_emails_sent_total").contains("mailroom_transport_latency_seconds_bucket")
-        .contains("vertx_http_server_requests_total");
+        .contains("vertx_http_server_requests_total").contains("mailroom_campaign_emails_total{campaign=\"" + id + "\"")
+        .contains("mailroom_sync_lag_seconds");
     assertThat(metrics.lines().filter(l -> l.startsWith("mailroom_emails_sent_total")).findFirst().orElseThrow())
         .doesNotEndWith(" 0.0");
     first.destroy();

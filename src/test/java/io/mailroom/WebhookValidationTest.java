@@ -46,6 +46,7 @@ class WebhookValidationTest {
     assertThat(error.getString("code")).isEqualTo(code);
     assertThat(error.getString("message")).isNotBlank();
     assertThat(error.getString("field")).isEqualTo(field);
+    assertThat(reply.json().getString("requestId")).matches("r_[0-9a-f]{16}");
     assertThat(reply.body()).doesNotContain("Exception").doesNotContain("at io.");
   }
 
@@ -56,6 +57,24 @@ class WebhookValidationTest {
     String id = reply.json().getString("campaignId");
     assertThat(id).startsWith("c_");
     assertThat(client.get("/v1/campaigns/" + id).json().getString("templateId")).isEqualTo("welcome");
+  }
+
+  @Test
+  void aCallersRequestIdIsEchoedAndAnUnsafeOneReplaced() {
+    java.net.http.HttpResponse<String> given = raw(client.unsigned("/health/live").header("X-Request-Id", "qa-run-7.42")
+        .GET().build());
+    assertThat(given.headers().firstValue("X-Request-Id")).contains("qa-run-7.42");
+    java.net.http.HttpResponse<String> unsafe = raw(client.unsigned("/health/live")
+        .header("X-Request-Id", "<script>").GET().build());
+    assertThat(unsafe.headers().firstValue("X-Request-Id").orElseThrow()).matches("r_[0-9a-f]{16}");
+  }
+
+  private static java.net.http.HttpResponse<String> raw(HttpRequest request) {
+    try {
+      return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test

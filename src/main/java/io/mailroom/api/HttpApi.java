@@ -33,6 +33,7 @@ import java.util.HexFormat;
 public final class HttpApi extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String REQUEST_ID = "X-Request-Id";
 
   private final MailroomConfig config;
   private final CampaignStore campaigns;
@@ -60,6 +61,7 @@ public final class HttpApi extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    router.route().handler(HttpApi::requestId);
     router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
     router.get("/metrics").handler(ctx -> {
       String text = metrics.scrape();
@@ -111,6 +113,24 @@ public final class HttpApi extends VerticleBase {
     return server.actualPort();
   }
 
+  /**
+   * Every request has an id: the caller's {@code X-Request-Id} when it is a plain token, else a new
+   * one. It is echoed in the response and named in the logs of what the request did.
+   */
+  private static void requestId(RoutingContext ctx) {
+    String given = ctx.request().getHeader(REQUEST_ID);
+    String id = given != null && given.matches("[A-Za-z0-9._:-]{1,64}") ? given : newRequestId();
+    ctx.put(REQUEST_ID, id);
+    ctx.response().putHeader(REQUEST_ID, id);
+    ctx.next();
+  }
+
+  private static String newRequestId() {
+    byte[] bytes = new byte[8];
+    RANDOM.nextBytes(bytes);
+    return "r_" + HexFormat.of().formatHex(bytes);
+  }
+
   private void requireJson(RoutingContext ctx) {
     String type = ctx.request().getHeader("Content-Type");
     if (type == null || !type.toLowerCase().split(";")[0].trim().equals("application/json")) {
@@ -145,7 +165,8 @@ public final class HttpApi extends VerticleBase {
         .onSuccess(created -> {
           Campaign campaign = created.campaign();
           if (!created.existed()) {
-            LOG.info("campaign {} created from template {}", campaign.id(), campaign.templateId());
+            LOG.info("campaign {} created from template {} (request {})", campaign.id(), campaign.templateId(),
+                ctx.<String>get(REQUEST_ID));
             vertx.eventBus().request(Addresses.CAMPAIGN_START, new JsonObject().put("campaignId", campaign.id()))
                 .onFailure(e -> LOG.error("campaign {} could not be started: {}", campaign.id(), e.toString()));
           }
@@ -179,7 +200,7 @@ public final class HttpApi extends VerticleBase {
                 : new ApiError(409, "invalid_state", "a " + found.get().status().wire() + " campaign cannot be "
                     + action.done(), null))))
         .onSuccess(campaign -> {
-          LOG.info("campaign {} {}", id, action.done());
+          LOG.info("campaign {} {} (request {})", id, action.done(), ctx.<String>get(REQUEST_ID));
           vertx.eventBus().publish(Addresses.CAMPAIGN_CHANGED, new JsonObject().put("campaignId", id));
           if (action == CampaignControl.RESUME) {
             vertx.eventBus().request(Addresses.CAMPAIGN_START, new JsonObject().put("campaignId", id))
@@ -237,11 +258,12 @@ public final class HttpApi extends VerticleBase {
     } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
       api = new ApiError(ctx.statusCode(), "bad_request", "the request was refused", null);
     } else {
-      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), error);
+      LOG.error("{} {} failed (request {})", ctx.request().method(), ctx.request().path(), ctx.<String>get(REQUEST_ID),
+          error);
       api = new ApiError(500, "internal_error", "the request could not be completed; it is safe to retry", null);
     }
     if (!ctx.response().ended()) {
-      json(ctx, api.status(), api.toJson());
+      json(ctx, api.status(), api.toJson().put("requestId", ctx.<String>get(REQUEST_ID)));
     }
   }
 

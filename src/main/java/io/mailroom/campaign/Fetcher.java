@@ -1,6 +1,7 @@
 package io.mailroom.campaign;
 
 import io.mailroom.Addresses;
+import io.mailroom.MailroomMetrics;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.subscription.ConsentCheck;
 import io.vertx.core.Future;
@@ -38,13 +39,15 @@ public final class Fetcher extends VerticleBase {
   private final CampaignRecovery recovery;
   private final MailroomConfig.Fetcher settings;
   private final ConsentCheck consent;
+  private final MailroomMetrics metrics;
   private final String defaultTopic;
   private final String owner = UUID.randomUUID().toString();
   private final Set<String> running = new HashSet<>();
   private long sweepTimer;
 
   public Fetcher(UserStore users, CampaignStore campaigns, CampaignRecovery recovery, MailroomConfig.Fetcher settings,
-                 ConsentCheck consent, String defaultTopic) {
+                 ConsentCheck consent, String defaultTopic, MailroomMetrics metrics) {
+    this.metrics = metrics;
     this.consent = consent;
     this.defaultTopic = defaultTopic;
     this.users = users;
@@ -143,7 +146,13 @@ public final class Fetcher extends VerticleBase {
             return Future.succeededFuture();
           }
           Future<Boolean> checkpoint = campaigns.checkpoint(campaign.id(), owner, settings.leaseSeconds() * 1000L,
-              page.last() ? null : encode(page.lastKey()), queued, skipped, now());
+              page.last() ? null : encode(page.lastKey()), queued, skipped, now())
+              .onSuccess(checkpointed -> {
+                if (checkpointed) {
+                  metrics.campaign(campaign.id(), "queued", queued);
+                  metrics.campaign(campaign.id(), "skipped", skipped);
+                }
+              });
           if (!page.last()) {
             return next.compose(following -> pass(campaign, following, checkpoint));
           }

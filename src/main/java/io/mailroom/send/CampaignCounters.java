@@ -1,5 +1,6 @@
 package io.mailroom.send;
 
+import io.mailroom.MailroomMetrics;
 import io.mailroom.campaign.CampaignStore;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
@@ -21,12 +22,14 @@ public final class CampaignCounters {
   private static final Logger LOG = LoggerFactory.getLogger(CampaignCounters.class);
 
   private final CampaignStore campaigns;
+  private final MailroomMetrics metrics;
   /** Per campaign: {sent, failed, cancelled, suppressed}; only touched inside ConcurrentHashMap's per-key atomic operations. */
   private final Map<String, long[]> pending = new ConcurrentHashMap<>();
   private final AtomicBoolean flushing = new AtomicBoolean();
 
-  public CampaignCounters(CampaignStore campaigns) {
+  public CampaignCounters(CampaignStore campaigns, MailroomMetrics metrics) {
     this.campaigns = campaigns;
+    this.metrics = metrics;
   }
 
   public void sent(String campaignId) {
@@ -71,6 +74,12 @@ public final class CampaignCounters {
       }
       long now = System.currentTimeMillis();
       writes.add(campaigns.addOutcomes(id, new CampaignStore.Outcomes(counts[0], counts[1], counts[2], counts[3]), now)
+          .onSuccess(v -> {
+            metrics.campaign(id, "sent", counts[0]);
+            metrics.campaign(id, "failed", counts[1]);
+            metrics.campaign(id, "cancelled", counts[2]);
+            metrics.campaign(id, "suppressed", counts[3]);
+          })
           .compose(v -> campaigns.completeIfDone(id, now))
           .onSuccess(done -> {
             if (done) {

@@ -1,6 +1,7 @@
 package io.mailroom.sync;
 
 import io.mailroom.Addresses;
+import io.mailroom.MailroomMetrics;
 import io.mailroom.config.MailroomConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -30,6 +31,7 @@ public final class Syncer extends VerticleBase {
   private static final long MAX_BACKOFF_MILLIS = 10 * 60 * 1000;
 
   private final MailroomConfig.Sync settings;
+  private final MailroomMetrics metrics;
   private final DynamoDbAsyncClient dynamo;
   private final String usersTable;
   private final String stateTable;
@@ -42,7 +44,9 @@ public final class Syncer extends VerticleBase {
   private long notBefore;
   private long timer;
 
-  public Syncer(MailroomConfig.Sync settings, DynamoDbAsyncClient dynamo, String usersTable, String stateTable) {
+  public Syncer(MailroomConfig.Sync settings, DynamoDbAsyncClient dynamo, String usersTable, String stateTable,
+                MailroomMetrics metrics) {
+    this.metrics = metrics;
     this.settings = settings;
     this.dynamo = dynamo;
     this.usersTable = usersTable;
@@ -162,8 +166,9 @@ public final class Syncer extends VerticleBase {
         .put("unsubscribesKept", tally.keptUnsubscribed)
         .put("skipped", new JsonObject(new TreeMap<>(tally.skipped)));
     if (tally.newest != null) {
-      status.put("lagSeconds", Duration.between(tally.newest.toInstant(ZoneOffset.UTC), Instant.ofEpochMilli(now))
-          .toSeconds());
+      long lag = Duration.between(tally.newest.toInstant(ZoneOffset.UTC), Instant.ofEpochMilli(now)).toSeconds();
+      status.put("lagSeconds", lag);
+      metrics.syncLag(lag);
     }
     if (error != null) {
       status.put("error", error);

@@ -86,7 +86,8 @@ public final class SyncBenchmark {
       try (AwsClients aws = new AwsClients(config.aws(), config.dynamodb().endpoint(), config.sqs().endpoint(), "",
           "us-east-1", 5000)) {
         tables.create(aws.dynamo()).await(60, TimeUnit.SECONDS);
-        vertx.deployVerticle(new Syncer(config.sync(), aws.dynamo(), tables.users(), tables.syncState()),
+        vertx.deployVerticle(new Syncer(config.sync(), aws.dynamo(), tables.users(), tables.syncState(),
+        io.mailroom.MailroomMetrics.forVertx()),
             new DeploymentOptions()).await(60, TimeUnit.SECONDS);
         double initial = timed(vertx, ROWS);
         db.query("UPDATE customers SET name = CONCAT('Changed ', id) WHERE id <= " + CHANGES)

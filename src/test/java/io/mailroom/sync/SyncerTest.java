@@ -103,7 +103,8 @@ class SyncerTest {
   private Vertx deploySyncer() throws Exception {
     Vertx node = Vertx.vertx();
     others.add(node);
-    node.deployVerticle(new Syncer(config.sync(), aws.dynamo(), tables.users(), tables.syncState()),
+    node.deployVerticle(new Syncer(config.sync(), aws.dynamo(), tables.users(), tables.syncState(),
+        io.mailroom.MailroomMetrics.forVertx()),
         new DeploymentOptions()).await(T, TimeUnit.SECONDS);
     return node;
   }
