@@ -34,42 +34,14 @@ public final class ConsentStore {
   }
 
   /**
-   * What an unsubscribe found and did: whether the address is in the Users table, whether this
-   * call withdrew consent, and whether Mailroom had recorded an unsubscribe of it already (then
-   * its suppression exists too, and a replayed click needs no write at all).
+   * Withdraws consent to all marketing in one conditional write. True when this call withdrew it;
+   * false when Mailroom had recorded an unsubscribe already and no consent came after it (the
+   * first unsubscribe's time is kept), or when the address is not in the table.
    */
-  public record Unsubscribe(boolean known, boolean changed, boolean recordedBefore) { }
-
-  /** Withdraws consent to all marketing; idempotent (the first unsubscribe's time is kept). */
-  public Future<Unsubscribe> unsubscribe(String email, long now) {
-    return Async.of(dynamo.getItem(b -> b.tableName(table).key(key(email)).consistentRead(true)
-            .projectionExpression("SubscriptionStatus, UnsubscribedAt, ConsentAt")))
-        .compose(r -> {
-          if (!r.hasItem() || r.item().isEmpty()) {
-            return Future.succeededFuture(new Unsubscribe(false, false, false));
-          }
-          Map<String, AttributeValue> item = r.item();
-          AttributeValue seen = item.get("SubscriptionStatus");
-          long unsubscribedAt = number(item.get("UnsubscribedAt"));
-          if (!Recipient.consent(seen) && unsubscribedAt > 0 && unsubscribedAt >= number(item.get("ConsentAt"))) {
-            return Future.succeededFuture(new Unsubscribe(true, false, true));
-          }
-          Map<String, AttributeValue> values = new HashMap<>();
-          values.put(":false", AttributeValue.fromBool(false));
-          values.put(":now", AttributeValue.fromN(Long.toString(now)));
-          String condition = "attribute_not_exists(SubscriptionStatus)";
-          if (seen != null) {
-            values.put(":seen", seen);
-            condition = "SubscriptionStatus = :seen";
-          }
-          return conditional(email, "SET SubscriptionStatus = :false, UnsubscribedAt = :now", condition, values)
-              .compose(changed -> changed ? Future.succeededFuture(new Unsubscribe(true, true, false))
-                  : unsubscribe(email, now));
-        });
-  }
-
-  private static long number(AttributeValue value) {
-    return value == null || value.n() == null ? 0 : Long.parseLong(value.n());
+  public Future<Boolean> unsubscribe(String email, long now) {
+    return conditional(email, "SET SubscriptionStatus = :false, UnsubscribedAt = :now",
+        "(SubscriptionStatus <> :false OR attribute_not_exists(UnsubscribedAt) OR UnsubscribedAt < ConsentAt)",
+        Map.of(":false", AttributeValue.fromBool(false), ":now", AttributeValue.fromN(Long.toString(now))));
   }
 
   /**

@@ -94,15 +94,15 @@ public final class UnsubscribeHandler extends VerticleBase {
   }
 
   /**
-   * Leaves all marketing: consent withdrawn and an unsubscribe suppression, both idempotent. An
-   * address not in the audience (deleted since) is suppressed all the same: leaving always works.
+   * Leaves all marketing: consent withdrawn and an unsubscribe suppression, two idempotent writes
+   * made at once. An address not in the audience (deleted since) is suppressed all the same:
+   * leaving always works.
    */
   private Future<Boolean> unsubscribe(String email, String campaignId, String via) {
     long now = System.currentTimeMillis();
-    return consent.unsubscribe(email, now)
-        .compose(done -> done.recordedBefore() ? Future.succeededFuture(false)
-            : suppressions.suppress(email, Suppression.UNSUBSCRIBE, "campaign " + campaignId, now)
-                .map(suppressed -> done.changed() || suppressed))
+    Future<Boolean> withdrawn = consent.unsubscribe(email, now);
+    Future<Boolean> suppressed = suppressions.suppress(email, Suppression.UNSUBSCRIBE, "campaign " + campaignId, now);
+    return Future.all(withdrawn, suppressed).map(both -> withdrawn.result() || suppressed.result())
         .onSuccess(changed -> {
           if (changed) {
             LOG.info("unsubscribe via {} (campaign {})", via, campaignId);

@@ -85,6 +85,33 @@ final class MailroomNode {
     throw new IllegalStateException("the node did not become ready; see target/mailroom-node.log");
   }
 
+  /**
+   * Sends {@code count} requests (made by {@code request} from their index), 32 at a time, so that
+   * the JIT has compiled the paths a simulation measures; fails if any is refused.
+   */
+  void warm(int count, java.util.function.IntFunction<HttpRequest> request) {
+    HttpClient http = HttpClient.newHttpClient();
+    java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(32);
+    java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+    try {
+      for (int i = 0; i < count; i++) {
+        slots.acquire();
+        http.sendAsync(request.apply(i), HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+          if (error != null || response.statusCode() >= 400) {
+            refused.incrementAndGet();
+          }
+          slots.release();
+        });
+      }
+      slots.acquire(32);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (refused.get() > 0) {
+      throw new IllegalStateException(refused.get() + " of " + count + " warm-up requests were refused");
+    }
+  }
+
   void stop() {
     if (process != null) {
       process.destroy();
