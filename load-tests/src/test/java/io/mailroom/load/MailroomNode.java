@@ -43,7 +43,13 @@ final class MailroomNode {
       throw new IllegalStateException(jar + " is missing: run 'mvn -q package -DskipTests' in the project first");
     }
     try {
-      ProcessBuilder builder = new ProcessBuilder("java", "-jar", jar, "serve")
+      java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("java"));
+      String jvmArgs = System.getProperty("nodeJvmArgs", "").trim();
+      if (!jvmArgs.isEmpty()) {
+        command.addAll(java.util.List.of(jvmArgs.split("\\s+")));
+      }
+      command.addAll(java.util.List.of("-jar", jar, "serve"));
+      ProcessBuilder builder = new ProcessBuilder(command)
           .redirectErrorStream(true)
           .redirectOutput(new File("target/mailroom-node.log"));
       builder.environment().put("MAILROOM_HTTP_PORT", Integer.toString(URI.create(baseUrl).getPort()));
