@@ -50,13 +50,16 @@ class DemoIT {
       MimeMessage message = new MimeMessage(Session.getInstance(new Properties()), in);
       assertThat(message.getSubject()).isEqualTo("Chulsu, our autumn collection is here: 20% off until Sunday");
       assertThat(message.getAllRecipients()[0].toString()).isEqualTo("customer0000@example.com");
+      assertThat(jakarta.mail.internet.MimeUtility.unfold(message.getHeader("List-Unsubscribe", null))).matches("<http://127\\.0\\.0\\.1:8080/u/[A-Za-z0-9_-]+>");
+      assertThat(message.getHeader("List-Unsubscribe-Post", null)).isEqualTo("List-Unsubscribe=One-Click");
     }
     try (InputStream in = Files.newInputStream(campaign.resolve("customer0001@example.com.eml"))) {
       MimeMessage message = new MimeMessage(Session.getInstance(new Properties()), in);
       MimeMultipart parts = (MimeMultipart) message.getContent();
       String html = (String) parts.getBodyPart(parts.getCount() - 1).getContent();
       assertThat(parts.getBodyPart(parts.getCount() - 1).getContentType()).startsWith("text/html");
-      assertThat(html).contains("Hello &lt;script&gt;").doesNotContain("<script>");
+      assertThat(html).contains("Hello &lt;script&gt;").doesNotContain("<script>")
+          .containsPattern("<a href=\"http://127\\.0\\.0\\.1:8080/u/[A-Za-z0-9_-]+\">Unsubscribe");
     }
   }
 }
