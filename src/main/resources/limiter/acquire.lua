@@ -1,7 +1,8 @@
 -- Mailroom's SES limiter: a GCRA pace with no burst allowance plus a rolling 24-hour ledger in
 -- one-minute buckets. KEYS[1]: the next free slot (theoretical arrival time, microseconds on
 -- Redis's clock). KEYS[2]: the ledger hash (minute -> count, plus 'total' and 'oldest').
--- ARGV: interval_us, ahead_us, daily_limit, ses_sent_last_24h, take (1: reserve a slot, 0: count only)
+-- ARGV: interval_us, ahead_us, daily_limit, ses_sent_last_24h, take (1: reserve a slot, 0: count only,
+-- -1: give back the ledger count of a slot that went unused)
 -- Returns {outcome, micros, used}: outcome 1 granted (slot in micros), 2 wait (ask again in micros),
 -- 3 exhausted, 0 counted only.
 if redis.replicate_commands then redis.replicate_commands() end
@@ -28,6 +29,14 @@ while oldest < floor do
     redis.call('HDEL', KEYS[2], string.format('%d', oldest))
   end
   oldest = oldest + 1
+end
+if ARGV[5] == '-1' then
+  if total > 0 then
+    redis.call('HINCRBY', KEYS[2], string.format('%d', minute), -1)
+    total = total - 1
+  end
+  redis.call('HSET', KEYS[2], 'oldest', string.format('%d', oldest), 'total', string.format('%d', total))
+  return {0, 0, math.max(total, ses)}
 end
 local used = math.max(total, ses)
 if ARGV[5] == '0' or used >= daily then

@@ -48,6 +48,18 @@ public final class LocalRateLimiter implements RateLimiter {
   }
 
   @Override
+  public synchronized Future<Void> giveBack(Quota quota) {
+    Bucket last = ledger.pollLast();
+    if (last != null) {
+      total--;
+      if (last.count() > 1) {
+        ledger.addLast(new Bucket(last.minute(), last.count() - 1));
+      }
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
   public synchronized Future<Long> usedToday(Quota quota) {
     return Future.succeededFuture(used(nowMicros(), quota));
   }

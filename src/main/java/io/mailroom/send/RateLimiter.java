@@ -36,6 +36,9 @@ public interface RateLimiter {
   /** Reserves one slot (or says when to ask again, or that the day's quota is used up). */
   Future<Permit> acquire(Quota quota);
 
+  /** A reserved slot went unused (its email did not go out): it no longer counts against the day. */
+  Future<Void> giveBack(Quota quota);
+
   /** Emails counted in the last 24 hours (at least what SES reported), without taking a slot. */
   Future<Long> usedToday(Quota quota);
 

@@ -40,7 +40,7 @@ public final class RedisRateLimiter implements RateLimiter {
 
   @Override
   public Future<Permit> acquire(Quota quota) {
-    return run(quota, true).map(r -> new Permit(switch (r.get(0).toInteger()) {
+    return run(quota, 1).map(r -> new Permit(switch (r.get(0).toInteger()) {
       case 1 -> Permit.Outcome.GRANTED;
       case 2 -> Permit.Outcome.WAIT;
       default -> Permit.Outcome.EXHAUSTED;
@@ -48,14 +48,19 @@ public final class RedisRateLimiter implements RateLimiter {
   }
 
   @Override
+  public Future<Void> giveBack(Quota quota) {
+    return run(quota, -1).mapEmpty();
+  }
+
+  @Override
   public Future<Long> usedToday(Quota quota) {
-    return run(quota, false).map(r -> r.get(2).toLong());
+    return run(quota, 0).map(r -> r.get(2).toLong());
   }
 
   /** EVALSHA, and EVAL when Redis does not have the script (first use, or after a restart). */
-  private Future<Response> run(Quota quota, boolean take) {
+  private Future<Response> run(Quota quota, int take) {
     Object[] args = {2, paceKey, ledgerKey, quota.intervalMicros(), AHEAD_MICROS, quota.daily(),
-        quota.sesSentLast24Hours(), take ? 1 : 0};
+        quota.sesSentLast24Hours(), take};
     return redis.send(Request.cmd(Command.EVALSHA, prepend(SHA, args)))
         .recover(e -> e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")
             ? redis.send(Request.cmd(Command.EVAL, prepend(SCRIPT, args)))

@@ -154,7 +154,7 @@ public final class SendGate extends VerticleBase {
       RateLimiter.Permit permit = done.result();
       metrics.limiterUsed(permit.usedToday(), q.daily());
       switch (permit.outcome()) {
-        case GRANTED -> grant(permit.micros());
+        case GRANTED -> grant(permit.micros(), q);
         case WAIT -> later(Math.max(1, permit.micros() / 1000));
         case EXHAUSTED -> exhaust(permit.usedToday(), q);
       }
@@ -179,26 +179,27 @@ public final class SendGate extends VerticleBase {
   }
 
   /** Hands the slot {@code micros} from now to the first waiter; asks for the next slot at once. */
-  private void grant(long micros) {
+  private void grant(long micros, RateLimiter.Quota q) {
     Waiter waiter = waiting.pollFirst();
     if (waiter == null) {
+      unused(q);
       return;
     }
     queued.decrementAndGet();
     exhausted = false;
     long at = System.nanoTime() + micros * 1000;
     if (micros < 1000) {
-      release(waiter, at);
+      release(waiter, at, q);
     } else {
-      vertx.setTimer((micros + 999) / 1000, t -> release(waiter, at));
+      vertx.setTimer((micros + 999) / 1000, t -> release(waiter, at, q));
     }
     pump();
   }
 
-  private void release(Waiter waiter, long at) {
+  private void release(Waiter waiter, long at, RateLimiter.Quota q) {
     long now = System.nanoTime();
     if (now - at > STALE_NANOS) {
-      metrics.limiterStale();
+      unused(q);
       queued.incrementAndGet();
       waiting.addFirst(waiter);
       vertx.cancelTimer(waiter.timer);
@@ -209,6 +210,12 @@ public final class SendGate extends VerticleBase {
     vertx.cancelTimer(waiter.timer);
     metrics.limiterWait(now - waiter.since);
     complete(waiter, null);
+  }
+
+  /** A slot nobody used: counted as stale, and no longer against the 24-hour quota. */
+  private void unused(RateLimiter.Quota q) {
+    metrics.limiterStale();
+    limiter.giveBack(q).onFailure(e -> LOG.debug("giving back an unused slot: {}", e.toString()));
   }
 
   private void exhaust(long used, RateLimiter.Quota q) {
