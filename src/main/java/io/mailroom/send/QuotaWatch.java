@@ -34,6 +34,7 @@ public final class QuotaWatch extends VerticleBase {
   private final MailroomMetrics metrics;
   private long timer;
   private RateLimiter.Quota last;
+  private boolean failing;
 
   /** {@code ses} null: the transport has no GetAccount, the fixed quota of the configuration applies. */
   public QuotaWatch(MailroomConfig.Limiter settings, SesV2AsyncClient ses, RateLimiter limiter, SendGate gate,
@@ -62,6 +63,7 @@ public final class QuotaWatch extends VerticleBase {
   private void refresh() {
     account().map(this::capped)
         .compose(quota -> {
+          failing = false;
           if (!quota.equals(last)) {
             LOG.info("send limits: {} emails/s, {} per 24 hours (SES reports {} sent)",
                 String.format("%.2f", quota.ratePerSecond()), quota.daily(), quota.sesSentLast24Hours());
@@ -74,7 +76,12 @@ public final class QuotaWatch extends VerticleBase {
             return used < quota.daily() ? resumeWaiting() : Future.succeededFuture();
           });
         })
-        .onFailure(e -> LOG.warn("send limits not refreshed ({}); the last ones stay", e.toString()));
+        .onFailure(e -> {
+          if (!failing) {
+            LOG.warn("send limits not refreshed ({}); the last ones stay", e.getClass().getSimpleName());
+            failing = true;
+          }
+        });
   }
 
   private Future<RateLimiter.Quota> account() {

@@ -207,9 +207,24 @@ public final class SendGate extends VerticleBase {
       pump();
       return;
     }
-    vertx.cancelTimer(waiter.timer);
-    metrics.limiterWait(now - waiter.since);
-    complete(waiter, null);
+    if (waiter.caller == null) {
+      vertx.cancelTimer(waiter.timer);
+      metrics.limiterWait(now - waiter.since);
+      waiter.promise.tryComplete();
+      return;
+    }
+    // checked again on the Sender's own event loop, the last stop before the SES call
+    waiter.caller.runOnContext(v -> {
+      if (System.nanoTime() - at > STALE_NANOS) {
+        context.runOnContext(x -> release(waiter, at, q));
+      } else {
+        context.runOnContext(x -> {
+          vertx.cancelTimer(waiter.timer);
+          metrics.limiterWait(System.nanoTime() - waiter.since);
+        });
+        waiter.promise.tryComplete();
+      }
+    });
   }
 
   /** A slot nobody used: counted as stale, and no longer against the 24-hour quota. */
