@@ -17,6 +17,14 @@ public final class NodeProcess implements AutoCloseable {
         config.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start());
   }
 
+  public static NodeProcess of(Process process) {
+    return new NodeProcess(process);
+  }
+
+  public Process process() {
+    return process;
+  }
+
   /** Waits until the node answers {@code /health/live} on {@code client}'s port. */
   public NodeProcess awaitLive(SignedClient client) throws InterruptedException {
     long deadline = System.currentTimeMillis() + 60_000;
