@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,6 +29,7 @@ public final class SendGate extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SendGate.class);
   /** A slot not used within this of its time is given up: sends never bunch up behind a stall. */
   public static final long STALE_NANOS = 25_000_000L;
+  private static final long FIRST_THROTTLE_MILLIS = 250;
   private static final long MAX_THROTTLE_MILLIS = 30_000;
 
   private static final class Waiter {
@@ -53,7 +55,7 @@ public final class SendGate extends VerticleBase {
   private int failures;
   private long pausedUntil;
   private long throttleMillis;
-  private long lastThrottle;
+  private volatile boolean acceptedSinceThrottle = true;
   private boolean exhausted;
 
   public SendGate(RateLimiter limiter, MailroomMetrics metrics, long maxWaitMillis) {
@@ -75,19 +77,29 @@ public final class SendGate extends VerticleBase {
     return waiter.promise.future();
   }
 
-  /** SES answered with throttling: every Sender of this node waits, 1 s doubling up to 30 s. */
+  /**
+   * SES answered with throttling: every Sender of this node waits, 250 ms, doubling up to 30 s
+   * while SES keeps throttling with no email accepted in between.
+   */
   public void throttled() {
     context.runOnContext(v -> {
       long now = System.nanoTime();
       if (now < pausedUntil) {
         return;
       }
-      throttleMillis = now - lastThrottle > 60_000_000_000L ? 1000 : Math.min(MAX_THROTTLE_MILLIS, throttleMillis * 2);
-      lastThrottle = now;
+      throttleMillis = acceptedSinceThrottle ? FIRST_THROTTLE_MILLIS : Math.min(MAX_THROTTLE_MILLIS, throttleMillis * 2);
+      acceptedSinceThrottle = false;
       pausedUntil = now + throttleMillis * 1_000_000;
       LOG.warn("SES throttled this node: no email goes out from it for {} ms", throttleMillis);
       pump();
     });
+  }
+
+  /** SES accepted an email: the next throttling starts the backoff from the beginning. */
+  public void accepted() {
+    if (!acceptedSinceThrottle) {
+      acceptedSinceThrottle = true;
+    }
   }
 
   /** Whether the Senders should take more messages: fewer wait than about two seconds of slots. */
@@ -140,7 +152,7 @@ public final class SendGate extends VerticleBase {
       return;
     }
     calling = true;
-    limiter.acquire(q).onComplete(done -> {
+    limiter.acquire(q).timeout(2, TimeUnit.SECONDS).onComplete(done -> {
       calling = false;
       if (done.failed()) {
         unavailable(done.cause());

@@ -214,7 +214,8 @@ public final class Sender extends VerticleBase {
         .map(template -> renderer.render(template, task, Map.of(), List.<RenderedEmail.Header>of()))
         .compose(rendered -> gate.acquire().compose(slot -> {
           long started = System.nanoTime();
-          return transport.send(rendered).onComplete(x -> metrics.transportCall(System.nanoTime() - started));
+          return transport.send(rendered).onComplete(x -> metrics.transportCall(System.nanoTime() - started))
+              .onSuccess(id -> gate.accepted());
         }))
         .compose(messageId -> recordSent(task, attempt, messageId, 1).map(true),
             error -> failed(task, attempt, message, error));

@@ -54,6 +54,16 @@ class RateLimiterTest {
     return at;
   }
 
+  private static RateLimiter.Permit granted(RateLimiter limiter, RateLimiter.Quota quota) throws Exception {
+    while (true) {
+      RateLimiter.Permit permit = limiter.acquire(quota).await(5, TimeUnit.SECONDS);
+      if (permit.outcome() != RateLimiter.Permit.Outcome.WAIT) {
+        return permit;
+      }
+      Thread.sleep(Math.max(1, permit.micros() / 1000));
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"redis", "local"})
   void slotsAreSpacedEvenlyWithNoBurst(String kind) throws Exception {
@@ -61,11 +71,12 @@ class RateLimiterTest {
     RateLimiter.Quota quota = new RateLimiter.Quota(50, 100_000, 0);
     long[] at = slots(limiter, quota, 100);
     for (int i = 1; i < at.length; i++) {
-      // each slot time is estimated here from the reply (Redis round trips vary by a few ms)
-      assertThat(at[i] - at[i - 1]).as("gap before slot %d", i).isGreaterThanOrEqualTo(16);
+      // each slot's time is estimated here from the reply, and round trips vary on a loaded machine
+      assertThat(at[i] - at[i - 1]).as("gap before slot %d", i).isGreaterThanOrEqualTo(10);
     }
     RateWindows windows = RateWindows.of(at);
     assertThat(windows.worstWindow()).as(windows.toString()).isLessThanOrEqualTo(50 + 1);
+    assertThat(at[at.length - 1] - at[0]).as("99 intervals of 20 ms").isGreaterThanOrEqualTo(99 * 20 - 10);
     limiter.close().await(5, TimeUnit.SECONDS);
   }
 
@@ -77,7 +88,7 @@ class RateLimiterTest {
     slots(limiter, five, 5);
     assertThat(limiter.acquire(five).await(5, TimeUnit.SECONDS).outcome()).isEqualTo(RateLimiter.Permit.Outcome.EXHAUSTED);
     assertThat(limiter.usedToday(five).await(5, TimeUnit.SECONDS)).isEqualTo(5);
-    assertThat(limiter.acquire(new RateLimiter.Quota(1000, 10, 7)).await(5, TimeUnit.SECONDS).usedToday())
+    assertThat(granted(limiter, new RateLimiter.Quota(1000, 10, 7)).usedToday())
         .as("SES's own count is the floor").isEqualTo(8);
     slots(limiter, new RateLimiter.Quota(1000, 8, 0), 2);
     assertThat(limiter.usedToday(five).await(5, TimeUnit.SECONDS)).isEqualTo(8);
