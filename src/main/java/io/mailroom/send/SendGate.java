@@ -47,7 +47,7 @@ public final class SendGate extends VerticleBase {
   private final MailroomMetrics metrics;
   private final long maxWaitMillis;
   private final Deque<Waiter> waiting = new ArrayDeque<>();
-  private final AtomicInteger queued = new AtomicInteger();
+  private final AtomicInteger held = new AtomicInteger();
   private volatile RateLimiter.Quota quota;
   private volatile boolean available = true;
   private boolean calling;
@@ -72,7 +72,6 @@ public final class SendGate extends VerticleBase {
   /** Completes, on the caller's context, at this email's send slot; fails with {@link NoSendSlot}. */
   public Future<Void> acquire() {
     Waiter waiter = new Waiter(Vertx.currentContext());
-    queued.incrementAndGet();
     context.runOnContext(v -> enqueue(waiter));
     return waiter.promise.future();
   }
@@ -102,11 +101,28 @@ public final class SendGate extends VerticleBase {
     }
   }
 
-  /** Whether the Senders should take more messages: fewer wait than about two seconds of slots. */
-  public boolean hasRoom() {
+  /**
+   * Room for {@code n} more messages in this node's Senders' hands, taken if there is: the node
+   * holds at most about four seconds of slots (at least ten messages), so that no email waits for
+   * its slot anywhere near its visibility timeout, even at a sandbox's 1 email/s.
+   */
+  public boolean reserve(int n) {
     RateLimiter.Quota q = quota;
-    int cap = q == null ? 10 : (int) Math.max(10, Math.ceil(q.ratePerSecond() * 2));
-    return queued.get() < cap;
+    int cap = q == null ? 10 : (int) Math.max(10, Math.ceil(q.ratePerSecond() * 4));
+    while (true) {
+      int now = held.get();
+      if (now + n > cap) {
+        return false;
+      }
+      if (held.compareAndSet(now, now + n)) {
+        return true;
+      }
+    }
+  }
+
+  /** Gives back room taken by {@link #reserve} (a message finished, or a receive brought fewer). */
+  public void unreserve(int n) {
+    held.addAndGet(-n);
   }
 
   /** New limits (from SES GetAccount); lets waiting Senders go if the quota was used up before. */
@@ -197,7 +213,6 @@ public final class SendGate extends VerticleBase {
       unused(q);
       return;
     }
-    queued.decrementAndGet();
     exhausted = false;
     long at = System.nanoTime() + micros * 1000;
     if (micros < 1000) {
@@ -212,7 +227,6 @@ public final class SendGate extends VerticleBase {
     long now = System.nanoTime();
     if (now - at > STALE_NANOS) {
       unused(q);
-      queued.incrementAndGet();
       waiting.addFirst(waiter);
       vertx.cancelTimer(waiter.timer);
       expireAfter(waiter, Math.max(1, maxWaitMillis - (now - waiter.since) / 1_000_000));
@@ -256,7 +270,6 @@ public final class SendGate extends VerticleBase {
   }
 
   private void refuse(Waiter waiter, NoSendSlot reason) {
-    queued.decrementAndGet();
     vertx.cancelTimer(waiter.timer);
     complete(waiter, reason);
   }

@@ -102,8 +102,8 @@ public final class Sender extends VerticleBase {
     if (!running || receiving || inFlight + RECEIVE_MAX > maxInFlight || waitingForRoom) {
       return;
     }
-    if (!gate.hasRoom()) {
-      // enough emails of this node wait for send slots already: leave the rest on the queue
+    if (!gate.reserve(RECEIVE_MAX)) {
+      // this node holds enough emails for its send slots already: leave the rest on the queue
       waitingForRoom = true;
       vertx.setTimer(100, t -> {
         waitingForRoom = false;
@@ -114,6 +114,7 @@ public final class Sender extends VerticleBase {
     receiving = true;
     queue.receive(RECEIVE_MAX, waitSeconds).onComplete(received -> {
       receiving = false;
+      gate.unreserve(received.succeeded() && running ? RECEIVE_MAX - received.result().size() : RECEIVE_MAX);
       if (received.failed()) {
         if (running) {
           LOG.warn("send queue: {}; trying again in 1 s", received.cause().toString());
@@ -139,6 +140,7 @@ public final class Sender extends VerticleBase {
         })
         .onSuccess(done -> {
           inFlight--;
+          gate.unreserve(1);
           if (done) {
             delete(message);
           }
