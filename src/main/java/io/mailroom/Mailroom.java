@@ -23,6 +23,7 @@ import io.mailroom.send.DeliveryQueries;
 import io.mailroom.send.DeliveryStore;
 import io.mailroom.send.OutboxTransport;
 import io.mailroom.send.RetryPolicy;
+import io.mailroom.send.SendLimits;
 import io.mailroom.send.Sender;
 import io.mailroom.send.SesTransport;
 import io.mailroom.send.Transport;
@@ -65,6 +66,7 @@ public final class Mailroom {
   private DeadLetters deadLetters;
   private MailroomMetrics metrics;
   private long queueGauge = -1;
+  private SendLimits limits;
 
   private Mailroom(Vertx vertx, MailroomConfig config) {
     this.vertx = vertx;
@@ -144,9 +146,11 @@ public final class Mailroom {
         m -> states.forget(m.body().getString("campaignId")));
     CampaignRecovery recovery = new CampaignRecovery(campaigns,
         new DeliveryQueries(aws.dynamo(), tables.deliveries()), config.fetcher().staleSeconds() * 1000L);
+    limits = SendLimits.create(vertx, config, config.transport() == MailroomConfig.TransportKind.SES ? aws.ses() : null,
+        campaigns, metrics);
     api = new HttpApi(config, campaigns, templates(), new DeliveryQueries(aws.dynamo(), tables.deliveries()),
-        deadLetters, metrics, new Readiness(vertx, aws, tables.users(), queue.url(),
-        config.transport() == MailroomConfig.TransportKind.SES),
+        deadLetters, metrics, limits.checked(new Readiness(vertx, aws, tables.users(), queue.url(),
+        config.transport() == MailroomConfig.TransportKind.SES)),
         new SubscriptionRoutes(vertx, new SnsVerifier(vertx, subscription.sns()), brand(config.ses().fromAddress())));
     MailroomConfig.Sqs sqs = config.sqs();
     return deploy(new UnsubscribeHandler(tokens, new ConsentStore(aws.dynamo(), tables.users()),
@@ -156,17 +160,19 @@ public final class Mailroom {
         .compose(v -> deploy(new Fetcher(users(), campaigns, recovery, config.fetcher(), consent,
             subscription.defaultTopic(), metrics), new DeploymentOptions()))
         .compose(v -> deploy(new Queuer(queue), new DeploymentOptions()))
+        .compose(v -> limits.deploy(vertx).onSuccess(deployments::addAll))
         .compose(v -> Future.all(java.util.stream.IntStream.range(0, config.sender().instances())
             .mapToObj(i -> deploySender(new Sender(queue, deliveries, counters, states, campaigns, renderer, transport, retries,
                 sqs.waitSeconds(), sqs.visibilityTimeoutSeconds(), config.sender().maxInFlight(),
-                config.sender().resendAmbiguous(), metrics, consent, links, subscription.defaultTopic()),
+                config.sender().resendAmbiguous(), metrics, consent, links, subscription.defaultTopic(),
+                limits.gate()),
                 new DeploymentOptions()))
             .toList()))
         .compose(v -> config.sync().enabled()
             ? deploy(new Syncer(config.sync(), aws.dynamo(), tables.users(), tables.syncState(), metrics), new DeploymentOptions())
             : Future.succeededFuture())
-        .onSuccess(v -> LOG.info("Mailroom listening on http://{}:{} ({} senders, transport {})",
-            config.http().host(), api.port(), config.sender().instances(), transport.name()))
+        .onSuccess(v -> LOG.info("Mailroom listening on http://{}:{} ({} senders, transport {}, {})",
+            config.http().host(), api.port(), config.sender().instances(), transport.name(), limits.describe()))
         .mapEmpty();
   }
 
@@ -237,6 +243,7 @@ public final class Mailroom {
     for (String id : others) {
       undeployed = undeployed.eventually(() -> vertx.undeploy(id));
     }
+    undeployed = undeployed.eventually(() -> limits == null ? Future.succeededFuture() : limits.close());
     return undeployed.eventually(() -> vertx.executeBlocking(() -> {
       for (AutoCloseable closeable : closeables) {
         try {

@@ -23,6 +23,10 @@ public final class MailroomMetrics {
   private final AtomicLong queueDepth = new AtomicLong();
   private final AtomicLong deadLetters = new AtomicLong();
   private final AtomicLong syncLag = new AtomicLong();
+  private final Timer limiterWait;
+  private final Counter limiterStale;
+  private final AtomicLong limiterRate = new AtomicLong();
+  private final AtomicLong dailyLeft = new AtomicLong();
 
   private MailroomMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -33,6 +37,13 @@ public final class MailroomMetrics {
     registry.gauge("mailroom_queue_depth", queueDepth);
     registry.gauge("mailroom_dead_letters", deadLetters);
     registry.gauge("mailroom_sync_lag_seconds", syncLag);
+    this.limiterWait = Timer.builder("mailroom_limiter_wait").description("how long a send waited for its slot")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+        .register(registry);
+    this.limiterStale = Counter.builder("mailroom_limiter_stale_slots")
+        .description("send slots given up because they could not be used on time").register(registry);
+    registry.gauge("mailroom_limiter_rate_per_second", limiterRate);
+    registry.gauge("mailroom_limiter_daily_quota_left", dailyLeft);
   }
 
   /**
@@ -90,6 +101,23 @@ public final class MailroomMetrics {
   public void queue(long depth, long deadLetterCount) {
     queueDepth.set(depth);
     deadLetters.set(deadLetterCount);
+  }
+
+  public void limiterWait(long nanos) {
+    limiterWait.record(Duration.ofNanos(nanos));
+  }
+
+  public void limiterStale() {
+    limiterStale.increment();
+  }
+
+  /** The pace now in force (emails/s, rounded down) and what is left of the 24-hour quota. */
+  public void limiterRate(double perSecond) {
+    limiterRate.set((long) perSecond);
+  }
+
+  public void limiterUsed(long usedToday, long daily) {
+    dailyLeft.set(Math.max(0, daily - usedToday));
   }
 
   /** Prometheus text, or null when the registry is not a Prometheus one. */

@@ -8,6 +8,7 @@ import io.mailroom.config.MailroomConfig;
 import io.mailroom.local.DemoData;
 import io.mailroom.local.FreePort;
 import io.mailroom.testing.LocalServices;
+import io.mailroom.testing.NodeProcess;
 import io.mailroom.testing.SesEmulator;
 import io.mailroom.testing.SignedClient;
 import io.vertx.core.Vertx;
@@ -173,24 +174,11 @@ class CrashIT {
   }
 
   private static Process startNode(Path config, Path log) throws Exception {
-    String jar = Path.of(System.getProperty("mailroom.jar", "target/mailroom.jar")).toAbsolutePath().toString();
-    return new ProcessBuilder("java", "-Xmx512m", "-jar", jar, "serve", "--config", config.toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return NodeProcess.start(config, log, "512m").process();
   }
 
   private static void awaitLive(SignedClient client, Process node) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (System.currentTimeMillis() < deadline && node.isAlive()) {
-      try {
-        if (client.send(client.unsigned("/health/live").GET().build()).status() == 200) {
-          return;
-        }
-      } catch (IllegalStateException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("the node did not start");
+    NodeProcess.of(node).awaitLive(client);
   }
 
   private static long awaitSent(SignedClient client, String id, long atLeast) throws InterruptedException {

@@ -6,9 +6,11 @@ import java.util.List;
 
 /** The operator's actions on a campaign, with the states each may start from. */
 enum CampaignControl {
-  PAUSE(List.of(CampaignStatus.QUEUED, CampaignStatus.RUNNING), CampaignStatus.PAUSED, "paused"),
+  PAUSE(List.of(CampaignStatus.QUEUED, CampaignStatus.RUNNING, CampaignStatus.QUOTA_EXHAUSTED), CampaignStatus.PAUSED,
+      "paused"),
   RESUME(List.of(CampaignStatus.PAUSED), CampaignStatus.RUNNING, "resumed"),
-  CANCEL(List.of(CampaignStatus.QUEUED, CampaignStatus.RUNNING, CampaignStatus.PAUSED), CampaignStatus.CANCELLED,
+  CANCEL(List.of(CampaignStatus.QUEUED, CampaignStatus.RUNNING, CampaignStatus.PAUSED, CampaignStatus.QUOTA_EXHAUSTED),
+      CampaignStatus.CANCELLED,
       "cancelled");
 
   private final List<CampaignStatus> from;

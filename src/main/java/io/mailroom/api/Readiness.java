@@ -34,6 +34,12 @@ public final class Readiness {
     }
   }
 
+  /** Adds a check (such as the rate limiter's Redis) under {@code name}. */
+  public Readiness with(String name, Supplier<Future<?>> check) {
+    checks.put(name, check);
+    return this;
+  }
+
   public Future<JsonObject> check() {
     JsonObject results = new JsonObject();
     List<Future<?>> all = checks.entrySet().stream().map(e -> deadline(e.getValue().get())

@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** Where a campaign stands; shown in lower case through the API. */
 public enum CampaignStatus {
-  QUEUED, RUNNING, PAUSED, CANCELLED, COMPLETED, FAILED;
+  QUEUED, RUNNING, PAUSED, CANCELLED, COMPLETED, FAILED,
+  /** Waits for the SES 24-hour quota; resumed by the node that sees quota free again. */
+  QUOTA_EXHAUSTED;
 
   public String wire() {
     return name().toLowerCase(Locale.ROOT);

@@ -137,22 +137,32 @@ public final class CampaignStore {
 
   /** Campaigns still to be worked on (queued or running), for resuming after a restart. */
   public Future<List<Campaign>> active() {
-    return activePage(null, new ArrayList<>());
+    return inStatus(List.of(CampaignStatus.QUEUED, CampaignStatus.RUNNING));
   }
 
-  private Future<List<Campaign>> activePage(Map<String, AttributeValue> start, List<Campaign> found) {
+  /** Every campaign in one of {@code statuses}. */
+  public Future<List<Campaign>> inStatus(List<CampaignStatus> statuses) {
+    Map<String, AttributeValue> values = new HashMap<>();
+    for (int i = 0; i < statuses.size(); i++) {
+      values.put(":s" + i, s(statuses.get(i).name()));
+    }
+    return statusPage("#s IN (" + String.join(", ", values.keySet().stream().sorted().toList()) + ")", values,
+        null, new ArrayList<>());
+  }
+
+  private Future<List<Campaign>> statusPage(String filter, Map<String, AttributeValue> values,
+                                            Map<String, AttributeValue> start, List<Campaign> found) {
     ScanRequest.Builder request = ScanRequest.builder().tableName(table).consistentRead(true)
-        .filterExpression("#s IN (:queued, :running)")
+        .filterExpression(filter)
         .expressionAttributeNames(Map.of("#s", "Status"))
-        .expressionAttributeValues(Map.of(":queued", s(CampaignStatus.QUEUED.name()),
-            ":running", s(CampaignStatus.RUNNING.name())));
+        .expressionAttributeValues(values);
     if (start != null) {
       request.exclusiveStartKey(start);
     }
     return Async.of(dynamo.scan(request.build())).compose(r -> {
       r.items().forEach(item -> found.add(Campaign.fromItem(item)));
       return r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()
-          ? activePage(r.lastEvaluatedKey(), found) : Future.succeededFuture(found);
+          ? statusPage(filter, values, r.lastEvaluatedKey(), found) : Future.succeededFuture(found);
     });
   }
 

@@ -23,7 +23,8 @@ public record MailroomConfig(
     int templateCacheSeconds,
     int shutdownGraceSeconds,
     Sync sync,
-    Demo demo) {
+    Demo demo,
+    Limiter limiter) {
 
   public static final String EMBEDDED = "embedded";
 
@@ -107,6 +108,22 @@ public record MailroomConfig(
   public record Columns(String id, String email, String name, String gender, String created, String subscribed,
                         String consentUpdatedAt, String updatedAt, String deletedAt) { }
 
+  public enum LimiterKind { LOCAL, REDIS }
+
+  /**
+   * The SES rate limiter: in-process ({@code local}, one node) or shared by every node through
+   * Redis. The limits are SES's quota (GetAccount, or {@code fixedRate}/{@code fixedDaily} for the
+   * outbox transport) times {@code quotaPercent}, capped by {@code maxRate}/{@code maxDaily} when
+   * those are above 0.
+   */
+  public record Limiter(LimiterKind kind, String redisUrl, String keyPrefix, int quotaPercent, int maxRate,
+                        int maxDaily, int refreshSeconds, int fixedRate, int fixedDaily) {
+    @Override
+    public String toString() {
+      return "Limiter[" + kind + ", keyPrefix=" + keyPrefix + ", quotaPercent=" + quotaPercent + "]";
+    }
+  }
+
   /** Reads and validates; throws {@link ConfigException} naming the first bad key. */
   public static MailroomConfig from(JsonObject json) {
     ConfigReader r = new ConfigReader(json);
@@ -161,7 +178,8 @@ public record MailroomConfig(
                 r.identifier("sync.columns.created", false), r.identifier("sync.columns.subscribed", false),
                 r.identifier("sync.columns.consentUpdatedAt", true), r.identifier("sync.columns.updatedAt", false),
                 r.identifier("sync.columns.deletedAt", true))),
-        new Demo(r.bool("demo.seed"), r.integer("demo.customers", 0, 1_000_000)));
+        new Demo(r.bool("demo.seed"), r.integer("demo.customers", 0, 1_000_000)),
+        limiter(r));
     java.net.URI base = java.net.URI.create(config.publicBaseUrl);
     boolean loopback = "127.0.0.1".equals(base.getHost()) || "localhost".equals(base.getHost())
         || "[::1]".equals(base.getHost());
@@ -198,13 +216,27 @@ public record MailroomConfig(
     return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
+  private static Limiter limiter(ConfigReader r) {
+    LimiterKind kind = r.choice("limiter.kind", LimiterKind.class);
+    String url = r.string("limiter.redisUrl");
+    if (kind == LimiterKind.REDIS && !url.matches("rediss?://[^\\s/]+(/\\d+)?")) {
+      throw new ConfigException("config key 'limiter.redisUrl' must be a redis:// or rediss:// URL when"
+          + " 'limiter.kind' is redis");
+    }
+    return new Limiter(kind, url, r.nonEmpty("limiter.keyPrefix"), r.integer("limiter.quotaPercent", 1, 100),
+        r.integer("limiter.maxRate", 0, 100_000), r.integer("limiter.maxDaily", 0, 1_000_000_000),
+        r.integer("limiter.refreshSeconds", 1, 3600), r.integer("limiter.fixedRate", 1, 100_000),
+        r.integer("limiter.fixedDaily", 1, 1_000_000_000));
+  }
+
   /** Loads a file (disk first, then classpath) with environment overrides, then validates it. */
   public static MailroomConfig load(String file, Map<String, String> env) {
     return from(ConfigSource.load(file, env));
   }
 
   public MailroomConfig withHttpPort(int port) {
-    return new MailroomConfig(new Http(http.host, port, http.maxBodyBytes), publicBaseUrl, webhook, subscription, aws, dynamodb,
-        sqs, ses, transport, outboxDir, sender, fetcher, templateCacheSeconds, shutdownGraceSeconds, sync, demo);
+    return new MailroomConfig(new Http(http.host, port, http.maxBodyBytes), publicBaseUrl, webhook, subscription, aws,
+        dynamodb, sqs, ses, transport, outboxDir, sender, fetcher, templateCacheSeconds, shutdownGraceSeconds, sync, demo,
+        limiter);
   }
 }

@@ -142,15 +142,28 @@ public final class DeliveryStore {
         .expressionAttributeValues(values).build();
     ConditionCheck paused = ConditionCheck.builder().tableName(campaignTable)
         .key(Map.of("CampaignId", s(campaignId)))
-        .conditionExpression("#s = :paused")
+        .conditionExpression("#s IN (:paused, :quota)")
         .expressionAttributeNames(Map.of("#s", "Status"))
-        .expressionAttributeValues(Map.of(":paused", s("PAUSED"))).build();
+        .expressionAttributeValues(Map.of(":paused", s("PAUSED"), ":quota", s("QUOTA_EXHAUSTED"))).build();
     return Async.of(dynamo.transactWriteItems(b -> b.transactItems(
             TransactWriteItem.builder().update(delivery).build(),
             TransactWriteItem.builder().conditionCheck(paused).build())))
         .map(true)
         .recover(e -> e instanceof TransactionCanceledException ? Future.succeededFuture(false)
             : Future.failedFuture(e));
+  }
+
+  /**
+   * Not attempted after all (no send slot came in time): the attempt is given back and the
+   * delivery waits for its message's next receive.
+   */
+  public Future<Void> giveBack(String campaignId, String email, int attempt) {
+    return Async.of(dynamo.updateItem(b -> b.tableName(table).key(key(campaignId, email))
+        .updateExpression("SET #s = :retrying, UpdatedAt = :now, Attempts = Attempts - :one REMOVE LeaseUntil")
+        .conditionExpression("#s = :sending AND Attempts = :attempt")
+        .expressionAttributeNames(Map.of("#s", "Status"))
+        .expressionAttributeValues(Map.of(":retrying", s(Status.RETRYING.name()), ":sending", s(Status.SENDING.name()),
+            ":attempt", n(attempt), ":one", n(1), ":now", n(System.currentTimeMillis()))))).mapEmpty();
   }
 
   /** Failed for now: another attempt follows when SQS shows the message again. */

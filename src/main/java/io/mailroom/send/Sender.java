@@ -5,7 +5,6 @@ import io.mailroom.campaign.CampaignStatus;
 import io.mailroom.campaign.CampaignStore;
 import io.mailroom.queue.SendTask;
 import io.mailroom.queue.SqsQueue;
-import io.mailroom.render.RenderedEmail;
 import io.mailroom.render.Renderer;
 import io.mailroom.subscription.ConsentCheck;
 import io.mailroom.subscription.UnsubscribeLinks;
@@ -49,6 +48,8 @@ public final class Sender extends VerticleBase {
   private final UnsubscribeLinks links;
   private final String defaultTopic;
   private final long leaseMillis;
+  private final SendGate gate;
+  private boolean waitingForRoom;
   private final List<Message> finished = new ArrayList<>();
   private boolean running;
   private boolean receiving;
@@ -61,7 +62,7 @@ public final class Sender extends VerticleBase {
                 CampaignStore campaigns, Renderer renderer,
                 Transport transport, RetryPolicy retries, int waitSeconds, int visibilityTimeoutSeconds,
                 int maxInFlight, boolean resendAmbiguous, MailroomMetrics metrics, ConsentCheck consent,
-                UnsubscribeLinks links, String defaultTopic) {
+                UnsubscribeLinks links, String defaultTopic, SendGate gate) {
     this.consent = consent;
     this.links = links;
     this.defaultTopic = defaultTopic;
@@ -78,6 +79,7 @@ public final class Sender extends VerticleBase {
     this.maxInFlight = Math.max(RECEIVE_MAX, maxInFlight);
     this.resendAmbiguous = resendAmbiguous;
     this.metrics = metrics;
+    this.gate = gate;
   }
 
   @Override
@@ -105,12 +107,22 @@ public final class Sender extends VerticleBase {
 
   /** Keeps up to {@code maxInFlight} messages in hand: receives more whenever there is room for ten. */
   private void pump() {
-    if (!running || receiving || inFlight + RECEIVE_MAX > maxInFlight) {
+    if (!running || receiving || inFlight + RECEIVE_MAX > maxInFlight || waitingForRoom) {
+      return;
+    }
+    if (!gate.reserve(RECEIVE_MAX)) {
+      // this node holds enough emails for its send slots already: leave the rest on the queue
+      waitingForRoom = true;
+      vertx.setTimer(100, t -> {
+        waitingForRoom = false;
+        pump();
+      });
       return;
     }
     receiving = true;
     queue.receive(RECEIVE_MAX, waitSeconds).onComplete(received -> {
       receiving = false;
+      gate.unreserve(received.succeeded() && running ? RECEIVE_MAX - received.result().size() : RECEIVE_MAX);
       if (received.failed()) {
         if (running) {
           LOG.warn("send queue: {}; trying again in 1 s", received.cause().toString());
@@ -136,6 +148,7 @@ public final class Sender extends VerticleBase {
         })
         .onSuccess(done -> {
           inFlight--;
+          gate.unreserve(1);
           if (done) {
             delete(message);
           }
@@ -197,7 +210,7 @@ public final class Sender extends VerticleBase {
 
   private Future<Boolean> proceed(SendTask task, DeliveryStore.Claim claim, Message message) {
     return states.status(task.campaignId()).compose(status -> switch (status) {
-      case PAUSED -> deliveries.park(task.campaignId(), task.recipient().email(), claim.attempt(), message.body())
+      case PAUSED, QUOTA_EXHAUSTED -> deliveries.park(task.campaignId(), task.recipient().email(), claim.attempt(), message.body())
           .compose(parked -> parked ? Future.succeededFuture(true) : send(task, claim.attempt(), message));
       case CANCELLED, FAILED -> deliveries.cancelled(task.campaignId(), task.recipient().email(), claim.attempt())
           .onSuccess(v -> counters.cancelled(task.campaignId())).map(true);
@@ -232,10 +245,35 @@ public final class Sender extends VerticleBase {
     UnsubscribeLinks.Link link = links.of(task.recipient().email(), task.campaignId());
     return renderer.template(task.templateId())
         .map(template -> renderer.render(template, task, Map.of("UnsubscribeURL", link.url()), link.headers()))
-        .compose(rendered -> {
+        .compose(rendered -> gate.acquire().compose(slot -> {
           long started = System.nanoTime();
-          return transport.send(rendered).onComplete(x -> metrics.transportCall(System.nanoTime() - started));
-        });
+          return transport.send(rendered).onComplete(x -> metrics.transportCall(System.nanoTime() - started))
+              .onSuccess(id -> gate.accepted());
+        }));
+  }
+
+  /**
+   * SES was not called: the attempt is given back. The 24-hour quota used up stops the campaign
+   * ({@code quota_exhausted}) and parks the delivery until the quota has room again; no slot in
+   * time (Redis down, or a long wait) puts the message back on the queue for a few seconds.
+   */
+  private Future<Boolean> noSlot(SendTask task, int attempt, Message message, NoSendSlot noSlot) {
+    String email = task.recipient().email();
+    Future<Boolean> parked = noSlot.reason() == NoSendSlot.Reason.QUOTA_EXHAUSTED
+        ? stop(task, CampaignStatus.QUOTA_EXHAUSTED, "the SES 24-hour quota is used up")
+            .compose(x -> deliveries.park(task.campaignId(), email, attempt, message.body()))
+        : Future.succeededFuture(false);
+    return parked.compose(done -> done ? Future.succeededFuture(true)
+        : deliveries.giveBack(task.campaignId(), email, attempt)
+            .compose(v -> queue.retryAfter(message, 2))
+            .map(false));
+  }
+
+  private Future<?> stop(SendTask task, CampaignStatus to, String reason) {
+    return campaigns.transition(task.campaignId(), List.of(CampaignStatus.QUEUED, CampaignStatus.RUNNING), to, reason,
+            System.currentTimeMillis())
+        .onSuccess(changed -> changed.ifPresent(c -> LOG.warn("campaign {} is now {}: {}", c.id(), to.wire(), reason)))
+        .onComplete(x -> states.forget(task.campaignId()));
   }
 
   /**
@@ -259,13 +297,17 @@ public final class Sender extends VerticleBase {
   }
 
   private Future<Boolean> failed(SendTask task, int attempt, Message message, Throwable error) {
+    if (error instanceof NoSendSlot noSlot) {
+      return noSlot(task, attempt, message, noSlot);
+    }
+    if (retries.throttled(error)) {
+      gate.throttled();
+    }
     RetryPolicy.Verdict verdict = retries.classify(error);
     String email = task.recipient().email();
     if (verdict.kind() == RetryPolicy.Kind.PAUSE) {
       LOG.error("campaign {}: SES refuses to send ({}); pausing the campaign", task.campaignId(), verdict.code());
-      return campaigns.transition(task.campaignId(), List.of(CampaignStatus.QUEUED, CampaignStatus.RUNNING),
-              CampaignStatus.PAUSED, "SES: " + verdict.code(), System.currentTimeMillis())
-          .onComplete(x -> states.forget(task.campaignId()))
+      return stop(task, CampaignStatus.PAUSED, "SES: " + verdict.code())
           .compose(x -> deliveries.park(task.campaignId(), email, attempt, message.body()))
           .compose(parked -> parked ? Future.succeededFuture(true)
               : deliveries.retrying(task.campaignId(), email, attempt, verdict.code(), verdict.reason()).map(false));

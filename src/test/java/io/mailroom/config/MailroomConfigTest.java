@@ -75,11 +75,18 @@ class MailroomConfigTest {
     assertThatThrownBy(() -> MailroomConfig.load("conf/production.json",
         Map.of("MAILROOM_WEBHOOK_SECRETS", "a-production-secret-of-some-length")))
         .hasMessageContaining("'subscription.tokenSecrets'");
+    assertThatThrownBy(() -> MailroomConfig.load("conf/production.json",
+        Map.of("MAILROOM_WEBHOOK_SECRETS", "a-production-secret-of-some-length",
+            "MAILROOM_SUBSCRIPTION_TOKEN_SECRETS", "an-unsubscribe-secret-of-some-length")))
+        .hasMessageContaining("'limiter.redisUrl'");
     MailroomConfig config = MailroomConfig.load("conf/production.json",
         Map.of("MAILROOM_WEBHOOK_SECRETS", "a-production-secret-of-some-length",
-            "MAILROOM_SUBSCRIPTION_TOKEN_SECRETS", "an-unsubscribe-secret-of-some-length"));
+            "MAILROOM_SUBSCRIPTION_TOKEN_SECRETS", "an-unsubscribe-secret-of-some-length",
+            "MAILROOM_LIMITER_REDIS_URL", "redis://redis.internal:6379"));
     assertThat(config.publicBaseUrl()).startsWith("https://");
     assertThat(config.subscription().topics()).contains(config.subscription().defaultTopic());
+    assertThat(config.limiter().kind()).isEqualTo(MailroomConfig.LimiterKind.REDIS);
+    assertThat(config.limiter().quotaPercent()).isEqualTo(90);
     assertThat(config.dynamodb().embedded()).isFalse();
     assertThat(config.dynamodb().createTables()).isFalse();
     assertThat(config.sqs().createQueues()).isFalse();
@@ -99,6 +106,23 @@ class MailroomConfigTest {
     JsonObject shortSecret = local();
     shortSecret.getJsonObject("subscription").put("tokenSecrets", "short");
     assertThatThrownBy(() -> MailroomConfig.from(shortSecret)).hasMessageContaining("'subscription.tokenSecrets'");
+  }
+
+  @Test
+  void limiterKeysAreValidated() {
+    assertThat(MailroomConfig.from(local()).limiter().kind()).isEqualTo(MailroomConfig.LimiterKind.LOCAL);
+    JsonObject badKind = local();
+    badKind.getJsonObject("limiter").put("kind", "memcached");
+    assertThatThrownBy(() -> MailroomConfig.from(badKind)).hasMessageContaining("'limiter.kind' must be one of");
+    JsonObject badUrl = local();
+    badUrl.getJsonObject("limiter").put("kind", "redis").put("redisUrl", "http://127.0.0.1:6379");
+    assertThatThrownBy(() -> MailroomConfig.from(badUrl)).hasMessageContaining("'limiter.redisUrl'");
+    JsonObject badPercent = local();
+    badPercent.getJsonObject("limiter").put("quotaPercent", 120);
+    assertThatThrownBy(() -> MailroomConfig.from(badPercent)).hasMessageContaining("'limiter.quotaPercent' must be between");
+    JsonObject missing = local();
+    missing.getJsonObject("limiter").remove("refreshSeconds");
+    assertThatThrownBy(() -> MailroomConfig.from(missing)).hasMessageContaining("'limiter.refreshSeconds' is missing");
   }
 
   @Test

@@ -20,8 +20,16 @@ import java.time.Duration;
  */
 public final class SesEmulator implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  /** What {@code GetAccount} answers: production access, 14 emails/s, 50,000 a day. */
-  public static final String ACCOUNT = new JsonObject()
+  /**
+   * What the shared test emulator's {@code GetAccount} answers: production access with a quota
+   * (1,000 emails/s, a million a day) far above what the tests send, so that only the rate-limit
+   * tests, which start emulators with their own quotas ({@link #account}), are paced.
+   */
+  public static final String ACCOUNT = account(1000, 1_000_000);
+
+  /** A GetAccount answer with production access and this send quota. */
+  public static String account(double maxSendRate, long max24HourSend) {
+    return new JsonObject()
       .put("DedicatedIpAutoWarmupEnabled", false)
       .put("Details", new JsonObject().put("AdditionalContactEmailAddresses", new JsonArray())
           .put("ContactLanguage", "EN").put("MailType", "MARKETING")
@@ -30,9 +38,11 @@ public final class SesEmulator implements AutoCloseable {
       .put("EnforcementStatus", "HEALTHY")
       .put("ProductionAccessEnabled", true)
       .put("SendingEnabled", true)
-      .put("SendQuota", new JsonObject().put("Max24HourSend", 50000).put("MaxSendRate", 14).put("SentLast24Hours", 0))
+      .put("SendQuota", new JsonObject().put("Max24HourSend", max24HourSend).put("MaxSendRate", maxSendRate)
+          .put("SentLast24Hours", 0))
       .put("SuppressionAttributes", new JsonObject().put("SuppressedReasons", new JsonArray()))
       .encode();
+  }
 
   private final Process process;
   private final int port;
@@ -43,20 +53,29 @@ public final class SesEmulator implements AutoCloseable {
   }
 
   public static SesEmulator start() {
+    return start(ACCOUNT, FreePort.pick());
+  }
+
+  /**
+   * An emulator answering GetAccount with {@code account} on {@code port} (a port an earlier one
+   * used may be given again, to change the quota). Each stored email also carries
+   * {@code atMillis}, the millisecond it arrived ({@code received-at.js}).
+   */
+  public static SesEmulator start(String account, int port) {
     Path dir = Path.of(System.getProperty("ses.emulator.dir", "src/test/ses-emulator"));
     Path cli = dir.resolve("node_modules/aws-ses-v2-local/dist/cli.js");
     if (!Files.isRegularFile(cli)) {
       throw new IllegalStateException("the SES emulator is not installed at " + cli
           + "; run the tests through Maven (it runs npm ci in " + dir + ")");
     }
-    int port = FreePort.pick();
     try {
       Path log = Files.createTempFile("ses-emulator", ".log");
-      ProcessBuilder builder = new ProcessBuilder("node", cli.toString(), "--host", "127.0.0.1",
+      ProcessBuilder builder = new ProcessBuilder("node", "-r", dir.resolve("received-at.js").toAbsolutePath().toString(),
+          cli.toString(), "--host", "127.0.0.1",
           "--port", Integer.toString(port))
           .redirectErrorStream(true)
           .redirectOutput(log.toFile());
-      builder.environment().put("AWS_SES_ACCOUNT", ACCOUNT);
+      builder.environment().put("AWS_SES_ACCOUNT", account);
       SesEmulator emulator = new SesEmulator(builder.start(), port);
       emulator.awaitReady(log.toFile());
       return emulator;
@@ -137,8 +156,28 @@ public final class SesEmulator implements AutoCloseable {
     }
   }
 
+  public int port() {
+    return port;
+  }
+
+  /** Every email's arrival, in milliseconds, in arrival order. */
+  public long[] arrivals() {
+    JsonArray emails = emails();
+    long[] at = new long[emails.size()];
+    for (int i = 0; i < at.length; i++) {
+      at[i] = emails.getJsonObject(i).getLong("atMillis");
+    }
+    java.util.Arrays.sort(at);
+    return at;
+  }
+
   @Override
   public void close() {
     process.destroy();
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

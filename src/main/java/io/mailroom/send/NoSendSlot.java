@@ -1,0 +1,17 @@
+package io.mailroom.send;
+
+/** No send slot for this email now: the 24-hour quota is used up, or none came within the wait. */
+public final class NoSendSlot extends RuntimeException {
+  public enum Reason { QUOTA_EXHAUSTED, TIMED_OUT }
+
+  private final Reason reason;
+
+  public NoSendSlot(Reason reason, String message) {
+    super(message, null, false, false);
+    this.reason = reason;
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+}

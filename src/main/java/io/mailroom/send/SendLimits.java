@@ -1,0 +1,67 @@
+package io.mailroom.send;
+
+import io.mailroom.MailroomMetrics;
+import io.mailroom.api.Readiness;
+import io.mailroom.campaign.CampaignStore;
+import io.mailroom.config.MailroomConfig;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import software.amazon.awssdk.services.sesv2.SesV2AsyncClient;
+
+import java.util.List;
+
+/**
+ * One node's share of the SES limits: the configured {@link RateLimiter} (in-process, or Redis
+ * shared by every node), the {@link SendGate} its Senders queue at, and the {@link QuotaWatch}
+ * that keeps the limits current. Deployed before the Senders.
+ */
+public final class SendLimits {
+  private final MailroomConfig.Limiter settings;
+  private final RateLimiter limiter;
+  private final SendGate gate;
+  private final QuotaWatch watch;
+
+  private SendLimits(MailroomConfig.Limiter settings, RateLimiter limiter, SendGate gate, QuotaWatch watch) {
+    this.settings = settings;
+    this.limiter = limiter;
+    this.gate = gate;
+    this.watch = watch;
+  }
+
+  /** {@code ses} null: no GetAccount (outbox transport), the configured fixed quota applies. */
+  public static SendLimits create(Vertx vertx, MailroomConfig config, SesV2AsyncClient ses, CampaignStore campaigns,
+                                  MailroomMetrics metrics) {
+    MailroomConfig.Limiter settings = config.limiter();
+    RateLimiter limiter = settings.kind() == MailroomConfig.LimiterKind.REDIS
+        ? new RedisRateLimiter(vertx, settings.redisUrl(), settings.keyPrefix(), config.ses().region())
+        : new LocalRateLimiter();
+    // a Sender holds its claim for the visibility timeout: waiting for a slot must end well before
+    SendGate gate = new SendGate(limiter, metrics, config.sqs().visibilityTimeoutSeconds() * 500L);
+    return new SendLimits(settings, limiter, gate,
+        new QuotaWatch(settings, ses, limiter, gate, campaigns, metrics));
+  }
+
+  public SendGate gate() {
+    return gate;
+  }
+
+  /** Adds the {@code redis} readiness check when the limiter lives in Redis. */
+  public Readiness checked(Readiness readiness) {
+    return settings.kind() == MailroomConfig.LimiterKind.REDIS ? readiness.with("redis", limiter::check) : readiness;
+  }
+
+  /** Deploys the gate, then the quota watch; the deployment ids, for undeploying. */
+  public Future<List<String>> deploy(Vertx vertx) {
+    return vertx.deployVerticle(gate, new DeploymentOptions())
+        .compose(g -> vertx.deployVerticle(watch, new DeploymentOptions()).map(w -> List.of(g, w)));
+  }
+
+  public Future<Void> close() {
+    return limiter.close();
+  }
+
+  public String describe() {
+    return limiter.name() + " limiter";
+  }
+}

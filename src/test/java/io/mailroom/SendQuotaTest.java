@@ -1,0 +1,133 @@
+package io.mailroom;
+
+import io.mailroom.campaign.UserStore;
+import io.mailroom.local.FreePort;
+import io.mailroom.testing.Audience;
+import io.mailroom.testing.LocalServices;
+import io.mailroom.testing.RateWindows;
+import io.mailroom.testing.SesEmulator;
+import io.mailroom.testing.SignedClient;
+import io.mailroom.testing.TestRedis;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A node on the Redis limiter against an SES emulator with its own quota: the 24-hour quota stops
+ * a campaign ({@code quota_exhausted}) and it finishes once SES reports a larger quota; Redis
+ * stopped mid-campaign stops the sending (and says so) and the campaign completes once Redis is
+ * back, never over the rate.
+ */
+class SendQuotaTest {
+  private Vertx vertx;
+  private Mailroom node;
+  private SignedClient client;
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (node != null) {
+      node.close().await(60, TimeUnit.SECONDS);
+    }
+    vertx.close().await(30, TimeUnit.SECONDS);
+  }
+
+  private void startNode(SesEmulator ses, String redisUrl, int recipients) throws Exception {
+    JsonObject json = LocalServices.configJson(LocalServices.uniquePrefix("quota"));
+    json.getJsonObject("ses").put("endpoint", ses.endpoint());
+    json.getJsonObject("sender").put("instances", 2);
+    json.getJsonObject("limiter").put("kind", "redis").put("redisUrl", redisUrl)
+        .put("keyPrefix", TestRedis.prefix("quota")).put("refreshSeconds", 1);
+    node = Mailroom.start(vertx, io.mailroom.config.MailroomConfig.from(json)).await(60, TimeUnit.SECONDS);
+    Audience.seed(new UserStore(node.aws().dynamo(), node.tables().users()), node.templates(), recipients)
+        .await(60, TimeUnit.SECONDS);
+    client = new SignedClient(node.httpPort(), node.config().webhook().secrets().get(0));
+  }
+
+  private String startCampaign() {
+    return client.post("/v1/campaigns", "{\"templateId\":\"" + Audience.TEMPLATE_ID + "\"}").json().getString("campaignId");
+  }
+
+  private JsonObject await(String id, Predicate<JsonObject> until, long millis) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + millis;
+    JsonObject status = null;
+    while (System.currentTimeMillis() < deadline) {
+      status = client.get("/v1/campaigns/" + id).json();
+      if (until.test(status)) {
+        return status;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("campaign " + id + " never got there; last " + status);
+  }
+
+  @Test
+  void theDailyQuotaStopsTheCampaignUntilSesRaisesIt() throws Exception {
+    int port = FreePort.pick();
+    SesEmulator ses = SesEmulator.start(SesEmulator.account(14, 50), port);
+    try {
+      startNode(ses, TestRedis.url(), 80);
+      String id = startCampaign();
+      JsonObject stopped = await(id, s -> "quota_exhausted".equals(s.getString("status")), 60_000);
+      Thread.sleep(1500);
+      assertThat(ses.emails().size()).as("exactly the quota went out").isEqualTo(50);
+      stopped = client.get("/v1/campaigns/" + id).json();
+      assertThat(stopped.getString("status")).isEqualTo("quota_exhausted");
+      assertThat(stopped.getJsonObject("counts").getLong("sent")).isEqualTo(50);
+      assertThat(stopped.getJsonObject("counts").getLong("failed")).isZero();
+
+      ses.close();
+      ses = SesEmulator.start(SesEmulator.account(14, 200), port);
+      JsonObject done = await(id, s -> !"quota_exhausted".equals(s.getString("status"))
+          && !"running".equals(s.getString("status")), 60_000);
+      assertThat(done.getString("status")).isEqualTo("completed");
+      assertThat(done.getJsonObject("counts").getLong("sent")).isEqualTo(80);
+      assertThat(done.getJsonObject("counts").getLong("failed")).isZero();
+      assertThat(ses.emails().size()).as("the rest, once each, after the quota was raised").isEqualTo(30);
+    } finally {
+      ses.close();
+    }
+  }
+
+  @Test
+  void redisStoppedMidCampaignStopsSendingAndTheCampaignCompletesWhenItIsBack() throws Exception {
+    int recipients = 150;
+    try (TestRedis redis = TestRedis.own();
+         SesEmulator ses = SesEmulator.start(SesEmulator.account(14, 50_000), FreePort.pick())) {
+      startNode(ses, redis.ownUrl(), recipients);
+      String id = startCampaign();
+      await(id, s -> s.getJsonObject("counts").getLong("sent") >= 40, 60_000);
+      redis.stop();
+      Thread.sleep(1000);
+      int atStop = ses.emails().size();
+      Thread.sleep(3000);
+      assertThat(ses.emails().size()).as("nothing goes out while Redis is down").isEqualTo(atStop);
+      SignedClient.Reply ready = client.send(client.unsigned("/health/ready").GET().build());
+      assertThat(ready.status()).isEqualTo(503);
+      assertThat(ready.json().getJsonObject("checks").getString("redis")).startsWith("down");
+      assertThat(client.get("/v1/campaigns/" + id).json().getString("status")).isEqualTo("running");
+
+      redis.start();
+      JsonObject done = client.awaitFinished(id, 120_000);
+      assertThat(done.getString("status")).isEqualTo("completed");
+      assertThat(done.getJsonObject("counts").getLong("sent")).isEqualTo(recipients);
+      assertThat(done.getJsonObject("counts").getLong("failed")).isZero();
+      RateWindows windows = RateWindows.of(ses.arrivals());
+      System.out.println("SendQuotaTest Redis outage at 14/s: " + windows);
+      assertThat(windows.count()).isEqualTo(recipients);
+      assertThat(windows.worstWindow()).as(windows.toString()).isLessThanOrEqualTo(14 + RateWindows.tolerance(14));
+      assertThat(client.send(client.unsigned("/health/ready").GET().build()).status()).isEqualTo(200);
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package io.mailroom.send;
+
+import io.mailroom.testing.RateWindows;
+import io.mailroom.testing.TestRedis;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The two limiters' contract, on a real Redis (the one at 127.0.0.1:6379, or a private one):
+ * slots spaced 1/rate apart with no burst, the 24-hour quota counted and enforced, and keys
+ * namespaced so that two prefixes (two SES accounts) never share a budget.
+ */
+class RateLimiterTest {
+  private static Vertx vertx;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  private static RateLimiter limiter(String kind, String prefix) {
+    return kind.equals("redis") ? new RedisRateLimiter(vertx, TestRedis.url(), prefix, "us-east-1")
+        : new LocalRateLimiter();
+  }
+
+  /** Takes {@code n} slots one after another, waiting as told; each slot's time in ms. */
+  private static long[] slots(RateLimiter limiter, RateLimiter.Quota quota, int n) throws Exception {
+    long[] at = new long[n];
+    int taken = 0;
+    while (taken < n) {
+      RateLimiter.Permit permit = limiter.acquire(quota).await(5, TimeUnit.SECONDS);
+      long now = System.nanoTime();
+      switch (permit.outcome()) {
+        case GRANTED -> at[taken++] = (now / 1000 + permit.micros()) / 1000;
+        case WAIT -> Thread.sleep(Math.max(1, permit.micros() / 1000));
+        case EXHAUSTED -> throw new AssertionError("quota exhausted after " + taken);
+      }
+    }
+    return at;
+  }
+
+  private static RateLimiter.Permit granted(RateLimiter limiter, RateLimiter.Quota quota) throws Exception {
+    while (true) {
+      RateLimiter.Permit permit = limiter.acquire(quota).await(5, TimeUnit.SECONDS);
+      if (permit.outcome() != RateLimiter.Permit.Outcome.WAIT) {
+        return permit;
+      }
+      Thread.sleep(Math.max(1, permit.micros() / 1000));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"redis", "local"})
+  void slotsAreSpacedEvenlyWithNoBurst(String kind) throws Exception {
+    RateLimiter limiter = limiter(kind, TestRedis.prefix("spacing"));
+    RateLimiter.Quota quota = new RateLimiter.Quota(50, 100_000, 0);
+    long[] at = slots(limiter, quota, 100);
+    for (int i = 1; i < at.length; i++) {
+      // each slot's time is estimated here from the reply, and round trips vary on a loaded machine
+      assertThat(at[i] - at[i - 1]).as("gap before slot %d", i).isGreaterThanOrEqualTo(10);
+    }
+    RateWindows windows = RateWindows.of(at);
+    assertThat(windows.worstWindow()).as(windows.toString()).isLessThanOrEqualTo(50 + 1);
+    assertThat(at[at.length - 1] - at[0]).as("99 intervals of 20 ms").isGreaterThanOrEqualTo(99 * 20 - 10);
+    limiter.close().await(5, TimeUnit.SECONDS);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"redis", "local"})
+  void theDailyQuotaIsCountedAndEnforced(String kind) throws Exception {
+    RateLimiter limiter = limiter(kind, TestRedis.prefix("daily"));
+    RateLimiter.Quota five = new RateLimiter.Quota(1000, 5, 0);
+    slots(limiter, five, 5);
+    assertThat(limiter.acquire(five).await(5, TimeUnit.SECONDS).outcome()).isEqualTo(RateLimiter.Permit.Outcome.EXHAUSTED);
+    assertThat(limiter.usedToday(five).await(5, TimeUnit.SECONDS)).isEqualTo(5);
+    assertThat(granted(limiter, new RateLimiter.Quota(1000, 10, 7)).usedToday())
+        .as("SES's own count is the floor").isEqualTo(8);
+    slots(limiter, new RateLimiter.Quota(1000, 8, 0), 2);
+    assertThat(limiter.usedToday(five).await(5, TimeUnit.SECONDS)).isEqualTo(8);
+    limiter.close().await(5, TimeUnit.SECONDS);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"redis"})
+  void twoPrefixesHaveTwoBudgetsAndOnePrefixIsShared(String kind) throws Exception {
+    String prefix = TestRedis.prefix("shared");
+    RateLimiter a = limiter(kind, prefix);
+    RateLimiter b = limiter(kind, prefix);
+    RateLimiter other = limiter(kind, TestRedis.prefix("other"));
+    RateLimiter.Quota quota = new RateLimiter.Quota(20, 100_000, 0);
+    List<Future<RateLimiter.Permit>> burst = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      burst.add(a.acquire(quota));
+      burst.add(b.acquire(quota));
+    }
+    Future.join(burst).await(5, TimeUnit.SECONDS);
+    long granted = burst.stream().filter(f -> f.result().outcome() == RateLimiter.Permit.Outcome.GRANTED).count();
+    assertThat(granted).as("20 at once through one prefix: only the look-ahead's worth").isLessThanOrEqualTo(
+        RateLimiter.AHEAD_MICROS / quota.intervalMicros() + 1);
+    assertThat(other.acquire(quota).await(5, TimeUnit.SECONDS).outcome()).isEqualTo(RateLimiter.Permit.Outcome.GRANTED);
+    a.close().await(5, TimeUnit.SECONDS);
+    b.close().await(5, TimeUnit.SECONDS);
+    other.close().await(5, TimeUnit.SECONDS);
+  }
+}
