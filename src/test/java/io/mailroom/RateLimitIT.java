@@ -91,6 +91,7 @@ class RateLimitIT {
         long[] arrivals = ses.arrivals();
         RateWindows windows = RateWindows.of(arrivals);
         System.out.println("busiest window's gaps (ms): " + RateWindows.busiestGaps(arrivals));
+        System.out.println("sends per second: " + RateWindows.perSecond(arrivals));
         System.out.printf("RateLimitIT %d nodes at %d/s: %s (tolerance %d)%n", NODES, rate, windows,
             RateWindows.tolerance(rate));
         assertThat(arrivals).hasSize(recipients);

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SendGate extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SendGate.class);
   /** A slot not used within this of its time is given up: sends never bunch up behind a stall. */
-  public static final long STALE_NANOS = 25_000_000L;
+  public static final long STALE_NANOS = 50_000_000L;
   private static final long FIRST_THROTTLE_MILLIS = 250;
   private static final long MAX_THROTTLE_MILLIS = 30_000;
 

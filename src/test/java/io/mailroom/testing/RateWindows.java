@@ -21,6 +21,19 @@ public record RateWindows(int count, int worstWindow, double averagePerSecond) {
     return new RateWindows(millis.length, worst, seconds == 0 ? 0 : (millis.length - 1) / seconds);
   }
 
+  /** Sends in each whole second from the first send, for diagnosis. */
+  public static java.util.List<Integer> perSecond(long[] millis) {
+    java.util.List<Integer> counts = new java.util.ArrayList<>();
+    for (long t : millis) {
+      int second = (int) ((t - millis[0]) / 1000);
+      while (counts.size() <= second) {
+        counts.add(0);
+      }
+      counts.set(second, counts.get(second) + 1);
+    }
+    return counts;
+  }
+
   /** The gaps between the sends of the busiest 1-second window, for diagnosis. */
   public static java.util.List<Long> busiestGaps(long[] millis) {
     int best = 0;
@@ -45,7 +58,7 @@ public record RateWindows(int count, int worstWindow, double averagePerSecond) {
   /**
    * The documented tolerance of the limiter as SES sees it (README, "Rate limiting"): the limiter
    * grants at most one slot per 1/rate, so never more than the limit in a 1-second window, and a
-   * send starts at most 25 ms after its slot or not at all. Between that start and SES's arrival
+   * send starts at most 50 ms after its slot or not at all. Between that start and SES's arrival
    * lie the SDK, the network and the receiver, whose delays vary: on the loaded 2-core CI machine
    * by up to ~150 ms. A window at SES may therefore hold one email plus 15 % of the rate more than
    * the limit: 4 at 14/s, 16 at 100/s.
