@@ -4,6 +4,10 @@ import io.mailroom.Addresses;
 import io.mailroom.aws.AwsClients;
 import io.mailroom.aws.Tables;
 import io.mailroom.config.MailroomConfig;
+import io.mailroom.subscription.ConsentStore;
+import io.mailroom.subscription.SuppressionStore;
+import io.mailroom.subscription.UnsubscribeHandler;
+import io.mailroom.subscription.UnsubscribeToken;
 import io.mailroom.testing.LocalServices;
 import io.mailroom.testing.MariaDb;
 import io.vertx.core.DeploymentOptions;
@@ -144,6 +148,42 @@ class SyncerTest {
       assertThat(item.get("Name").s()).isEqualTo(row.getString("name"));
       assertThat(item.get("SubscriptionStatus").bool()).as(email).isEqualTo(row.getInteger("marketing_opt_in") == 1);
     });
+  }
+
+  @Test
+  void anUnsubscribeMadeInMailroomIsWrittenBackToMySql() throws Exception {
+    insert(1, 10);
+    MailroomConfig.Sync sync = config.sync();
+    MailroomConfig.Sync writing = new MailroomConfig.Sync(sync.enabled(), sync.intervalSeconds(), sync.chunkSize(),
+        sync.lookBackSeconds(), sync.leaseSeconds(), true, sync.mysql(), sync.table(), sync.columns());
+    Vertx node = Vertx.vertx();
+    others.add(node);
+    node.deployVerticle(new Syncer(writing, aws.dynamo(), tables.users(), tables.syncState(),
+        io.mailroom.MailroomMetrics.forVertx()), new DeploymentOptions()).await(T, TimeUnit.SECONDS);
+    UnsubscribeToken tokens = new UnsubscribeToken(config.subscription().tokenSecrets());
+    node.deployVerticle(new UnsubscribeHandler(tokens, new ConsentStore(aws.dynamo(), tables.users()),
+        new SuppressionStore(aws.dynamo(), tables.suppressions()), config.subscription().topics(),
+        io.mailroom.MailroomMetrics.forVertx()), new DeploymentOptions()).await(T, TimeUnit.SECONDS);
+    run(node).await(T, TimeUnit.SECONDS);
+    assertThat(users().get("c4@example.com").get("SubscriptionStatus").bool()).isTrue();
+
+    node.eventBus().request(Addresses.SUBSCRIPTION_CHANGE, new JsonObject()
+        .put("token", tokens.seal("c4@example.com", "c_writeback", 1L)).put("action", "unsubscribe")
+        .put("via", "one_click")).await(T, TimeUnit.SECONDS);
+    long deadline = System.currentTimeMillis() + 10_000;
+    Row row;
+    do {
+      Thread.sleep(100);
+      row = db.query("SELECT marketing_opt_in, opt_in_updated_at FROM customers WHERE id = 4").execute()
+          .await(T, TimeUnit.SECONDS).iterator().next();
+    } while (row.getInteger("marketing_opt_in") != 0 && System.currentTimeMillis() < deadline);
+    assertThat(row.getInteger("marketing_opt_in")).as("the customer table agrees").isZero();
+    assertThat(row.getLocalDateTime("opt_in_updated_at")).isNotNull();
+    assertThat(db.query("SELECT COUNT(*) AS n FROM customers WHERE marketing_opt_in = 1").execute()
+        .await(T, TimeUnit.SECONDS).iterator().next().getInteger("n")).as("no other row changed").isEqualTo(8);
+
+    run(node).await(T, TimeUnit.SECONDS);
+    assertThat(users().get("c4@example.com").get("SubscriptionStatus").bool()).isFalse();
   }
 
   @Test
