@@ -89,7 +89,7 @@ public final class UnsubscribeHandler extends VerticleBase {
       }
     }
     unsubscribe(email, campaignId, via)
-        .onSuccess(changed -> message.reply(unsubscribedView(email, changed)))
+        .onSuccess(changed -> message.reply(view(email, Optional.empty(), changed)))
         .onFailure(e -> fail(message, e));
   }
 
@@ -121,11 +121,14 @@ public final class UnsubscribeHandler extends VerticleBase {
       if (before.isEmpty()) {
         return Future.succeededFuture(before);
       }
-      boolean consentAgain = !before.get().subscribed();
+      Recipient was = before.get();
+      boolean consentAgain = !was.subscribed();
+      Optional<Recipient> after = Optional.of(new Recipient(was.email(), was.name(), was.gender(), was.createTime(),
+          true, leave, consentAgain ? now : was.consentAt()));
       return consent.preferences(email, leave, consentAgain, now)
           .compose(v -> consentAgain ? suppressions.liftUnsubscribe(email) : Future.succeededFuture())
-          .compose(v -> consent.read(email))
-          .onSuccess(after -> {
+          .map(after)
+          .onSuccess(saved -> {
             LOG.info("preferences saved: {} of {} topics kept{}", keep.size(), topics.size(),
                 consentAgain ? ", consent given again" : "");
             metrics.unsubscribed(leave.isEmpty() ? "resubscribe" : "topics");
@@ -176,14 +179,10 @@ public final class UnsubscribeHandler extends VerticleBase {
         new JsonObject().put("email", email).put("subscribed", subscribed).put("at", at));
   }
 
-  private JsonObject unsubscribedView(String email, boolean changed) {
-    JsonArray list = new JsonArray();
-    topics.forEach(topic -> list.add(new JsonObject().put("name", topic).put("subscribed", false)));
-    return new JsonObject().put("maskedEmail", mask(email)).put("subscribed", false).put("changed", changed)
-        .put("topics", list);
-  }
-
-  /** What the pages show: the masked address, consent, and each topic with whether the customer is on it. */
+  /**
+   * What the pages show: the masked address, consent, and each topic with whether the customer is
+   * on it. No customer (not in the audience, or one who just left everything) shows no consent.
+   */
   private JsonObject view(String email, Optional<Recipient> found, boolean changed) {
     boolean subscribed = found.map(Recipient::subscribed).orElse(false);
     JsonArray list = new JsonArray();
@@ -191,8 +190,7 @@ public final class UnsubscribeHandler extends VerticleBase {
       list.add(new JsonObject().put("name", topic)
           .put("subscribed", subscribed && found.map(r -> r.wants(topic)).orElse(false)));
     }
-    return new JsonObject().put("maskedEmail", mask(email)).put("known", found.isPresent())
-        .put("subscribed", subscribed).put("changed", changed).put("topics", list);
+    return new JsonObject().put("maskedEmail", mask(email)).put("subscribed", subscribed).put("changed", changed).put("topics", list);
   }
 
   /** {@code c******9@example.com}: enough for the customer to recognise, too little for anyone else. */
