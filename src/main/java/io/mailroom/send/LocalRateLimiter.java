@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.TreeSet;
 
 /**
  * The in-process limiter of the embedded default, for one node: the same pace and 24-hour ledger
@@ -17,6 +18,8 @@ public final class LocalRateLimiter implements RateLimiter {
   private record Bucket(long minute, long count) { }
 
   private final Deque<Bucket> ledger = new ArrayDeque<>();
+  /** Slots granted in the last {@link #SETTLE_MICROS}, which may still be given back. */
+  private final TreeSet<Long> pending = new TreeSet<>();
   private long total;
   private long nextSlot = -1;
   private final long startMicros = System.currentTimeMillis() * 1000;
@@ -27,14 +30,17 @@ public final class LocalRateLimiter implements RateLimiter {
     long now = nowMicros();
     long used = used(now, quota);
     if (used >= quota.daily()) {
-      return Future.succeededFuture(new Permit(Permit.Outcome.EXHAUSTED, 0, used));
+      return Future.succeededFuture(pending.isEmpty() ? new Permit(Permit.Outcome.EXHAUSTED, 0, used, 0)
+          : new Permit(Permit.Outcome.WAIT, Math.max(1000, Math.min(pending.first() + SETTLE_MICROS - now, 100_000)),
+              used, 0));
     }
     long slot = nextSlot < 0 ? now : Math.max(nextSlot, now);
     long delay = slot - now;
     if (delay > AHEAD_MICROS) {
-      return Future.succeededFuture(new Permit(Permit.Outcome.WAIT, delay - AHEAD_MICROS, used));
+      return Future.succeededFuture(new Permit(Permit.Outcome.WAIT, delay - AHEAD_MICROS, used, 0));
     }
     nextSlot = slot + quota.intervalMicros();
+    pending.add(slot);
     long minute = now / MINUTE_MICROS;
     Bucket last = ledger.peekLast();
     if (last != null && last.minute() == minute) {
@@ -44,11 +50,12 @@ public final class LocalRateLimiter implements RateLimiter {
       ledger.addLast(new Bucket(minute, 1));
     }
     total++;
-    return Future.succeededFuture(new Permit(Permit.Outcome.GRANTED, delay, used + 1));
+    return Future.succeededFuture(new Permit(Permit.Outcome.GRANTED, delay, used + 1, slot));
   }
 
   @Override
-  public synchronized Future<Void> giveBack(Quota quota) {
+  public synchronized Future<Void> giveBack(Quota quota, long slot) {
+    pending.remove(slot);
     Bucket last = ledger.pollLast();
     if (last != null) {
       total--;
@@ -65,6 +72,7 @@ public final class LocalRateLimiter implements RateLimiter {
   }
 
   private long used(long now, Quota quota) {
+    pending.headSet(now - SETTLE_MICROS).clear();
     long floor = now / MINUTE_MICROS - DAY_MINUTES;
     while (!ledger.isEmpty() && ledger.peekFirst().minute() < floor) {
       total -= ledger.pollFirst().count();

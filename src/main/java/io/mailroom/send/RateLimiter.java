@@ -12,6 +12,12 @@ import io.vertx.core.Future;
 public interface RateLimiter {
   /** How far ahead a slot may be reserved. */
   long AHEAD_MICROS = 250_000;
+  /**
+   * How long after its time a granted slot may still be given back. While one may, a used-up
+   * 24-hour quota answers {@link Permit.Outcome#WAIT}, not {@link Permit.Outcome#EXHAUSTED}: slots
+   * that a starved node gives up late still go to the quota's last emails.
+   */
+  long SETTLE_MICROS = 5_000_000;
 
   /** The limits to apply: emails per second, emails per rolling 24 hours, and what SES says was sent. */
   record Quota(double ratePerSecond, long daily, long sesSentLast24Hours) {
@@ -21,8 +27,11 @@ public interface RateLimiter {
     }
   }
 
-  /** The answer to one acquire. */
-  record Permit(Outcome outcome, long micros, long usedToday) {
+  /**
+   * The answer to one acquire. {@code slot} names a granted slot (its time on the limiter's clock,
+   * in microseconds), for {@link #giveBack}; 0 otherwise.
+   */
+  record Permit(Outcome outcome, long micros, long usedToday, long slot) {
     public enum Outcome {
       /** A slot is reserved {@code micros} from now. */
       GRANTED,
@@ -36,8 +45,8 @@ public interface RateLimiter {
   /** Reserves one slot (or says when to ask again, or that the day's quota is used up). */
   Future<Permit> acquire(Quota quota);
 
-  /** A reserved slot went unused (its email did not go out): it no longer counts against the day. */
-  Future<Void> giveBack(Quota quota);
+  /** The reserved {@code slot} went unused (its email did not go out): it no longer counts against the day. */
+  Future<Void> giveBack(Quota quota, long slot);
 
   /** Emails counted in the last 24 hours (at least what SES reported), without taking a slot. */
   Future<Long> usedToday(Quota quota);

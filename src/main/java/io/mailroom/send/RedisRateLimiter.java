@@ -29,6 +29,7 @@ public final class RedisRateLimiter implements RateLimiter {
   private final Redis redis;
   private final String paceKey;
   private final String ledgerKey;
+  private final String pendingKey;
 
   public RedisRateLimiter(Vertx vertx, String url, String keyPrefix, String namespace) {
     this.redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(url)
@@ -36,31 +37,32 @@ public final class RedisRateLimiter implements RateLimiter {
     String tag = keyPrefix + "{" + namespace + "}";
     this.paceKey = tag + ":pace";
     this.ledgerKey = tag + ":ledger";
+    this.pendingKey = tag + ":pending";
   }
 
   @Override
   public Future<Permit> acquire(Quota quota) {
-    return run(quota, 1).map(r -> new Permit(switch (r.get(0).toInteger()) {
+    return run(quota, 1, 0).map(r -> new Permit(switch (r.get(0).toInteger()) {
       case 1 -> Permit.Outcome.GRANTED;
       case 2 -> Permit.Outcome.WAIT;
       default -> Permit.Outcome.EXHAUSTED;
-    }, r.get(1).toLong(), r.get(2).toLong()));
+    }, r.get(1).toLong(), r.get(2).toLong(), r.get(3).toLong()));
   }
 
   @Override
-  public Future<Void> giveBack(Quota quota) {
-    return run(quota, -1).mapEmpty();
+  public Future<Void> giveBack(Quota quota, long slot) {
+    return run(quota, -1, slot).mapEmpty();
   }
 
   @Override
   public Future<Long> usedToday(Quota quota) {
-    return run(quota, 0).map(r -> r.get(2).toLong());
+    return run(quota, 0, 0).map(r -> r.get(2).toLong());
   }
 
   /** EVALSHA, and EVAL when Redis does not have the script (first use, or after a restart). */
-  private Future<Response> run(Quota quota, int take) {
-    Object[] args = {2, paceKey, ledgerKey, quota.intervalMicros(), AHEAD_MICROS, quota.daily(),
-        quota.sesSentLast24Hours(), take};
+  private Future<Response> run(Quota quota, int take, long slot) {
+    Object[] args = {3, paceKey, ledgerKey, pendingKey, quota.intervalMicros(), AHEAD_MICROS, quota.daily(),
+        quota.sesSentLast24Hours(), take, slot, SETTLE_MICROS};
     return redis.send(Request.cmd(Command.EVALSHA, prepend(SHA, args)))
         .recover(e -> e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")
             ? redis.send(Request.cmd(Command.EVAL, prepend(SCRIPT, args)))

@@ -182,7 +182,7 @@ public final class SendGate extends VerticleBase {
       RateLimiter.Permit permit = done.result();
       metrics.limiterUsed(permit.usedToday(), q.daily());
       switch (permit.outcome()) {
-        case GRANTED -> grant(permit.micros(), q);
+        case GRANTED -> grant(permit, q);
         case WAIT -> later(Math.max(1, permit.micros() / 1000));
         case EXHAUSTED -> exhaust(permit.usedToday(), q);
       }
@@ -206,27 +206,28 @@ public final class SendGate extends VerticleBase {
     later(Math.min(2000, 50L << Math.min(failures, 6)));
   }
 
-  /** Hands the slot {@code micros} from now to the first waiter; asks for the next slot at once. */
-  private void grant(long micros, RateLimiter.Quota q) {
+  /** Hands the granted slot to the first waiter at its time; asks for the next slot at once. */
+  private void grant(RateLimiter.Permit permit, RateLimiter.Quota q) {
     Waiter waiter = waiting.pollFirst();
     if (waiter == null) {
-      unused(q);
+      unused(q, permit.slot());
       return;
     }
     exhausted = false;
+    long micros = permit.micros();
     long at = System.nanoTime() + micros * 1000;
     if (micros < 1000) {
-      release(waiter, at, q);
+      release(waiter, at, q, permit.slot());
     } else {
-      vertx.setTimer((micros + 999) / 1000, t -> release(waiter, at, q));
+      vertx.setTimer((micros + 999) / 1000, t -> release(waiter, at, q, permit.slot()));
     }
     pump();
   }
 
-  private void release(Waiter waiter, long at, RateLimiter.Quota q) {
+  private void release(Waiter waiter, long at, RateLimiter.Quota q, long slot) {
     long now = System.nanoTime();
     if (now - at > STALE_NANOS) {
-      unused(q);
+      unused(q, slot);
       waiting.addFirst(waiter);
       vertx.cancelTimer(waiter.timer);
       expireAfter(waiter, Math.max(1, maxWaitMillis - (now - waiter.since) / 1_000_000));
@@ -242,7 +243,7 @@ public final class SendGate extends VerticleBase {
     // checked again on the Sender's own event loop, the last stop before the SES call
     waiter.caller.runOnContext(v -> {
       if (System.nanoTime() - at > STALE_NANOS) {
-        context.runOnContext(x -> release(waiter, at, q));
+        context.runOnContext(x -> release(waiter, at, q, slot));
       } else {
         context.runOnContext(x -> {
           vertx.cancelTimer(waiter.timer);
@@ -254,9 +255,9 @@ public final class SendGate extends VerticleBase {
   }
 
   /** A slot nobody used: counted as stale, and no longer against the 24-hour quota. */
-  private void unused(RateLimiter.Quota q) {
+  private void unused(RateLimiter.Quota q, long slot) {
     metrics.limiterStale();
-    limiter.giveBack(q).onFailure(e -> LOG.debug("giving back an unused slot: {}", e.toString()));
+    limiter.giveBack(q, slot).onFailure(e -> LOG.debug("giving back an unused slot: {}", e.toString()));
   }
 
   private void exhaust(long used, RateLimiter.Quota q) {
