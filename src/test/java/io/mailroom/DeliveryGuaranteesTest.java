@@ -7,6 +7,7 @@ import io.mailroom.campaign.UserStore;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.queue.SendTask;
 import io.mailroom.queue.SqsQueue;
+import io.mailroom.testing.Eventually;
 import io.mailroom.testing.LocalServices;
 import io.mailroom.testing.SesEmulator;
 import io.mailroom.testing.SesFaultProxy;
@@ -161,8 +162,8 @@ class DeliveryGuaranteesTest {
     SignedClient.Reply paused = client.post("/v1/campaigns/" + id + "/pause", "");
     assertThat(paused.status()).isEqualTo(200);
     assertThat(paused.json().getString("status")).isEqualTo("paused");
-    Thread.sleep(2500); // what was in flight at the pause settles
-    int atPause = ses.emails().size();
+    // what was in flight at the pause lands; then nothing more while paused
+    int atPause = (int) Eventually.settled("emails at SES after the pause", 2000, 60_000, () -> ses.emails().size());
     Thread.sleep(2500);
     assertThat(ses.emails().size()).as("nothing is sent while paused").isEqualTo(atPause);
     assertThat(atPause).isLessThan(n);
@@ -187,8 +188,7 @@ class DeliveryGuaranteesTest {
     SignedClient.Reply cancelled = client.post("/v1/campaigns/" + id + "/cancel", "");
     assertThat(cancelled.status()).isEqualTo(200);
     int atCancel = ses.emails().size();
-    Thread.sleep(3000);
-    int after = ses.emails().size();
+    int after = (int) Eventually.settled("emails at SES after the cancel", 2000, 60_000, () -> ses.emails().size());
     Thread.sleep(2000);
     assertThat(ses.emails().size()).as("nothing more once the in-flight calls ended").isEqualTo(after);
     assertThat(after).isLessThan(n);
@@ -219,21 +219,12 @@ class DeliveryGuaranteesTest {
     assertThat(listed.stream().map(o -> ((JsonObject) o).getString("problem"))).contains("not a send task");
 
     assertThat(client.post("/v1/dead-letters/redrive", "").json().getInteger("redriven")).isEqualTo(2);
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (!received().containsKey("lost@example.com") && System.currentTimeMillis() < deadline) {
-      Thread.sleep(100);
-    }
+    Eventually.until("the redriven email", 60_000, this::received, r -> r.containsKey("lost@example.com"));
     assertThat(received()).containsEntry("lost@example.com", 1);
   }
 
-  private void awaitSent(String id, long atLeast) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (System.currentTimeMillis() < deadline) {
-      if (client.get("/v1/campaigns/" + id).json().getJsonObject("counts").getLong("sent") >= atLeast) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("campaign " + id + " never sent " + atLeast);
+  private void awaitSent(String id, long atLeast) throws Exception {
+    Eventually.until("campaign " + id + " sending " + atLeast, 120_000, () -> client.get("/v1/campaigns/" + id).json(),
+        s -> s.getJsonObject("counts").getLong("sent") >= atLeast);
   }
 }

@@ -27,7 +27,7 @@ public final class NodeProcess implements AutoCloseable {
 
   /** Waits until the node answers {@code /health/live} on {@code client}'s port. */
   public NodeProcess awaitLive(SignedClient client) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 60_000;
+    long deadline = System.currentTimeMillis() + 180_000; // a bound for a stuck node, not a start-up time
     while (System.currentTimeMillis() < deadline && process.isAlive()) {
       try {
         if (client.send(client.unsigned("/health/live").GET().build()).status() == 200) {
@@ -38,7 +38,7 @@ public final class NodeProcess implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("the node did not start");
+    throw new AssertionError(process.isAlive() ? "the node did not answer within 180 s" : "the node exited");
   }
 
   @Override

@@ -115,6 +115,16 @@ public final class SesEmulator implements AutoCloseable {
     return new JsonObject(get("/store")).getJsonArray("emails");
   }
 
+  /** The first recipient of every email received since the last clear, in arrival order. */
+  public java.util.List<String> recipients() {
+    JsonArray emails = emails();
+    java.util.List<String> to = new java.util.ArrayList<>();
+    for (int i = 0; i < emails.size(); i++) {
+      to.add(emails.getJsonObject(i).getJsonObject("destination").getJsonArray("to").getString(0));
+    }
+    return to;
+  }
+
   /** The raw MIME of one received email, as the emulator builds it from what it was sent. */
   public byte[] rawEmail(String messageId) {
     JsonObject eml = new JsonObject(get("/get-emlContent?messageId="
