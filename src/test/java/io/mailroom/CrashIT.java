@@ -58,12 +58,16 @@ class CrashIT {
   /** A node's config file, tables seeded with the demo audience and template. */
   private record Setup(Path file, MailroomConfig config, Tables tables, SignedClient client) { }
 
-  private static Setup setUp(Path dir) throws Exception {
+  /**
+   * {@code visibilitySeconds} is also each delivery's lease: a send that outlasts it (a starved
+   * machine can stall one for seconds) is taken over as if its node had died.
+   */
+  private static Setup setUp(Path dir, int visibilitySeconds) throws Exception {
     String prefix = LocalServices.uniquePrefix("crash");
     int port = FreePort.pick();
     JsonObject json = LocalServices.configJson(prefix);
     json.getJsonObject("http").put("port", port);
-    json.getJsonObject("sqs").put("visibilityTimeoutSeconds", 10);
+    json.getJsonObject("sqs").put("visibilityTimeoutSeconds", visibilitySeconds);
     json.getJsonObject("fetcher").put("leaseSeconds", 5).put("resumeSeconds", 1).put("staleSeconds", 5)
         .put("scanLimit", 50);
     json.getJsonObject("sender").put("instances", 4);
@@ -85,7 +89,8 @@ class CrashIT {
 
   @Test
   void aNodeStoppedWithSigtermFinishesWhatItHoldsAndLosesNothing(@TempDir Path dir) throws Exception {
-    Setup setup = setUp(dir);
+    // no node dies here: a lease long enough for the slowest send on a loaded machine, so nothing is taken over
+    Setup setup = setUp(dir, 60);
     SignedClient client = setup.client();
     Process first = startNode(setup.file(), dir.resolve("first.log"));
     awaitLive(client, first);
@@ -120,7 +125,8 @@ class CrashIT {
 
   @Test
   void aNodeKilledMidCampaignIsReplacedWithoutLossOrDuplicates(@TempDir Path dir) throws Exception {
-    Setup setup = setUp(dir);
+    // a short lease, so that the killed node's deliveries are taken over soon
+    Setup setup = setUp(dir, 10);
     SignedClient client = setup.client();
     Tables tables = setup.tables();
     Path file = setup.file();

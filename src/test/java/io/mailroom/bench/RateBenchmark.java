@@ -37,6 +37,8 @@ public final class RateBenchmark {
   private static final int SECONDS = Integer.getInteger("bench.seconds", 20);
   private static final String RATES = System.getProperty("bench.rates", "14,100");
   private static final String NODES = System.getProperty("bench.nodes", "1,3");
+  /** The speed goal (achieved ÷ configured, first to last arrival): a figure of this benchmark, asserted by no test. */
+  private static final double GOAL = 0.95;
 
   private RateBenchmark() {
   }
@@ -49,14 +51,16 @@ public final class RateBenchmark {
       for (String nodes : NODES.split(",")) {
         RateWindows w = run(redis, Integer.parseInt(rate.trim()), Integer.parseInt(nodes.trim()));
         int limit = Integer.parseInt(rate.trim());
-        rows.add(String.format("| %s | %s/s | %d | %.3f | %d | %s |", nodes, rate, w.count(), w.averagePerSecond() / limit,
-            w.worstWindow(), w.worstWindow() <= limit ? "yes" : "no (+" + (w.worstWindow() - limit) + ")"));
+        double ratio = w.averagePerSecond() / limit;
+        rows.add(String.format("| %s | %s/s | %d | %.3f | %s | %d | %s |", nodes, rate, w.count(), ratio,
+            ratio >= GOAL ? "yes" : "no", w.worstWindow(),
+            w.worstWindow() <= limit ? "yes" : "no (+" + (w.worstWindow() - limit) + ")"));
       }
     }
     double acquires = limiterCost(redis);
     System.out.println();
-    System.out.println("| nodes | limit | emails | achieved ÷ configured | worst 1-s window | worst ≤ limit |");
-    System.out.println("|---|---|---|---|---|---|");
+    System.out.println("| nodes | limit | emails | achieved ÷ configured | ≥ " + GOAL + " | worst 1-s window | worst ≤ limit |");
+    System.out.println("|---|---|---|---|---|---|---|");
     rows.forEach(System.out::println);
     System.out.printf("limiter cost: %.0f acquires/s against %s (one Lua script call each, 64 in flight)%n", acquires, redis);
     System.exit(0);
