@@ -73,6 +73,10 @@ redis.call('SET', KEYS[1], string.format('%.0f', tat + interval), 'PX', 3600000)
 redis.call('HINCRBY', KEYS[2], string.format('%d', minute), 1)
 redis.call('HSET', KEYS[2], 'oldest', string.format('%d', oldest), 'total', string.format('%d', total + 1))
 redis.call('PEXPIRE', KEYS[2], 90000000)
-redis.call('ZADD', KEYS[3], string.format('%.0f', tat), string.format('%.0f', tat))
-redis.call('PEXPIRE', KEYS[3], math.floor(settle / 1000) + 60000)
+-- only a slot granted near the quota can still be unsettled when the ledger fills: the pace allows
+-- at most one slot an interval
+if daily - (used + 1) <= settle / interval + 1 then
+  redis.call('ZADD', KEYS[3], string.format('%.0f', tat), string.format('%.0f', tat))
+  redis.call('PEXPIRE', KEYS[3], math.floor(settle / 1000) + 60000)
+end
 return {1, delay, used + 1, tat}

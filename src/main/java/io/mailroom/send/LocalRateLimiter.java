@@ -40,7 +40,10 @@ public final class LocalRateLimiter implements RateLimiter {
       return Future.succeededFuture(new Permit(Permit.Outcome.WAIT, delay - AHEAD_MICROS, used, 0));
     }
     nextSlot = slot + quota.intervalMicros();
-    pending.add(slot);
+    if (quota.daily() - (used + 1) <= SETTLE_MICROS / quota.intervalMicros() + 1) {
+      // only a slot granted near the quota can still be unsettled when the ledger fills
+      pending.add(slot);
+    }
     long minute = now / MINUTE_MICROS;
     Bucket last = ledger.peekLast();
     if (last != null && last.minute() == minute) {

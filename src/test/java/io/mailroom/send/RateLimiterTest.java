@@ -44,7 +44,7 @@ class RateLimiterTest {
     long[] at = new long[n];
     int taken = 0;
     while (taken < n) {
-      RateLimiter.Permit permit = limiter.acquire(quota).await(5, TimeUnit.SECONDS);
+      RateLimiter.Permit permit = limiter.acquire(quota).await(30, TimeUnit.SECONDS);
       switch (permit.outcome()) {
         case GRANTED -> at[taken++] = permit.slot();
         case WAIT -> Thread.sleep(Math.max(1, permit.micros() / 1000));
@@ -56,7 +56,7 @@ class RateLimiterTest {
 
   private static RateLimiter.Permit granted(RateLimiter limiter, RateLimiter.Quota quota) throws Exception {
     while (true) {
-      RateLimiter.Permit permit = limiter.acquire(quota).await(5, TimeUnit.SECONDS);
+      RateLimiter.Permit permit = limiter.acquire(quota).await(30, TimeUnit.SECONDS);
       if (permit.outcome() != RateLimiter.Permit.Outcome.WAIT) {
         return permit;
       }
@@ -77,7 +77,7 @@ class RateLimiterTest {
     long[] millis = java.util.Arrays.stream(at).map(us -> us / 1000).toArray();
     RateWindows windows = RateWindows.of(millis);
     assertThat(windows.worstWindow()).as(windows.toString()).isLessThanOrEqualTo(50);
-    limiter.close().await(5, TimeUnit.SECONDS);
+    limiter.close().await(30, TimeUnit.SECONDS);
   }
 
   @ParameterizedTest
@@ -86,15 +86,15 @@ class RateLimiterTest {
     RateLimiter limiter = limiter(kind, TestRedis.prefix("daily"));
     RateLimiter.Quota five = new RateLimiter.Quota(1000, 5, 0);
     slots(limiter, five, 5);
-    assertThat(limiter.acquire(five).await(5, TimeUnit.SECONDS).outcome())
+    assertThat(limiter.acquire(five).await(30, TimeUnit.SECONDS).outcome())
         .as("the last slots may still be given back").isEqualTo(RateLimiter.Permit.Outcome.WAIT);
     assertThat(granted(limiter, five).outcome()).as("once they are settled").isEqualTo(RateLimiter.Permit.Outcome.EXHAUSTED);
-    assertThat(limiter.usedToday(five).await(5, TimeUnit.SECONDS)).isEqualTo(5);
+    assertThat(limiter.usedToday(five).await(30, TimeUnit.SECONDS)).isEqualTo(5);
     assertThat(granted(limiter, new RateLimiter.Quota(1000, 10, 7)).usedToday())
         .as("SES's own count is the floor").isEqualTo(8);
     slots(limiter, new RateLimiter.Quota(1000, 8, 0), 2);
-    assertThat(limiter.usedToday(five).await(5, TimeUnit.SECONDS)).isEqualTo(8);
-    limiter.close().await(5, TimeUnit.SECONDS);
+    assertThat(limiter.usedToday(five).await(30, TimeUnit.SECONDS)).isEqualTo(8);
+    limiter.close().await(30, TimeUnit.SECONDS);
   }
 
   @ParameterizedTest
@@ -103,16 +103,16 @@ class RateLimiterTest {
     RateLimiter limiter = limiter(kind, TestRedis.prefix("late"));
     RateLimiter.Quota three = new RateLimiter.Quota(1000, 3, 0);
     long[] taken = slots(limiter, three, 3);
-    assertThat(limiter.acquire(three).await(5, TimeUnit.SECONDS).outcome())
+    assertThat(limiter.acquire(three).await(30, TimeUnit.SECONDS).outcome())
         .as("a full ledger whose slots may still come back waits").isEqualTo(RateLimiter.Permit.Outcome.WAIT);
     Thread.sleep(1000); // a starved node finds its slot stale a second late, and gives it back
-    limiter.giveBack(three, taken[2]).await(5, TimeUnit.SECONDS);
+    limiter.giveBack(three, taken[2]).await(30, TimeUnit.SECONDS);
     RateLimiter.Permit last = granted(limiter, three);
     assertThat(last.outcome()).isEqualTo(RateLimiter.Permit.Outcome.GRANTED);
     assertThat(last.usedToday()).isEqualTo(3);
     assertThat(granted(limiter, three).outcome()).isEqualTo(RateLimiter.Permit.Outcome.EXHAUSTED);
-    assertThat(limiter.usedToday(three).await(5, TimeUnit.SECONDS)).isEqualTo(3);
-    limiter.close().await(5, TimeUnit.SECONDS);
+    assertThat(limiter.usedToday(three).await(30, TimeUnit.SECONDS)).isEqualTo(3);
+    limiter.close().await(30, TimeUnit.SECONDS);
   }
 
   @ParameterizedTest
@@ -128,13 +128,13 @@ class RateLimiterTest {
       burst.add(a.acquire(quota));
       burst.add(b.acquire(quota));
     }
-    Future.join(burst).await(5, TimeUnit.SECONDS);
+    Future.join(burst).await(30, TimeUnit.SECONDS);
     long granted = burst.stream().filter(f -> f.result().outcome() == RateLimiter.Permit.Outcome.GRANTED).count();
     assertThat(granted).as("20 at once through one prefix: only the look-ahead's worth").isLessThanOrEqualTo(
         RateLimiter.AHEAD_MICROS / quota.intervalMicros() + 1);
-    assertThat(other.acquire(quota).await(5, TimeUnit.SECONDS).outcome()).isEqualTo(RateLimiter.Permit.Outcome.GRANTED);
-    a.close().await(5, TimeUnit.SECONDS);
-    b.close().await(5, TimeUnit.SECONDS);
-    other.close().await(5, TimeUnit.SECONDS);
+    assertThat(other.acquire(quota).await(30, TimeUnit.SECONDS).outcome()).isEqualTo(RateLimiter.Permit.Outcome.GRANTED);
+    a.close().await(30, TimeUnit.SECONDS);
+    b.close().await(30, TimeUnit.SECONDS);
+    other.close().await(30, TimeUnit.SECONDS);
   }
 }
