@@ -50,7 +50,8 @@ public final class DeliveryStore {
   }
 
   /**
-   * Claims the delivery for {@code leaseMillis}. A lease that ran out (its sender died mid-send)
+   * Claims the delivery for {@code leaseMillis} ({@code ClaimedAt}: when this attempt began, before
+   * its consent check). A lease that ran out (its sender died mid-send)
    * can be taken over: that is the one window in which SES may already hold the email, so such a
    * claim is {@code AMBIGUOUS}, marked {@code TakenOver} and logged.
    */
@@ -66,7 +67,7 @@ public final class DeliveryStore {
     values.put(":lease", n(now + leaseMillis));
     return Async.of(dynamo.updateItem(b -> b.tableName(table).key(key(campaignId, email))
             .updateExpression("SET #s = :sending, Attempts = if_not_exists(Attempts, :zero) + :one,"
-                + " LeaseUntil = :lease, UpdatedAt = :now")
+                + " LeaseUntil = :lease, ClaimedAt = :now, UpdatedAt = :now")
             .conditionExpression("attribute_not_exists(#s) OR #s IN (:retrying, :parked)"
                 + " OR (#s = :sending AND LeaseUntil < :now)")
             .expressionAttributeNames(Map.of("#s", "Status"))

@@ -99,14 +99,17 @@ class UnsubscribeMidCampaignTest {
             suppressed++;
           } else {
             assertThat(delivery.get("Status").s()).isEqualTo("SENT");
-            // SES's clock has whole seconds; an email whose send began before the click may land during it
-            assertThat(at).as("email to a customer who had clicked").isLessThanOrEqualTo(click.getValue() + 1000);
+            // the attempt's consent check comes after its claim: an attempt claimed after the click
+            // returned saw the suppression, so an email that went out was claimed before it
+            assertThat(Long.parseLong(delivery.get("ClaimedAt").n())).as("claim of the email to %s", click.getKey())
+                .isLessThan(click.getValue());
           }
         }
         JsonObject counts = done.getJsonObject("counts");
         System.out.printf("mid-campaign unsubscribes: %d clicked, %d suppressed at send time, %d skipped by the scan,"
             + " %d sent before the click%n", CLICKERS, suppressed, skipped, CLICKERS - suppressed - skipped);
-        assertThat(suppressed).as("clicks made while the campaign was sending").isGreaterThan(CLICKERS / 2);
+        // how many clicks came mid-campaign depends on the machine's speed; that some did keeps the test from being vacuous
+        assertThat(suppressed).as("clicks made while the campaign was sending, stopped at send time").isPositive();
         assertThat(counts.getLong("suppressed")).isEqualTo(suppressed);
         assertThat(counts.getLong("skipped")).isEqualTo(skipped);
         assertThat(counts.getLong("sent")).isEqualTo(CUSTOMERS - suppressed - skipped).isEqualTo(receivedAt.size());
