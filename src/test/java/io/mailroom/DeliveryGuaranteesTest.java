@@ -139,7 +139,7 @@ class DeliveryGuaranteesTest {
     SesFaultProxy proxy = new SesFaultProxy(ses.endpoint(), 0, rejected, 0);
     start(vertx, proxy, 40, 20);
     String id = startCampaign();
-    JsonObject done = client.awaitFinished(id, 60_000);
+    JsonObject done = client.awaitFinished(id, 180_000);
     assertThat(done.getJsonObject("counts").getLong("sent")).isEqualTo(37);
     assertThat(done.getJsonObject("counts").getLong("failed")).isEqualTo(3);
     List<JsonObject> failures = allFailures(id);

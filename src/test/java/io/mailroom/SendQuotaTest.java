@@ -88,7 +88,7 @@ class SendQuotaTest {
       ses.close();
       ses = SesEmulator.start(SesEmulator.account(14, 200), port);
       JsonObject done = await(id, s -> !"quota_exhausted".equals(s.getString("status"))
-          && !"running".equals(s.getString("status")), 60_000);
+          && !"running".equals(s.getString("status")), 180_000);
       assertThat(done.getString("status")).isEqualTo("completed");
       assertThat(done.getJsonObject("counts").getLong("sent")).isEqualTo(80);
       assertThat(done.getJsonObject("counts").getLong("failed")).isZero();
@@ -105,7 +105,7 @@ class SendQuotaTest {
          SesEmulator ses = SesEmulator.start(SesEmulator.account(14, 50_000), FreePort.pick())) {
       startNode(ses, redis.ownUrl(), recipients);
       String id = startCampaign();
-      await(id, s -> sent(s) >= 40, 60_000);
+      await(id, s -> sent(s) >= 40, 180_000);
       redis.stop();
       // what had its slot before the stop lands; then nothing more while Redis is down
       long atStop = Eventually.settled("emails at SES after the stop", 1500, 30_000, () -> ses.emails().size());

@@ -246,7 +246,7 @@ class SubscriptionTest {
   private JsonObject runCampaign(String body) {
     SignedClient.Reply accepted = client.post("/v1/campaigns", body);
     assertThat(accepted.status()).isEqualTo(202);
-    JsonObject done = client.awaitFinished(accepted.json().getString("campaignId"), 60_000);
+    JsonObject done = client.awaitFinished(accepted.json().getString("campaignId"), 180_000);
     assertThat(done.getString("status")).isEqualTo("completed");
     return done;
   }

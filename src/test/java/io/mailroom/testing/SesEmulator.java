@@ -85,7 +85,7 @@ public final class SesEmulator implements AutoCloseable {
   }
 
   private void awaitReady(File log) {
-    long deadline = System.currentTimeMillis() + 30_000;
+    long deadline = System.currentTimeMillis() + 120_000; // a bound for a stuck emulator, not a start-up time
     while (System.currentTimeMillis() < deadline) {
       if (!process.isAlive()) {
         throw new IllegalStateException("the SES emulator exited; see " + log);
@@ -103,7 +103,7 @@ public final class SesEmulator implements AutoCloseable {
       }
       sleep(100);
     }
-    throw new IllegalStateException("the SES emulator did not answer within 30 s; see " + log);
+    throw new IllegalStateException("the SES emulator did not answer within 120 s; see " + log);
   }
 
   public String endpoint() {
