@@ -1,6 +1,6 @@
 package io.mailroom;
 
-import io.mailroom.campaign.UserStore;
+import io.mailroom.audience.UserStore;
 import io.mailroom.local.DemoData;
 import io.mailroom.testing.LocalServices;
 import io.mailroom.testing.SesEmulator;

@@ -1,9 +1,9 @@
 package io.mailroom;
 
+import io.mailroom.audience.UserStore;
 import io.mailroom.aws.AwsClients;
 import io.mailroom.aws.Tables;
 import io.mailroom.campaign.TemplateStore;
-import io.mailroom.campaign.UserStore;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.local.DemoData;
 import io.mailroom.local.FreePort;

@@ -1,9 +1,9 @@
 package io.mailroom;
 
+import io.mailroom.audience.Recipient;
+import io.mailroom.audience.UserStore;
 import io.mailroom.campaign.Campaign;
-import io.mailroom.campaign.Recipient;
 import io.mailroom.campaign.Template;
-import io.mailroom.campaign.UserStore;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.queue.SendTask;
 import io.mailroom.queue.SqsQueue;

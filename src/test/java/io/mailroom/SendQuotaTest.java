@@ -1,6 +1,6 @@
 package io.mailroom;
 
-import io.mailroom.campaign.UserStore;
+import io.mailroom.audience.UserStore;
 import io.mailroom.local.FreePort;
 import io.mailroom.testing.Audience;
 import io.mailroom.testing.Eventually;

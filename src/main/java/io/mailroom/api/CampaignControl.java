@@ -1,6 +1,7 @@
 package io.mailroom.api;
 
 import io.mailroom.campaign.CampaignStatus;
+import io.mailroom.http.ApiError;
 
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package io.mailroom.api;
 
+import io.mailroom.http.ApiError;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 

@@ -1,13 +1,14 @@
 package io.mailroom.api;
 
-import io.mailroom.Addresses;
-import io.mailroom.MailroomMetrics;
+import io.mailroom.bus.Addresses;
 import io.mailroom.campaign.Campaign;
 import io.mailroom.campaign.CampaignStore;
 import io.mailroom.campaign.TemplateStore;
 import io.mailroom.config.MailroomConfig;
+import io.mailroom.delivery.DeliveryQueries;
+import io.mailroom.http.ApiError;
+import io.mailroom.metrics.MailroomMetrics;
 import io.mailroom.queue.DeadLetters;
-import io.mailroom.send.DeliveryQueries;
 import io.mailroom.subscription.SubscriptionRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

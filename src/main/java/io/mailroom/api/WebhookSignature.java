@@ -1,12 +1,13 @@
 package io.mailroom.api;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import io.mailroom.http.ApiError;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The HMAC-SHA256 signature every API request carries. The signed text is

@@ -1,6 +1,6 @@
 package io.mailroom.campaign;
 
-import io.mailroom.send.DeliveryQueries;
+import io.mailroom.delivery.DeliveryQueries;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,8 +1,10 @@
 package io.mailroom.campaign;
 
-import io.mailroom.Addresses;
-import io.mailroom.MailroomMetrics;
+import io.mailroom.audience.Recipient;
+import io.mailroom.audience.UserStore;
+import io.mailroom.bus.Addresses;
 import io.mailroom.config.MailroomConfig;
+import io.mailroom.metrics.MailroomMetrics;
 import io.mailroom.subscription.ConsentCheck;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -1,6 +1,6 @@
 package io.mailroom.queue;
 
-import io.mailroom.Addresses;
+import io.mailroom.bus.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;

@@ -1,6 +1,6 @@
 package io.mailroom.queue;
 
-import io.mailroom.campaign.Recipient;
+import io.mailroom.audience.Recipient;
 import io.vertx.core.json.JsonObject;
 
 /**

@@ -1,7 +1,7 @@
 package io.mailroom.send;
 
-import io.mailroom.MailroomMetrics;
 import io.mailroom.campaign.CampaignStore;
+import io.mailroom.metrics.MailroomMetrics;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

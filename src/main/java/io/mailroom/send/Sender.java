@@ -1,13 +1,16 @@
 package io.mailroom.send;
 
-import io.mailroom.MailroomMetrics;
 import io.mailroom.campaign.CampaignStatus;
 import io.mailroom.campaign.CampaignStore;
+import io.mailroom.delivery.DeliveryStore;
+import io.mailroom.limit.NoSendSlot;
+import io.mailroom.limit.SendGate;
+import io.mailroom.metrics.MailroomMetrics;
 import io.mailroom.queue.SendTask;
 import io.mailroom.queue.SqsQueue;
 import io.mailroom.render.Renderer;
+import io.mailroom.render.UnsubscribeLinks;
 import io.mailroom.subscription.ConsentCheck;
-import io.mailroom.subscription.UnsubscribeLinks;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;

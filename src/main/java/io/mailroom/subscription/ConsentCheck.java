@@ -1,7 +1,7 @@
 package io.mailroom.subscription;
 
+import io.mailroom.audience.Recipient;
 import io.mailroom.aws.BatchGet;
-import io.mailroom.campaign.Recipient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;

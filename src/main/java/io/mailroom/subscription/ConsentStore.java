@@ -1,7 +1,7 @@
 package io.mailroom.subscription;
 
+import io.mailroom.audience.Recipient;
 import io.mailroom.aws.Async;
-import io.mailroom.campaign.Recipient;
 import io.vertx.core.Future;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;

@@ -1,7 +1,7 @@
 package io.mailroom.subscription;
 
-import io.mailroom.Addresses;
-import io.mailroom.api.ApiError;
+import io.mailroom.bus.Addresses;
+import io.mailroom.http.ApiError;
 import io.pebbletemplates.pebble.PebbleEngine;
 import io.pebbletemplates.pebble.loader.ClasspathLoader;
 import io.pebbletemplates.pebble.template.PebbleTemplate;

@@ -1,8 +1,8 @@
 package io.mailroom.subscription;
 
-import io.mailroom.Addresses;
-import io.mailroom.MailroomMetrics;
-import io.mailroom.campaign.Recipient;
+import io.mailroom.audience.Recipient;
+import io.mailroom.bus.Addresses;
+import io.mailroom.metrics.MailroomMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;

@@ -1,8 +1,8 @@
 package io.mailroom.sync;
 
-import io.mailroom.Addresses;
-import io.mailroom.MailroomMetrics;
+import io.mailroom.bus.Addresses;
 import io.mailroom.config.MailroomConfig;
+import io.mailroom.metrics.MailroomMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;

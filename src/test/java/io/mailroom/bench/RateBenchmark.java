@@ -1,11 +1,11 @@
 package io.mailroom.bench;
 
 import io.mailroom.Mailroom;
-import io.mailroom.campaign.UserStore;
+import io.mailroom.audience.UserStore;
 import io.mailroom.config.MailroomConfig;
+import io.mailroom.limit.RateLimiter;
+import io.mailroom.limit.RedisRateLimiter;
 import io.mailroom.local.FreePort;
-import io.mailroom.send.RateLimiter;
-import io.mailroom.send.RedisRateLimiter;
 import io.mailroom.testing.Audience;
 import io.mailroom.testing.LocalServices;
 import io.mailroom.testing.RateWindows;

@@ -1,7 +1,7 @@
 package io.mailroom.bench;
 
 import io.mailroom.Mailroom;
-import io.mailroom.campaign.UserStore;
+import io.mailroom.audience.UserStore;
 import io.mailroom.local.DemoData;
 import io.mailroom.testing.LocalServices;
 import io.mailroom.testing.SesEmulator;

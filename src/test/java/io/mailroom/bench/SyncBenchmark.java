@@ -1,8 +1,8 @@
 package io.mailroom.bench;
 
-import io.mailroom.Addresses;
 import io.mailroom.aws.AwsClients;
 import io.mailroom.aws.Tables;
+import io.mailroom.bus.Addresses;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.sync.Syncer;
 import io.mailroom.testing.LocalServices;
@@ -87,7 +87,7 @@ public final class SyncBenchmark {
           "us-east-1", 5000)) {
         tables.create(aws.dynamo()).await(60, TimeUnit.SECONDS);
         vertx.deployVerticle(new Syncer(config.sync(), aws.dynamo(), tables.users(), tables.syncState(),
-        io.mailroom.MailroomMetrics.forVertx()),
+        io.mailroom.metrics.MailroomMetrics.forVertx()),
             new DeploymentOptions()).await(60, TimeUnit.SECONDS);
         double initial = timed(vertx, ROWS);
         db.query("UPDATE customers SET name = CONCAT('Changed ', id) WHERE id <= " + CHANGES)

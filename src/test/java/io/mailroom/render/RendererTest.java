@@ -1,6 +1,6 @@
 package io.mailroom.render;
 
-import io.mailroom.campaign.Recipient;
+import io.mailroom.audience.Recipient;
 import io.mailroom.campaign.Template;
 import io.mailroom.queue.SendTask;
 import org.junit.jupiter.api.Test;

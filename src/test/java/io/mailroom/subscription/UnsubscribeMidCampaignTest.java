@@ -1,8 +1,8 @@
 package io.mailroom.subscription;
 
 import io.mailroom.Mailroom;
+import io.mailroom.audience.UserStore;
 import io.mailroom.campaign.Template;
-import io.mailroom.campaign.UserStore;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.local.FreePort;
 import io.mailroom.testing.LocalServices;

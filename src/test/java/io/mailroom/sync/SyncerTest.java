@@ -1,8 +1,8 @@
 package io.mailroom.sync;
 
-import io.mailroom.Addresses;
 import io.mailroom.aws.AwsClients;
 import io.mailroom.aws.Tables;
+import io.mailroom.bus.Addresses;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.subscription.ConsentStore;
 import io.mailroom.subscription.SuppressionStore;
@@ -108,7 +108,7 @@ class SyncerTest {
     Vertx node = Vertx.vertx();
     others.add(node);
     node.deployVerticle(new Syncer(config.sync(), aws.dynamo(), tables.users(), tables.syncState(),
-        io.mailroom.MailroomMetrics.forVertx()),
+        io.mailroom.metrics.MailroomMetrics.forVertx()),
         new DeploymentOptions()).await(T, TimeUnit.SECONDS);
     return node;
   }
@@ -159,11 +159,11 @@ class SyncerTest {
     Vertx node = Vertx.vertx();
     others.add(node);
     node.deployVerticle(new Syncer(writing, aws.dynamo(), tables.users(), tables.syncState(),
-        io.mailroom.MailroomMetrics.forVertx()), new DeploymentOptions()).await(T, TimeUnit.SECONDS);
+        io.mailroom.metrics.MailroomMetrics.forVertx()), new DeploymentOptions()).await(T, TimeUnit.SECONDS);
     UnsubscribeToken tokens = new UnsubscribeToken(config.subscription().tokenSecrets());
     node.deployVerticle(new UnsubscribeHandler(tokens, new ConsentStore(aws.dynamo(), tables.users()),
         new SuppressionStore(aws.dynamo(), tables.suppressions()), config.subscription().topics(),
-        io.mailroom.MailroomMetrics.forVertx()), new DeploymentOptions()).await(T, TimeUnit.SECONDS);
+        io.mailroom.metrics.MailroomMetrics.forVertx()), new DeploymentOptions()).await(T, TimeUnit.SECONDS);
     run(node).await(T, TimeUnit.SECONDS);
     assertThat(users().get("c4@example.com").get("SubscriptionStatus").bool()).isTrue();
 

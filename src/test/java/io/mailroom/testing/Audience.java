@@ -1,8 +1,8 @@
 package io.mailroom.testing;
 
+import io.mailroom.audience.UserStore;
 import io.mailroom.campaign.Template;
 import io.mailroom.campaign.TemplateStore;
-import io.mailroom.campaign.UserStore;
 import io.mailroom.local.DemoData;
 import io.vertx.core.Future;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;

@@ -1,9 +1,9 @@
-package io.mailroom.send;
+package io.mailroom.limit;
 
-import io.mailroom.MailroomMetrics;
 import io.mailroom.api.Readiness;
 import io.mailroom.campaign.CampaignStore;
 import io.mailroom.config.MailroomConfig;
+import io.mailroom.metrics.MailroomMetrics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,4 +1,4 @@
-package io.mailroom;
+package io.mailroom.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,6 +1,6 @@
-package io.mailroom.send;
+package io.mailroom.limit;
 
-import io.mailroom.MailroomMetrics;
+import io.mailroom.metrics.MailroomMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

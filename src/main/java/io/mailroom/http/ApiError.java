@@ -1,4 +1,4 @@
-package io.mailroom.api;
+package io.mailroom.http;
 
 import io.vertx.core.json.JsonObject;
 

@@ -1,12 +1,12 @@
-package io.mailroom.campaign;
+package io.mailroom.audience;
 
 import io.vertx.core.json.JsonObject;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One customer of the Users table as the send path needs it. {@code SubscriptionStatus} is read

@@ -1,11 +1,11 @@
-package io.mailroom.send;
+package io.mailroom.limit;
 
-import io.mailroom.Addresses;
-import io.mailroom.MailroomMetrics;
 import io.mailroom.aws.Async;
+import io.mailroom.bus.Addresses;
 import io.mailroom.campaign.CampaignStatus;
 import io.mailroom.campaign.CampaignStore;
 import io.mailroom.config.MailroomConfig;
+import io.mailroom.metrics.MailroomMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;

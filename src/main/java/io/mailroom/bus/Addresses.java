@@ -1,4 +1,5 @@
-package io.mailroom;
+package io.mailroom.bus;
+
 
 /** Every event-bus address, in one place. Payloads are JSON objects. */
 public final class Addresses {

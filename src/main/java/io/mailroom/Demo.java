@@ -1,8 +1,8 @@
-package io.mailroom.local;
+package io.mailroom;
 
-import io.mailroom.Mailroom;
 import io.mailroom.api.WebhookSignature;
 import io.mailroom.config.MailroomConfig;
+import io.mailroom.local.DemoData;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package io.mailroom.send;
+package io.mailroom.limit;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,6 +1,6 @@
-package io.mailroom.subscription;
+package io.mailroom.render;
 
-import io.mailroom.render.RenderedEmail;
+import io.mailroom.subscription.UnsubscribeToken;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.mailroom.campaign;
+package io.mailroom.audience;
 
 import io.mailroom.aws.Async;
 import io.vertx.core.Future;

@@ -1,4 +1,4 @@
-package io.mailroom.send;
+package io.mailroom.limit;
 
 import io.mailroom.testing.RateWindows;
 import io.mailroom.testing.TestRedis;

@@ -1,4 +1,4 @@
-package io.mailroom.send;
+package io.mailroom.delivery;
 
 import io.mailroom.aws.Async;
 import io.vertx.core.Future;

@@ -1,4 +1,4 @@
-package io.mailroom.send;
+package io.mailroom.limit;
 
 /** No send slot for this email now: the 24-hour quota is used up, or none came within the wait. */
 public final class NoSendSlot extends RuntimeException {
