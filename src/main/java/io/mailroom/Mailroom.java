@@ -8,6 +8,7 @@ import io.mailroom.aws.Tables;
 import io.mailroom.bus.Addresses;
 import io.mailroom.campaign.CampaignRecovery;
 import io.mailroom.campaign.CampaignStore;
+import io.mailroom.campaign.Resumer;
 import io.mailroom.campaign.Fetcher;
 import io.mailroom.campaign.TemplateStore;
 import io.mailroom.config.MailroomConfig;
@@ -149,10 +150,12 @@ public final class Mailroom {
     CampaignRecovery recovery = new CampaignRecovery(campaigns,
         new DeliveryQueries(aws.dynamo(), tables.deliveries()), config.fetcher().staleSeconds() * 1000L);
     limits = SendLimits.create(vertx, config, config.transport() == MailroomConfig.TransportKind.SES ? aws.ses() : null,
-        campaigns, metrics);
+        new Resumer(vertx, campaigns)::resumeQuotaStopped, metrics);
+    Readiness readiness = new Readiness(vertx, aws, tables.users(), queue.url(),
+        config.transport() == MailroomConfig.TransportKind.SES);
+    limits.readinessChecks().forEach(readiness::with);
     api = new HttpApi(config, campaigns, templates(), new DeliveryQueries(aws.dynamo(), tables.deliveries()),
-        deadLetters, metrics, limits.checked(new Readiness(vertx, aws, tables.users(), queue.url(),
-        config.transport() == MailroomConfig.TransportKind.SES)),
+        deadLetters, metrics, readiness,
         new SubscriptionRoutes(vertx, new SnsVerifier(vertx, subscription.sns()), brand(config.ses().fromAddress())));
     MailroomConfig.Sqs sqs = config.sqs();
     return deploy(new UnsubscribeHandler(tokens, new ConsentStore(aws.dynamo(), tables.users()),

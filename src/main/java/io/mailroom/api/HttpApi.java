@@ -3,6 +3,7 @@ package io.mailroom.api;
 import io.mailroom.bus.Addresses;
 import io.mailroom.campaign.Campaign;
 import io.mailroom.campaign.CampaignStore;
+import io.mailroom.campaign.Resumer;
 import io.mailroom.campaign.TemplateStore;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.delivery.DeliveryQueries;
@@ -44,6 +45,7 @@ public final class HttpApi extends VerticleBase {
   private final Readiness readiness;
   private final MailroomMetrics metrics;
   private final SubscriptionRoutes subscriptionRoutes;
+  private Resumer resumer;
   private HttpServer server;
 
   public HttpApi(MailroomConfig config, CampaignStore campaigns, TemplateStore templates, DeliveryQueries deliveries,
@@ -61,6 +63,7 @@ public final class HttpApi extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    resumer = new Resumer(vertx, campaigns);
     Router router = Router.router(vertx);
     router.route().handler(HttpApi::requestId);
     router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
@@ -202,11 +205,7 @@ public final class HttpApi extends VerticleBase {
                     + action.done(), null))))
         .onSuccess(campaign -> {
           LOG.info("campaign {} {} (request {})", id, action.done(), ctx.<String>get(REQUEST_ID));
-          vertx.eventBus().publish(Addresses.CAMPAIGN_CHANGED, new JsonObject().put("campaignId", id));
-          if (action == CampaignControl.RESUME) {
-            vertx.eventBus().request(Addresses.CAMPAIGN_START, new JsonObject().put("campaignId", id))
-                .onFailure(e -> LOG.warn("campaign {} resumes at the next sweep: {}", id, e.toString()));
-          }
+          resumer.announce(id, action == CampaignControl.RESUME);
           json(ctx, 200, campaign.toJson());
         })
         .onFailure(ctx::fail);

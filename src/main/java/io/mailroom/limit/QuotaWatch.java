@@ -1,27 +1,23 @@
 package io.mailroom.limit;
 
 import io.mailroom.aws.Async;
-import io.mailroom.bus.Addresses;
-import io.mailroom.campaign.CampaignStatus;
-import io.mailroom.campaign.CampaignStore;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.metrics.MailroomMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sesv2.SesV2AsyncClient;
 import software.amazon.awssdk.services.sesv2.model.SendQuota;
 
-import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Keeps this node's send limits current: reads the SES quota ({@code GetAccount}: max send rate,
  * max 24-hour send, sent in the last 24 hours) at start and every {@code limiter.refreshSeconds},
  * caps it by the configured percentage and ceilings, and hands it to the {@link SendGate}. When
- * the 24-hour quota has room again, it resumes the campaigns that stopped for it
- * ({@code quota_exhausted} → running; the campaign's parked deliveries are queued again).
+ * the 24-hour quota has room again, it says so ({@code whenQuotaHasRoom}: the campaigns that
+ * stopped for it run again, and their parked deliveries are queued again).
  */
 public final class QuotaWatch extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(QuotaWatch.class);
@@ -30,7 +26,7 @@ public final class QuotaWatch extends VerticleBase {
   private final SesV2AsyncClient ses;
   private final RateLimiter limiter;
   private final SendGate gate;
-  private final CampaignStore campaigns;
+  private final Supplier<Future<Void>> whenQuotaHasRoom;
   private final MailroomMetrics metrics;
   private long timer;
   private RateLimiter.Quota last;
@@ -38,12 +34,12 @@ public final class QuotaWatch extends VerticleBase {
 
   /** {@code ses} null: the transport has no GetAccount, the fixed quota of the configuration applies. */
   public QuotaWatch(MailroomConfig.Limiter settings, SesV2AsyncClient ses, RateLimiter limiter, SendGate gate,
-                    CampaignStore campaigns, MailroomMetrics metrics) {
+                    Supplier<Future<Void>> whenQuotaHasRoom, MailroomMetrics metrics) {
     this.settings = settings;
     this.ses = ses;
     this.limiter = limiter;
     this.gate = gate;
-    this.campaigns = campaigns;
+    this.whenQuotaHasRoom = whenQuotaHasRoom;
     this.metrics = metrics;
   }
 
@@ -73,7 +69,7 @@ public final class QuotaWatch extends VerticleBase {
           metrics.limiterRate(quota.ratePerSecond());
           return limiter.usedToday(quota).compose(used -> {
             metrics.limiterUsed(used, quota.daily());
-            return used < quota.daily() ? resumeWaiting() : Future.succeededFuture();
+            return used < quota.daily() ? whenQuotaHasRoom.get() : Future.succeededFuture();
           });
         })
         .onFailure(e -> {
@@ -107,20 +103,5 @@ public final class QuotaWatch extends VerticleBase {
       daily = Math.min(daily, settings.maxDaily());
     }
     return new RateLimiter.Quota(Math.max(rate, 0.01), daily, raw.sesSentLast24Hours());
-  }
-
-  /** Campaigns that stopped for the 24-hour quota run again (one node wins each conditional write). */
-  private Future<Void> resumeWaiting() {
-    return campaigns.inStatus(List.of(CampaignStatus.QUOTA_EXHAUSTED)).compose(waiting -> Future.join(waiting.stream()
-        .map(campaign -> campaigns.transition(campaign.id(), List.of(CampaignStatus.QUOTA_EXHAUSTED),
-                CampaignStatus.RUNNING, null, System.currentTimeMillis())
-            .onSuccess(changed -> changed.ifPresent(c -> {
-              LOG.info("campaign {}: the 24-hour quota has room again; resuming", c.id());
-              JsonObject id = new JsonObject().put("campaignId", c.id());
-              vertx.eventBus().publish(Addresses.CAMPAIGN_CHANGED, id);
-              vertx.eventBus().request(Addresses.CAMPAIGN_START, id)
-                  .onFailure(e -> LOG.warn("campaign {} resumes at the next sweep: {}", c.id(), e.toString()));
-            })))
-        .toList())).mapEmpty();
   }
 }

@@ -1,7 +1,5 @@
 package io.mailroom.limit;
 
-import io.mailroom.api.Readiness;
-import io.mailroom.campaign.CampaignStore;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.metrics.MailroomMetrics;
 import io.vertx.core.DeploymentOptions;
@@ -10,6 +8,8 @@ import io.vertx.core.Vertx;
 import software.amazon.awssdk.services.sesv2.SesV2AsyncClient;
 
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * One node's share of the SES limits: the configured {@link RateLimiter} (in-process, or Redis
@@ -30,8 +30,8 @@ public final class SendLimits {
   }
 
   /** {@code ses} null: no GetAccount (outbox transport), the configured fixed quota applies. */
-  public static SendLimits create(Vertx vertx, MailroomConfig config, SesV2AsyncClient ses, CampaignStore campaigns,
-                                  MailroomMetrics metrics) {
+  public static SendLimits create(Vertx vertx, MailroomConfig config, SesV2AsyncClient ses,
+                                  Supplier<Future<Void>> whenQuotaHasRoom, MailroomMetrics metrics) {
     MailroomConfig.Limiter settings = config.limiter();
     RateLimiter limiter = settings.kind() == MailroomConfig.LimiterKind.REDIS
         ? new RedisRateLimiter(vertx, settings.redisUrl(), settings.keyPrefix(), config.ses().region())
@@ -39,16 +39,16 @@ public final class SendLimits {
     // a Sender holds its claim for the visibility timeout: waiting for a slot must end well before
     SendGate gate = new SendGate(limiter, metrics, config.sqs().visibilityTimeoutSeconds() * 500L);
     return new SendLimits(settings, limiter, gate,
-        new QuotaWatch(settings, ses, limiter, gate, campaigns, metrics));
+        new QuotaWatch(settings, ses, limiter, gate, whenQuotaHasRoom, metrics));
   }
 
   public SendGate gate() {
     return gate;
   }
 
-  /** Adds the {@code redis} readiness check when the limiter lives in Redis. */
-  public Readiness checked(Readiness readiness) {
-    return settings.kind() == MailroomConfig.LimiterKind.REDIS ? readiness.with("redis", limiter::check) : readiness;
+  /** What readiness checks for the limiter, by name: {@code redis} when the limiter lives in Redis. */
+  public Map<String, Supplier<Future<?>>> readinessChecks() {
+    return settings.kind() == MailroomConfig.LimiterKind.REDIS ? Map.of("redis", limiter::check) : Map.of();
   }
 
   /** Deploys the gate, then the quota watch; the deployment ids, for undeploying. */
