@@ -6,10 +6,12 @@ import io.mailroom.audience.UserStore;
 import io.mailroom.aws.AwsClients;
 import io.mailroom.aws.Tables;
 import io.mailroom.bus.Addresses;
+import io.mailroom.campaign.CampaignCounters;
 import io.mailroom.campaign.CampaignRecovery;
 import io.mailroom.campaign.CampaignStore;
-import io.mailroom.campaign.Resumer;
 import io.mailroom.campaign.Fetcher;
+import io.mailroom.campaign.Resumer;
+import io.mailroom.campaign.StatusCache;
 import io.mailroom.campaign.TemplateStore;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.delivery.DeliveryQueries;
@@ -24,8 +26,6 @@ import io.mailroom.queue.Queuer;
 import io.mailroom.queue.SqsQueue;
 import io.mailroom.render.Renderer;
 import io.mailroom.render.UnsubscribeLinks;
-import io.mailroom.send.CampaignCounters;
-import io.mailroom.send.CampaignStates;
 import io.mailroom.send.OutboxTransport;
 import io.mailroom.send.RetryPolicy;
 import io.mailroom.send.Sender;
@@ -144,7 +144,7 @@ public final class Mailroom {
     CampaignCounters counters = new CampaignCounters(campaigns, metrics);
     queueGauge = vertx.setPeriodic(0, 10_000, t -> queue.depth().compose(depth -> deadLetters.depth()
         .onSuccess(dead -> metrics.queue(depth, dead))).onFailure(e -> LOG.debug("queue depth: {}", e.toString())));
-    CampaignStates states = new CampaignStates(campaigns);
+    StatusCache states = new StatusCache(campaigns);
     changes = vertx.eventBus().<io.vertx.core.json.JsonObject>localConsumer(Addresses.CAMPAIGN_CHANGED,
         m -> states.forget(m.body().getString("campaignId")));
     CampaignRecovery recovery = new CampaignRecovery(campaigns,

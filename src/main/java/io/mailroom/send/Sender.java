@@ -1,7 +1,9 @@
 package io.mailroom.send;
 
+import io.mailroom.campaign.CampaignCounters;
 import io.mailroom.campaign.CampaignStatus;
 import io.mailroom.campaign.CampaignStore;
+import io.mailroom.campaign.StatusCache;
 import io.mailroom.delivery.DeliveryStore;
 import io.mailroom.limit.NoSendSlot;
 import io.mailroom.limit.SendGate;
@@ -38,7 +40,7 @@ public final class Sender extends VerticleBase {
   private final SqsQueue queue;
   private final DeliveryStore deliveries;
   private final CampaignCounters counters;
-  private final CampaignStates states;
+  private final StatusCache states;
   private final CampaignStore campaigns;
   private final Renderer renderer;
   private final Transport transport;
@@ -61,7 +63,7 @@ public final class Sender extends VerticleBase {
   private Promise<Void> drained;
   private long flushTimer;
 
-  public Sender(SqsQueue queue, DeliveryStore deliveries, CampaignCounters counters, CampaignStates states,
+  public Sender(SqsQueue queue, DeliveryStore deliveries, CampaignCounters counters, StatusCache states,
                 CampaignStore campaigns, Renderer renderer,
                 Transport transport, RetryPolicy retries, int waitSeconds, int visibilityTimeoutSeconds,
                 int maxInFlight, boolean resendAmbiguous, MailroomMetrics metrics, ConsentCheck consent,

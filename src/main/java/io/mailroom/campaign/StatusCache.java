@@ -1,7 +1,5 @@
-package io.mailroom.send;
+package io.mailroom.campaign;
 
-import io.mailroom.campaign.CampaignStatus;
-import io.mailroom.campaign.CampaignStore;
 import io.vertx.core.Future;
 
 import java.util.Map;
@@ -12,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Campaigns table at most once a second per campaign, and forgotten at once when this node
  * pauses, resumes or cancels it.
  */
-public final class CampaignStates {
+public final class StatusCache {
   private static final long FRESH_MILLIS = 1000;
 
   private record Seen(CampaignStatus status, long at) { }
@@ -20,7 +18,7 @@ public final class CampaignStates {
   private final CampaignStore campaigns;
   private final Map<String, Seen> seen = new ConcurrentHashMap<>();
 
-  public CampaignStates(CampaignStore campaigns) {
+  public StatusCache(CampaignStore campaigns) {
     this.campaigns = campaigns;
   }
 

@@ -1,6 +1,5 @@
-package io.mailroom.send;
+package io.mailroom.campaign;
 
-import io.mailroom.campaign.CampaignStore;
 import io.mailroom.metrics.MailroomMetrics;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
