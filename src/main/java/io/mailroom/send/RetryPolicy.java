@@ -63,13 +63,13 @@ public final class RetryPolicy {
     return error.getClass().getSimpleName().replace("Exception", "");
   }
 
-  /** Whether attempt number {@code attempt} (1-based), having failed this way, gets another. */
   /** SES says this account sends too fast (the whole node should slow down, not just this email). */
   public boolean throttled(Throwable error) {
     return error instanceof TooManyRequestsException
         || error instanceof AwsServiceException aws && (aws.isThrottlingException() || aws.statusCode() == 429);
   }
 
+  /** Whether attempt number {@code attempt} (1-based), having failed this way, gets another. */
   public boolean retry(Verdict verdict, int attempt) {
     return verdict.kind() == Kind.TRANSIENT && attempt < maxAttempts;
   }
