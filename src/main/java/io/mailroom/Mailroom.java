@@ -48,6 +48,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One running node: the embedded servers it was configured to start, its AWS clients, its
@@ -92,10 +93,11 @@ public final class Mailroom {
       String dynamo = config.dynamodb().endpoint();
       String sqs = config.sqs().endpoint();
       if (config.dynamodb().embedded()) {
-        EmbeddedDynamo server = EmbeddedDynamo.start();
+        String dataDir = config.dynamodb().embeddedPath();
+        EmbeddedDynamo server = EmbeddedDynamo.start(dataDir.isEmpty() ? Optional.empty() : Optional.of(Path.of(dataDir)));
         closeables.add(server);
         dynamo = server.endpoint();
-        LOG.info("embedded DynamoDB Local at {}", dynamo);
+        LOG.info("embedded DynamoDB (dynalite) at {}, {}", dynamo, dataDir.isEmpty() ? "in memory" : "data in " + dataDir);
       }
       if (config.sqs().embedded()) {
         EmbeddedSqs server = EmbeddedSqs.start();

@@ -3,6 +3,7 @@ package io.mailroom;
 import io.mailroom.config.ConfigException;
 import io.mailroom.config.ConfigSource;
 import io.mailroom.config.MailroomConfig;
+import io.mailroom.local.LocalServerMissing;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -60,12 +61,21 @@ public final class Main {
       int code;
       try {
         code = new Demo(vertx, config, System.out).run();
+      } catch (LocalServerMissing e) {
+        code = missing(e);
       } finally {
         vertx.close().await();
       }
       System.exit(code);
     }
-    Mailroom node = Mailroom.start(vertx, config).await();
+    Mailroom node;
+    try {
+      node = Mailroom.start(vertx, config).await();
+    } catch (LocalServerMissing e) {
+      vertx.close().await();
+      System.exit(missing(e));
+      return;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(node, vertx, config.shutdownGraceSeconds()),
         "mailroom-shutdown"));
   }
@@ -87,6 +97,12 @@ public final class Main {
     } catch (Exception e) {
       LOG.warn("Vert.x did not close: {}", e.toString());
     }
+  }
+
+  /** An embedded server cannot start here: one line saying what to run, no stack trace. */
+  private static int missing(LocalServerMissing e) {
+    System.err.println("mailroom: " + e.getMessage());
+    return 3;
   }
 
   private static String usage(String problem) {

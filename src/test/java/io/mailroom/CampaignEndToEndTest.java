@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One campaign through every real component: DynamoDB Local, ElasticMQ, the SES emulator and the
+ * One campaign through every real component: dynalite (DynamoDB), ElasticMQ, the SES emulator and the
  * node's own HTTP API. 200 demo customers in, exactly the consenting ones out, once each.
  */
 @ExtendWith(VertxExtension.class)

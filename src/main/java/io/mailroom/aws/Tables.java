@@ -1,6 +1,8 @@
 package io.mailroom.aws;
 
 import io.vertx.core.Future;
+import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbAsyncWaiter;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -11,12 +13,16 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The names of Mailroom's DynamoDB tables under one prefix, and their creation. */
 public record Tables(String users, String templates, String campaigns, String deliveries, String syncState,
                      String suppressions) {
+
+  private static final Duration ACTIVE_POLL = Duration.ofMillis(250);
+  private static final Duration ACTIVE_WAIT = Duration.ofMinutes(5);
 
   public static Tables withPrefix(String prefix) {
     return new Tables(prefix + "Users", prefix + "Templates", prefix + "Campaigns", prefix + "Deliveries",
@@ -53,14 +59,24 @@ public record Tables(String users, String templates, String campaigns, String de
     return Async.of(dynamo.createTable(request))
         .<Void>mapEmpty()
         .recover(e -> e instanceof ResourceInUseException ? Future.succeededFuture() : Future.failedFuture(e))
-        .compose(v -> {
-          DynamoDbAsyncWaiter waiter = dynamo.waiter();
-          return Async.of(waiter.waitUntilTableExists(b -> b.tableName(table)))
-              .<Void>mapEmpty()
-              .eventually(() -> {
-                waiter.close();
-                return Future.succeededFuture();
-              });
+        .compose(v -> awaitActive(dynamo, table));
+  }
+
+  /**
+   * Waits until the table is ACTIVE, asking every 250 ms for up to 5 minutes: the SDK's own
+   * waiter asks every 20 s, which a table that is CREATING for a moment turns into a 20 s start.
+   */
+  public static Future<Void> awaitActive(DynamoDbAsyncClient dynamo, String table) {
+    DynamoDbAsyncWaiter waiter = DynamoDbAsyncWaiter.builder().client(dynamo)
+        .overrideConfiguration(WaiterOverrideConfiguration.builder()
+            .backoffStrategyV2(BackoffStrategy.fixedDelayWithoutJitter(ACTIVE_POLL))
+            .waitTimeout(ACTIVE_WAIT).maxAttempts(Integer.MAX_VALUE).build())
+        .build();
+    return Async.of(waiter.waitUntilTableExists(b -> b.tableName(table)))
+        .<Void>mapEmpty()
+        .eventually(() -> {
+          waiter.close();
+          return Future.succeededFuture();
         });
   }
 }

@@ -71,7 +71,11 @@ public record MailroomConfig(
     }
   }
 
-  public record Dynamo(String endpoint, String tablePrefix, boolean createTables) {
+  /**
+   * DynamoDB: {@code embedded} starts the local one (dynalite) with the node, keeping its data in
+   * memory, or under {@code embeddedPath} when that is set, so that a local node keeps it across restarts.
+   */
+  public record Dynamo(String endpoint, String tablePrefix, boolean createTables, String embeddedPath) {
     public boolean embedded() {
       return EMBEDDED.equals(endpoint);
     }
@@ -150,7 +154,7 @@ public record MailroomConfig(
                 list(r.string("subscription.sns.topicArns")))),
         new Aws(r.nonEmpty("aws.region"), r.string("aws.accessKeyId"), r.string("aws.secretAccessKey")),
         new Dynamo(r.endpoint("dynamodb.endpoint", EMBEDDED, ""), r.string("dynamodb.tablePrefix"),
-            r.bool("dynamodb.createTables")),
+            r.bool("dynamodb.createTables"), r.string("dynamodb.embeddedPath")),
         new Sqs(r.endpoint("sqs.endpoint", EMBEDDED, ""), r.nonEmpty("sqs.queueName"),
             r.nonEmpty("sqs.deadLetterQueueName"), r.bool("sqs.createQueues"),
             r.integer("sqs.visibilityTimeoutSeconds", 5, 43200), r.integer("sqs.maxReceives", 1, 1000),

@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Unsubscribing end to end on real components (DynamoDB Local, ElasticMQ, the SES emulator, SNS
+ * Unsubscribing end to end on real components (dynalite, ElasticMQ, the SES emulator, SNS
  * messages signed with a real key): the links and headers every email carries, the pages in both
  * languages, one-click, topics, bounces and complaints, and what each refuses.
  */

@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The Syncer against the machine's MariaDB (each test its own database) and DynamoDB Local. */
+/** The Syncer against the machine's MariaDB (each test its own database) and dynalite. */
 class SyncerTest {
   private static final long T = 120;
 

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The real local servers the tests talk to, started once per test JVM: DynamoDB Local, ElasticMQ
+ * The real local servers the tests talk to, started once per test JVM: dynalite (DynamoDB), ElasticMQ
  * and the SES emulator. Each test gets its own table prefix and queue names, so tests never see
  * each other's data.
  */
