@@ -4,10 +4,11 @@
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
-RUN mvn -B -ntp -q dependency:go-offline
+RUN mvn -B -ntp -q dependency:go-offline -Ddynalite.skip
 COPY conf conf
 COPY src/main src/main
-RUN mvn -B -ntp -q package -DskipTests
+# the image talks to Amazon DynamoDB itself: no embedded DynamoDB (dynalite, Node.js) is installed or shipped
+RUN mvn -B -ntp -q package -DskipTests -Ddynalite.skip
 
 FROM eclipse-temurin:17-jre
 RUN apt-get update \

@@ -3,6 +3,7 @@ package io.mailroom.local;
 import io.mailroom.aws.AwsClients;
 import io.mailroom.aws.Tables;
 import io.mailroom.config.MailroomConfig;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,15 +18,19 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -224,6 +229,38 @@ class EmbeddedDynamoTest {
       } else {
         System.setProperty("mailroom.dynalite.dir", before);
       }
+    }
+  }
+
+  @Test
+  void everyPackageOfTheInstallIsOpenSource() throws Exception {
+    Path modules = DynaliteInstall.locate().resolve("node_modules");
+    Set<String> allowed = Set.of("Apache-2.0", "MIT", "ISC", "BSD-2-Clause", "BSD-3-Clause");
+    Map<String, String> licences = new TreeMap<>();
+    try (Stream<Path> manifests = Files.find(modules, 3, (path, attrs) -> path.endsWith("package.json")
+        && path.getParent().getParent().getFileName().toString().matches("node_modules|@.*"))) {
+      manifests.forEach(manifest -> {
+        JsonObject pkg = new JsonObject(readString(manifest));
+        // "license": "MIT", or the older {"type": "MIT"} and "licenses": [{"type": "MIT"}]
+        Object licence = pkg.getValue("license");
+        if (licence == null && pkg.getJsonArray("licenses") != null) {
+          licence = pkg.getJsonArray("licenses").getValue(0);
+        }
+        if (licence instanceof JsonObject typed) {
+          licence = typed.getString("type");
+        }
+        licences.put(pkg.getString("name") + "@" + pkg.getString("version"), String.valueOf(licence));
+      });
+    }
+    assertThat(licences).containsKey("dynalite@4.0.0").hasSizeGreaterThan(10);
+    assertThat(licences).allSatisfy((name, licence) -> assertThat(allowed).as(name).contains(licence));
+  }
+
+  private static String readString(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 }
