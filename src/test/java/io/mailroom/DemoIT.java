@@ -62,4 +62,23 @@ class DemoIT {
           .containsPattern("<a href=\"http://127\\.0\\.0\\.1:8080/u/[A-Za-z0-9_-]+\">Unsubscribe");
     }
   }
+
+  @Test
+  void withoutNodeTheDemoSaysWhatItNeedsInOneLine(@TempDir Path dir) throws Exception {
+    String jar = System.getProperty("mailroom.jar", "target/mailroom.jar");
+    Path log = dir.resolve("demo.log");
+    ProcessBuilder builder = new ProcessBuilder("java", "-jar", Path.of(jar).toAbsolutePath().toString(), "demo")
+        .directory(dir.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    builder.environment().put("MAILROOM_NODE", dir.resolve("no-such-node").toString());
+    Process process = builder.start();
+    assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("the demo stopped").isTrue();
+    String output = Files.readString(log);
+
+    assertThat(process.exitValue()).as(output).isEqualTo(3);
+    assertThat(output.lines().filter(line -> line.startsWith("mailroom: ")))
+        .singleElement().asString().contains("Node.js 20 or newer").contains("dynamodb.endpoint");
+    assertThat(output).as("no stack trace").doesNotContain("Exception").doesNotContain("\tat ");
+  }
 }
