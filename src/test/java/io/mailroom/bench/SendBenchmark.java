@@ -29,7 +29,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * 500 recipients × the ~100 KB demo template, sent through a whole node to the SES emulator with
  * no rate limit, against a plain SesV2AsyncClient loop blasting the same emulator with the same
- * emails. Prints each run and the medians; asserts nothing.
+ * emails. Prints each run and the medians, with the node's CPU seconds per 1,000 emails (this JVM,
+ * which runs the node and ElasticMQ, plus its child processes but the SES emulator: the embedded
+ * DynamoDB), which holds across machines; asserts nothing.
  *
  * <pre>mvn -B -ntp -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.mailroom.bench.SendBenchmark</pre>
  * Options (system properties): {@code -Dbench.recipients=500 -Dbench.runs=3 -Dbench.senders=16}.
@@ -54,20 +56,34 @@ public final class SendBenchmark {
     ses.clear();
     for (int run = 1; run <= RUNS; run++) {
       ses.clear();
+      double cpuBefore = nodeCpuSeconds();
       double seconds = mailroomRun();
+      double cpuPerThousand = (nodeCpuSeconds() - cpuBefore) * 1000 / RECIPIENTS;
       int received = ses.emails().size();
       ses.clear();
       double baseline = baselineRun(ses.endpoint());
       ses.clear();
       double rate = RECIPIENTS / seconds;
       double ratio = rate / baseline;
-      results.add(new double[] {seconds, rate, baseline, ratio});
+      results.add(new double[] {seconds, rate, baseline, ratio, cpuPerThousand});
       System.out.printf("run %d: webhook->last accepted %.2f s, %.1f emails/s (emulator received %d); "
-          + "plain SesV2AsyncClient %.1f emails/s; ratio %.2f%n", run, seconds, rate, received, baseline, ratio);
+          + "plain SesV2AsyncClient %.1f emails/s; ratio %.2f; node CPU %.2f s per 1,000 emails%n",
+          run, seconds, rate, received, baseline, ratio, cpuPerThousand);
     }
-    System.out.printf("MEDIAN of %d: %.2f s, %.1f emails/s, baseline %.1f emails/s, ratio %.2f%n", RUNS,
-        median(results, 0), median(results, 1), median(results, 2), median(results, 3));
+    System.out.printf("MEDIAN of %d: %.2f s, %.1f emails/s, baseline %.1f emails/s, ratio %.2f, "
+        + "node CPU %.2f s per 1,000 emails%n", RUNS,
+        median(results, 0), median(results, 1), median(results, 2), median(results, 3), median(results, 4));
     System.exit(0);
+  }
+
+  /** CPU seconds so far of this JVM and of its child processes, the SES emulator's left out. */
+  private static double nodeCpuSeconds() {
+    var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    double children = ProcessHandle.current().descendants()
+        .filter(p -> !p.info().commandLine().orElse("").contains("aws-ses-v2-local"))
+        .mapToDouble(p -> p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0))
+        .sum();
+    return os.getProcessCpuTime() / 1e9 + children;
   }
 
   private static double mailroomRun() throws Exception {
