@@ -74,11 +74,13 @@ function getTable (store, name) {
   })
 }
 
-function lockAll (targets) {
+/** Takes each target's lock in turn; a key counts as held by the transaction once its lock is taken. */
+function lockAll (txn, targets) {
   return targets.reduce(function (held, target) {
     return held.then(function (releases) {
       return new Promise(function (resolve) {
         target.itemDb.lock(target.key, function (release) {
+          txn.acquired.push(target)
           releases.push(release(function () { }))
           resolve(releases)
         })
@@ -167,12 +169,13 @@ function transactWriteItems (store, body, cb) {
     })
     const txn = {
       active: true,
+      acquired: [],
       holds: function (itemDb, key) {
-        return targets.some(function (t) { return t.itemDb === itemDb && t.key === key })
+        return this.acquired.some(function (t) { return t.itemDb === itemDb && t.key === key })
       },
     }
     return current.run(txn, function () {
-      return lockAll(ordered).then(function (releases) {
+      return lockAll(txn, ordered).then(function (releases) {
         const finish = function () {
           txn.active = false
           releases.forEach(function (release) { release() })
