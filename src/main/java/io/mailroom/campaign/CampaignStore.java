@@ -1,16 +1,15 @@
 package io.mailroom.campaign;
 
 import io.mailroom.aws.Async;
+import io.mailroom.aws.Transactions;
 import io.vertx.core.Future;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 import java.util.ArrayList;
@@ -54,19 +53,11 @@ public final class CampaignStore {
             "Target", AttributeValue.fromS(campaign.id()),
             "CreatedAt", AttributeValue.fromN(Long.toString(campaign.createdAt()))))
         .conditionExpression("attribute_not_exists(CampaignId)").build();
-    return Async.of(dynamo.transactWriteItems(b -> b.transactItems(
+    return Transactions.write(() -> dynamo.transactWriteItems(b -> b.transactItems(
             TransactWriteItem.builder().put(keyPut).build(),
             TransactWriteItem.builder().put(campaignPut).build())))
         .map(r -> new Created(campaign, false))
-        .recover(e -> keyTaken(e) ? existing(idempotencyKey) : Future.failedFuture(e));
-  }
-
-  private static boolean keyTaken(Throwable e) {
-    if (!(e instanceof TransactionCanceledException canceled) || !canceled.hasCancellationReasons()) {
-      return false;
-    }
-    List<CancellationReason> reasons = canceled.cancellationReasons();
-    return !reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code());
+        .recover(e -> Transactions.conditionFailed(e, 0) ? existing(idempotencyKey) : Future.failedFuture(e));
   }
 
   private Future<Created> existing(String idempotencyKey) {

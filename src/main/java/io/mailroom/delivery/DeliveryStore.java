@@ -1,6 +1,7 @@
 package io.mailroom.delivery;
 
 import io.mailroom.aws.Async;
+import io.mailroom.aws.Transactions;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,7 +11,6 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 import java.util.HashMap;
@@ -126,7 +126,8 @@ public final class DeliveryStore {
    * The campaign is paused: the delivery keeps its task and waits here, not on the queue (where
    * every receive would bring it closer to the dead-letter queue), until the campaign resumes.
    * Parking is conditioned on the campaign still being paused, in one transaction, so a resume
-   * never misses a delivery parked after it; false when the campaign is no longer paused.
+   * never misses a delivery parked after it; false when the campaign is no longer paused. A
+   * transaction that only conflicted with another write (Amazon DynamoDB cancels those) is tried again.
    */
   public Future<Boolean> park(String campaignId, String email, int attempt, String task) {
     Map<String, AttributeValue> values = new HashMap<>();
@@ -146,12 +147,18 @@ public final class DeliveryStore {
         .conditionExpression("#s IN (:paused, :quota)")
         .expressionAttributeNames(Map.of("#s", "Status"))
         .expressionAttributeValues(Map.of(":paused", s("PAUSED"), ":quota", s("QUOTA_EXHAUSTED"))).build();
-    return Async.of(dynamo.transactWriteItems(b -> b.transactItems(
+    return Transactions.write(() -> dynamo.transactWriteItems(b -> b.transactItems(
             TransactWriteItem.builder().update(delivery).build(),
             TransactWriteItem.builder().conditionCheck(paused).build())))
         .map(true)
-        .recover(e -> e instanceof TransactionCanceledException ? Future.succeededFuture(false)
-            : Future.failedFuture(e));
+        .recover(e -> {
+          if (Transactions.conditionFailed(e, 0)) {
+            // no longer this attempt's (another node took the delivery over): not parked, and not to be sent
+            return Future.failedFuture(new IllegalStateException("campaign " + campaignId
+                + ": the delivery is no longer held by this attempt"));
+          }
+          return Transactions.conditionFailed(e, 1) ? Future.succeededFuture(false) : Future.failedFuture(e);
+        });
   }
 
   /**

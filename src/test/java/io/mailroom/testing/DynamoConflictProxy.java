@@ -1,0 +1,99 @@
+package io.mailroom.testing;
+
+import io.mailroom.local.FreePort;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32;
+
+/**
+ * An HTTP proxy in front of the embedded DynamoDB that answers the first {@code conflicts}
+ * TransactWriteItems calls as Amazon DynamoDB answers a transaction that met another write to one
+ * of its items: cancelled, every reason {@code TransactionConflict}, nothing written (those calls
+ * never reach the server). Everything else passes through to the real server.
+ */
+public final class DynamoConflictProxy implements AutoCloseable {
+  private static final String TRANSACT = "DynamoDB_20120810.TransactWriteItems";
+
+  private final Vertx vertx = Vertx.vertx();
+  private final HttpClient upstream = vertx.createHttpClient();
+  private final URI target;
+  private final HttpServer server;
+  private final AtomicInteger conflictsLeft;
+  public final AtomicInteger conflicted = new AtomicInteger();
+  public final AtomicInteger transactions = new AtomicInteger();
+
+  public DynamoConflictProxy(String dynamoEndpoint, int conflicts) throws Exception {
+    this.target = URI.create(dynamoEndpoint);
+    this.conflictsLeft = new AtomicInteger(conflicts);
+    this.server = vertx.createHttpServer().requestHandler(this::handle)
+        .listen(FreePort.pick(), "127.0.0.1").await(10, TimeUnit.SECONDS);
+  }
+
+  public String endpoint() {
+    return "http://127.0.0.1:" + server.actualPort();
+  }
+
+  private void handle(HttpServerRequest request) {
+    request.body().onSuccess(body -> {
+      boolean transaction = TRANSACT.equals(request.getHeader("X-Amz-Target"));
+      if (transaction) {
+        transactions.incrementAndGet();
+      }
+      if (transaction && conflictsLeft.getAndDecrement() > 0) {
+        conflicted.incrementAndGet();
+        int items = new JsonObject(body).getJsonArray("TransactItems").size();
+        JsonArray reasons = new JsonArray();
+        for (int i = 0; i < items; i++) {
+          reasons.add(new JsonObject().put("Code", "TransactionConflict")
+              .put("Message", "Transaction is ongoing for the item"));
+        }
+        String codes = String.join(", ", java.util.Collections.nCopies(items, "TransactionConflict"));
+        answer(request, 400, new JsonObject()
+            .put("__type", "com.amazonaws.dynamodb.v20120810#TransactionCanceledException")
+            .put("message", "Transaction cancelled, please refer cancellation reasons for specific reasons [" + codes + "]")
+            .put("CancellationReasons", reasons).encode());
+        return;
+      }
+      forward(request, body);
+    });
+  }
+
+  private void forward(HttpServerRequest request, Buffer body) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
+    upstream.request(new RequestOptions().setMethod(request.method()).setHost(target.getHost())
+            .setPort(target.getPort()).setURI(request.uri()).setHeaders(headers))
+        .compose(out -> out.send(body))
+        .compose(response -> response.body().map(answer -> {
+          request.response().setStatusCode(response.statusCode()).headers().addAll(response.headers());
+          request.response().end(answer);
+          return answer;
+        }))
+        .onFailure(e -> request.response().setStatusCode(502).end());
+  }
+
+  private static void answer(HttpServerRequest request, int status, String json) {
+    CRC32 crc = new CRC32();
+    byte[] bytes = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    crc.update(bytes);
+    request.response().setStatusCode(status)
+        .putHeader("Content-Type", "application/x-amz-json-1.0")
+        .putHeader("x-amz-crc32", Long.toString(crc.getValue()))
+        .end(Buffer.buffer(bytes));
+  }
+
+  @Override
+  public void close() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+}
