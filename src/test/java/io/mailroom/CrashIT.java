@@ -7,6 +7,7 @@ import io.mailroom.campaign.TemplateStore;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.local.DemoData;
 import io.mailroom.local.FreePort;
+import io.mailroom.testing.Eventually;
 import io.mailroom.testing.LocalServices;
 import io.mailroom.testing.NodeProcess;
 import io.mailroom.testing.SesEmulator;
@@ -183,20 +184,13 @@ class CrashIT {
     return NodeProcess.start(config, log, "512m").process();
   }
 
-  private static void awaitLive(SignedClient client, Process node) throws InterruptedException {
+  private static void awaitLive(SignedClient client, Process node) throws Exception {
     NodeProcess.of(node).awaitLive(client);
   }
 
-  private static long awaitSent(SignedClient client, String id, long atLeast) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 120_000;
-    while (System.currentTimeMillis() < deadline) {
-      long sent = client.get("/v1/campaigns/" + id).json().getJsonObject("counts").getLong("sent");
-      if (sent >= atLeast) {
-        return sent;
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("campaign " + id + " never sent " + atLeast);
+  private static long awaitSent(SignedClient client, String id, long atLeast) throws Exception {
+    return Eventually.until("campaign " + id + " sending " + atLeast, 120_000,
+        () -> client.get("/v1/campaigns/" + id).json().getJsonObject("counts").getLong("sent"), sent -> sent >= atLeast);
   }
 
   private static long takenOver(String table, String campaignId) throws Exception {

@@ -1,7 +1,9 @@
 package io.mailroom;
 
 import io.mailroom.api.WebhookSignature;
+import io.mailroom.audience.UserStore;
 import io.mailroom.campaign.Template;
+import io.mailroom.local.DemoData;
 import io.mailroom.testing.LocalServices;
 import io.mailroom.testing.SignedClient;
 import io.vertx.core.Vertx;
@@ -31,6 +33,9 @@ class WebhookValidationTest {
     node = Mailroom.start(vertx, LocalServices.config(LocalServices.uniquePrefix("webhook"))).await(60, TimeUnit.SECONDS);
     node.templates().put(new Template("welcome", "Welcome", "Welcome {{ Name }}", "<p>Hi {{ Name }}</p>", null,
         List.of())).await(10, TimeUnit.SECONDS);
+    // one consenting customer, so that a started campaign has someone to send to
+    new UserStore(node.aws().dynamo(), node.tables().users()).putAll(DemoData.customers(1))
+        .await(30, TimeUnit.SECONDS);
     secret = node.config().webhook().secrets().get(0);
     client = new SignedClient(node.httpPort(), secret);
   }
@@ -57,6 +62,11 @@ class WebhookValidationTest {
     String id = reply.json().getString("campaignId");
     assertThat(id).startsWith("c_");
     assertThat(client.get("/v1/campaigns/" + id).json().getString("templateId")).isEqualTo("welcome");
+
+    JsonObject done = client.awaitFinished(id, 180_000);
+    assertThat(done.getString("status")).as(done.encode()).isEqualTo("completed");
+    assertThat(done.getJsonObject("counts").getLong("sent")).as("the campaign ran: its one customer got the email")
+        .isEqualTo(1);
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.mailroom.subscription.ConsentStore;
 import io.mailroom.subscription.SuppressionStore;
 import io.mailroom.subscription.UnsubscribeHandler;
 import io.mailroom.subscription.UnsubscribeToken;
+import io.mailroom.testing.Eventually;
 import io.mailroom.testing.LocalServices;
 import io.mailroom.testing.MariaDb;
 import io.vertx.core.DeploymentOptions;
@@ -170,13 +171,10 @@ class SyncerTest {
     node.eventBus().request(Addresses.SUBSCRIPTION_CHANGE, new JsonObject()
         .put("token", tokens.seal("c4@example.com", "c_writeback", 1L)).put("action", "unsubscribe")
         .put("via", "one_click")).await(T, TimeUnit.SECONDS);
-    long deadline = System.currentTimeMillis() + 10_000;
-    Row row;
-    do {
-      Thread.sleep(100);
-      row = db.query("SELECT marketing_opt_in, opt_in_updated_at FROM customers WHERE id = 4").execute()
-          .await(T, TimeUnit.SECONDS).iterator().next();
-    } while (row.getInteger("marketing_opt_in") != 0 && System.currentTimeMillis() < deadline);
+    Row row = Eventually.until("the unsubscribe written back to MySQL", 60_000,
+        () -> db.query("SELECT marketing_opt_in, opt_in_updated_at FROM customers WHERE id = 4").execute()
+            .await(T, TimeUnit.SECONDS).iterator().next(),
+        r -> r.getInteger("marketing_opt_in") == 0);
     assertThat(row.getInteger("marketing_opt_in")).as("the customer table agrees").isZero();
     assertThat(row.getLocalDateTime("opt_in_updated_at")).isNotNull();
     assertThat(db.query("SELECT COUNT(*) AS n FROM customers WHERE marketing_opt_in = 1").execute()

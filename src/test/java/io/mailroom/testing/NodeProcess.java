@@ -26,19 +26,19 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   /** Waits until the node answers {@code /health/live} on {@code client}'s port. */
-  public NodeProcess awaitLive(SignedClient client) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 180_000; // a bound for a stuck node, not a start-up time
-    while (System.currentTimeMillis() < deadline && process.isAlive()) {
-      try {
-        if (client.send(client.unsigned("/health/live").GET().build()).status() == 200) {
-          return this;
-        }
-      } catch (IllegalStateException notYet) {
-        // not listening yet
+  public NodeProcess awaitLive(SignedClient client) throws Exception {
+    // 180 s: a bound for a stuck node, not a start-up time; a node that exited fails at once
+    Eventually.until("the node answering /health/live", 180_000, () -> {
+      if (!process.isAlive()) {
+        throw new AssertionError("the node exited with " + process.exitValue());
       }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(process.isAlive() ? "the node did not answer within 180 s" : "the node exited");
+      try {
+        return client.send(client.unsigned("/health/live").GET().build()).status();
+      } catch (IllegalStateException notYet) {
+        return 0; // not listening yet
+      }
+    }, status -> status == 200);
+    return this;
   }
 
   @Override

@@ -63,21 +63,14 @@ public final class SignedClient {
 
   /** Polls the campaign until it leaves queued/running, or fails after {@code timeoutMillis}. */
   public JsonObject awaitFinished(String campaignId, long timeoutMillis) {
-    long deadline = System.currentTimeMillis() + timeoutMillis;
-    JsonObject status = null;
-    while (System.currentTimeMillis() < deadline) {
-      status = get("/v1/campaigns/" + campaignId).json();
-      String state = status.getString("status");
-      if (!"queued".equals(state) && !"running".equals(state)) {
-        return status;
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+    try {
+      return Eventually.until("campaign " + campaignId + " finishing", timeoutMillis,
+          () -> get("/v1/campaigns/" + campaignId).json(),
+          status -> !"queued".equals(status.getString("status")) && !"running".equals(status.getString("status")));
+    } catch (AssertionError | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
-    throw new AssertionError("campaign " + campaignId + " did not finish in time; last status " + status);
   }
 }
