@@ -122,7 +122,7 @@ public final class Fetcher extends VerticleBase {
     if (campaign.fetchDone()) {
       return Future.succeededFuture();
     }
-    return users.scan(cursor, settings.scanLimit()).compose(page -> pass(campaign, page, Future.succeededFuture(true)));
+    return users.scan(cursor, settings.scanLimit()).compose(page -> queuePage(campaign, page, Future.succeededFuture(true)));
   }
 
   /**
@@ -130,7 +130,7 @@ public final class Fetcher extends VerticleBase {
    * then checkpoints this page: its cursor and its counts in one write. Checkpoints are written in
    * order, one at a time; a refused one (paused, cancelled, or the lease lost) ends the scan.
    */
-  private Future<Void> pass(Campaign campaign, UserStore.Page page, Future<Boolean> previous) {
+  private Future<Void> queuePage(Campaign campaign, UserStore.Page page, Future<Boolean> previous) {
     Future<UserStore.Page> next = page.last() ? Future.succeededFuture() : users.scan(page.lastKey(), settings.scanLimit());
     return consent.blocked(page.recipients(), topic(campaign)).compose(blocked -> {
       List<Recipient> consenting = page.recipients().stream().filter(r -> !blocked.containsKey(r.email())).toList();
@@ -156,7 +156,7 @@ public final class Fetcher extends VerticleBase {
                 }
               });
           if (!page.last()) {
-            return next.compose(following -> pass(campaign, following, checkpoint));
+            return next.compose(following -> queuePage(campaign, following, checkpoint));
           }
           return checkpoint.compose(done -> {
             if (!done) {

@@ -205,21 +205,21 @@ public final class Sender extends VerticleBase {
     return deliveries.claim(task.campaignId(), task.recipient().email(), leaseMillis).compose(claim -> switch (claim.state()) {
       case FINISHED -> Future.succeededFuture(true);
       case BUSY -> Future.succeededFuture(false);
-      case AMBIGUOUS -> resendAmbiguous ? proceed(task, claim, message) : deliveries.failed(task.campaignId(),
+      case AMBIGUOUS -> resendAmbiguous ? sendUnlessStopped(task, claim, message) : deliveries.failed(task.campaignId(),
               task.recipient().email(), claim.attempt(), "AmbiguousSend", "the node sending this email stopped after"
                   + " calling SES; not sent again so that it cannot arrive twice")
           .onSuccess(v -> counters.failed(task.campaignId())).map(true);
-      case CLAIMED -> proceed(task, claim, message);
+      case CLAIMED -> sendUnlessStopped(task, claim, message);
     });
   }
 
-  private Future<Boolean> proceed(SendTask task, DeliveryStore.Claim claim, Message message) {
+  private Future<Boolean> sendUnlessStopped(SendTask task, DeliveryStore.Claim claim, Message message) {
     return states.status(task.campaignId()).compose(status -> switch (status) {
       case PAUSED, QUOTA_EXHAUSTED -> deliveries.park(task.campaignId(), task.recipient().email(), claim.attempt(), message.body())
-          .compose(parked -> parked ? Future.succeededFuture(true) : send(task, claim.attempt(), message));
+          .compose(parked -> parked ? Future.succeededFuture(true) : sendIfConsenting(task, claim.attempt(), message));
       case CANCELLED, FAILED -> deliveries.cancelled(task.campaignId(), task.recipient().email(), claim.attempt())
           .onSuccess(v -> counters.cancelled(task.campaignId())).map(true);
-      default -> send(task, claim.attempt(), message);
+      default -> sendIfConsenting(task, claim.attempt(), message);
     });
   }
 
@@ -227,11 +227,11 @@ public final class Sender extends VerticleBase {
    * Asks again, right before sending, whether the customer still wants this topic and is not
    * suppressed: an unsubscribe clicked while the campaign runs wins over the queued email.
    */
-  private Future<Boolean> send(SendTask task, int attempt, Message message) {
+  private Future<Boolean> sendIfConsenting(SendTask task, int attempt, Message message) {
     String email = task.recipient().email();
     String topic = task.topic() == null ? defaultTopic : task.topic();
     return consent.blockedNow(email, topic).compose(
-        blocked -> blocked.isPresent() ? suppressed(task, attempt, blocked.get()) : deliver(task)
+        blocked -> blocked.isPresent() ? suppressed(task, attempt, blocked.get()) : renderAndSend(task)
             .compose(messageId -> recordSent(task, attempt, messageId, 1).map(true),
                 error -> failed(task, attempt, message, error)),
         error -> failed(task, attempt, message, error));
@@ -246,7 +246,7 @@ public final class Sender extends VerticleBase {
   }
 
   /** Renders and hands the email to the transport; succeeds with the provider's message id. */
-  private Future<String> deliver(SendTask task) {
+  private Future<String> renderAndSend(SendTask task) {
     UnsubscribeLinks.Link link = links.of(task.recipient().email(), task.campaignId());
     return renderer.template(task.templateId())
         .map(template -> renderer.render(template, task, Map.of("UnsubscribeURL", link.url()), link.headers()))
