@@ -24,6 +24,7 @@ import io.mailroom.metrics.MailroomMetrics;
 import io.mailroom.queue.DeadLetters;
 import io.mailroom.queue.Queuer;
 import io.mailroom.queue.SqsQueue;
+import io.mailroom.render.EmailComposer;
 import io.mailroom.render.Renderer;
 import io.mailroom.render.UnsubscribeLinks;
 import io.mailroom.send.OutboxTransport;
@@ -159,7 +160,8 @@ public final class Mailroom {
     api = new HttpApi(config, campaigns, templates(), new DeliveryQueries(aws.dynamo(), tables.deliveries()),
         deadLetters, metrics, readiness,
         new SubscriptionRoutes(vertx, new SnsVerifier(vertx, subscription.sns()), brand(config.ses().fromAddress())));
-    MailroomConfig.Sqs sqs = config.sqs();
+    Sender.Campaigns campaignSide = new Sender.Campaigns(campaigns, states, counters);
+    EmailComposer composer = new EmailComposer(renderer, links);
     return deploy(new UnsubscribeHandler(tokens, new ConsentStore(aws.dynamo(), tables.users()),
             new SuppressionStore(aws.dynamo(), tables.suppressions()), subscription.topics(), metrics),
             new DeploymentOptions())
@@ -169,10 +171,8 @@ public final class Mailroom {
         .compose(v -> deploy(new Queuer(queue), new DeploymentOptions()))
         .compose(v -> limits.deploy(vertx).onSuccess(deployments::addAll))
         .compose(v -> Future.all(java.util.stream.IntStream.range(0, config.sender().instances())
-            .mapToObj(i -> deploySender(new Sender(queue, deliveries, counters, states, campaigns, renderer, transport, retries,
-                sqs.waitSeconds(), sqs.visibilityTimeoutSeconds(), config.sender().maxInFlight(),
-                config.sender().resendAmbiguous(), metrics, consent, links, subscription.defaultTopic(),
-                limits.gate()),
+            .mapToObj(i -> deploySender(new Sender(queue, deliveries, campaignSide, composer,
+                new Sender.Outbound(transport, limits.gate(), retries), consent, metrics, Sender.Settings.of(config)),
                 new DeploymentOptions()))
             .toList()))
         .compose(v -> config.sync().enabled()

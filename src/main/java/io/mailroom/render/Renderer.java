@@ -1,8 +1,8 @@
 package io.mailroom.render;
 
+import io.mailroom.audience.Recipient;
 import io.mailroom.campaign.Template;
 import io.mailroom.campaign.TemplateStore;
-import io.mailroom.queue.SendTask;
 import io.pebbletemplates.pebble.PebbleEngine;
 import io.pebbletemplates.pebble.loader.StringLoader;
 import io.pebbletemplates.pebble.template.PebbleTemplate;
@@ -103,19 +103,23 @@ public final class Renderer {
     return body < 0 ? html + HTML_FOOTER : html.substring(0, body) + HTML_FOOTER + html.substring(body);
   }
 
-  /** Renders one email; extra fields (such as an unsubscribe link) are added to the recipient's. */
-  public RenderedEmail render(Compiled template, SendTask task, Map<String, Object> extra, List<RenderedEmail.Header> headers) {
-    Map<String, Object> fields = new HashMap<>(task.recipient().templateFields());
+  /**
+   * Renders one email of a campaign to one recipient; {@code subjectOverride} (or null: the
+   * template's) is the subject; extra fields (such as an unsubscribe link) are added to the recipient's.
+   */
+  public RenderedEmail render(Compiled template, String campaignId, String subjectOverride, Recipient recipient,
+                              Map<String, Object> extra, List<RenderedEmail.Header> headers) {
+    Map<String, Object> fields = new HashMap<>(recipient.templateFields());
     fields.putAll(extra);
     fields.put("ImageURLs", template.source().imageUrls());
-    fields.put("CampaignId", task.campaignId());
-    PebbleTemplate subjectTemplate = task.subject() == null ? template.subject()
-        : subjects.computeIfAbsent(task.subject(), plainEngine::getTemplate);
+    fields.put("CampaignId", campaignId);
+    PebbleTemplate subjectTemplate = subjectOverride == null ? template.subject()
+        : subjects.computeIfAbsent(subjectOverride, plainEngine::getTemplate);
     String subject = singleLine(evaluate(subjectTemplate, fields));
     fields.put("Subject", subject);
     String html = evaluate(template.html(), fields);
     String text = evaluate(template.text(), fields);
-    return new RenderedEmail(task.campaignId(), from, task.recipient().email(), subject, html, text,
+    return new RenderedEmail(campaignId, from, recipient.email(), subject, html, text,
         new ArrayList<>(headers));
   }
 

@@ -10,8 +10,8 @@ import io.mailroom.limit.SendGate;
 import io.mailroom.metrics.MailroomMetrics;
 import io.mailroom.queue.SendTask;
 import io.mailroom.queue.SqsQueue;
-import io.mailroom.render.Renderer;
-import io.mailroom.render.UnsubscribeLinks;
+import io.mailroom.config.MailroomConfig;
+import io.mailroom.render.EmailComposer;
 import io.mailroom.subscription.ConsentCheck;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -23,7 +23,6 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One member of the Sender pool: long-polls the send queue, and for each message claims the
@@ -37,12 +36,30 @@ public final class Sender extends VerticleBase {
   private static final long COUNTER_FLUSH_MILLIS = 250;
   private static final int RECORD_ATTEMPTS = 5;
 
+  /** The campaign's side of sending: its record, its status as last seen, its counters. */
+  public record Campaigns(CampaignStore store, StatusCache statuses, CampaignCounters counters) { }
+
+  /** How an email leaves: the transport, the node's send gate (SES quotas), and what is retried. */
+  public record Outbound(Transport transport, SendGate gate, RetryPolicy retries) { }
+
+  /**
+   * How one Sender works: its long-poll wait, its delivery lease (the queue's visibility timeout),
+   * the messages it holds at most, whether a delivery found mid-send is sent again, and the topic
+   * of tasks queued without one.
+   */
+  public record Settings(int waitSeconds, long leaseMillis, int maxInFlight, boolean resendAmbiguous, String defaultTopic) {
+    public static Settings of(MailroomConfig config) {
+      return new Settings(config.sqs().waitSeconds(), config.sqs().visibilityTimeoutSeconds() * 1000L,
+          config.sender().maxInFlight(), config.sender().resendAmbiguous(), config.subscription().defaultTopic());
+    }
+  }
+
   private final SqsQueue queue;
   private final DeliveryStore deliveries;
   private final CampaignCounters counters;
   private final StatusCache states;
   private final CampaignStore campaigns;
-  private final Renderer renderer;
+  private final EmailComposer composer;
   private final Transport transport;
   private final RetryPolicy retries;
   private final int waitSeconds;
@@ -50,7 +67,6 @@ public final class Sender extends VerticleBase {
   private final boolean resendAmbiguous;
   private final MailroomMetrics metrics;
   private final ConsentCheck consent;
-  private final UnsubscribeLinks links;
   private final String defaultTopic;
   private final long leaseMillis;
   private final SendGate gate;
@@ -63,28 +79,24 @@ public final class Sender extends VerticleBase {
   private Promise<Void> drained;
   private long flushTimer;
 
-  public Sender(SqsQueue queue, DeliveryStore deliveries, CampaignCounters counters, StatusCache states,
-                CampaignStore campaigns, Renderer renderer,
-                Transport transport, RetryPolicy retries, int waitSeconds, int visibilityTimeoutSeconds,
-                int maxInFlight, boolean resendAmbiguous, MailroomMetrics metrics, ConsentCheck consent,
-                UnsubscribeLinks links, String defaultTopic, SendGate gate) {
-    this.consent = consent;
-    this.links = links;
-    this.defaultTopic = defaultTopic;
+  public Sender(SqsQueue queue, DeliveryStore deliveries, Campaigns campaign, EmailComposer composer, Outbound outbound,
+                ConsentCheck consent, MailroomMetrics metrics, Settings settings) {
     this.queue = queue;
     this.deliveries = deliveries;
-    this.counters = counters;
-    this.states = states;
-    this.campaigns = campaigns;
-    this.renderer = renderer;
-    this.transport = transport;
-    this.retries = retries;
-    this.waitSeconds = waitSeconds;
-    this.leaseMillis = visibilityTimeoutSeconds * 1000L;
-    this.maxInFlight = Math.max(RECEIVE_MAX, maxInFlight);
-    this.resendAmbiguous = resendAmbiguous;
+    this.campaigns = campaign.store();
+    this.states = campaign.statuses();
+    this.counters = campaign.counters();
+    this.composer = composer;
+    this.transport = outbound.transport();
+    this.gate = outbound.gate();
+    this.retries = outbound.retries();
+    this.consent = consent;
     this.metrics = metrics;
-    this.gate = gate;
+    this.waitSeconds = settings.waitSeconds();
+    this.leaseMillis = settings.leaseMillis();
+    this.maxInFlight = Math.max(RECEIVE_MAX, settings.maxInFlight());
+    this.resendAmbiguous = settings.resendAmbiguous();
+    this.defaultTopic = settings.defaultTopic();
   }
 
   @Override
@@ -247,9 +259,7 @@ public final class Sender extends VerticleBase {
 
   /** Renders and hands the email to the transport; succeeds with the provider's message id. */
   private Future<String> renderAndSend(SendTask task) {
-    UnsubscribeLinks.Link link = links.of(task.recipient().email(), task.campaignId());
-    return renderer.template(task.templateId())
-        .map(template -> renderer.render(template, task, Map.of("UnsubscribeURL", link.url()), link.headers()))
+    return composer.compose(task.campaignId(), task.templateId(), task.subject(), task.recipient())
         .compose(rendered -> gate.acquire().compose(slot -> {
           long started = System.nanoTime();
           return transport.send(rendered).onComplete(x -> metrics.transportCall(System.nanoTime() - started))

@@ -2,7 +2,6 @@ package io.mailroom.render;
 
 import io.mailroom.audience.Recipient;
 import io.mailroom.campaign.Template;
-import io.mailroom.queue.SendTask;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -19,8 +18,8 @@ class RendererTest {
 
   private RenderedEmail render(String name, String subjectOverride) {
     Renderer.Compiled compiled = renderer.compile(template, 0);
-    SendTask task = new SendTask("c1", "t", subjectOverride, new Recipient("a@example.com", name, "", 0, true));
-    return renderer.render(compiled, task, Map.of(), List.of());
+    return renderer.render(compiled, "c1", subjectOverride, new Recipient("a@example.com", name, "", 0, true),
+        Map.of(), List.of());
   }
 
   @Test
