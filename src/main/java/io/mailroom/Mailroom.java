@@ -50,6 +50,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 /**
  * One running node: the embedded servers it was configured to start, its AWS clients, its
@@ -131,56 +133,86 @@ public final class Mailroom {
             : Future.succeededFuture(queue));
   }
 
+  /** Makes the node's parts and deploys its verticles, each from a factory of its own. */
   private Future<Void> deploy(SqsQueue queue) {
-    CampaignStore campaigns = campaigns();
-    DeliveryStore deliveries = new DeliveryStore(aws.dynamo(), tables.deliveries(), tables.campaigns());
-    Renderer renderer = new Renderer(templates(), config.templateCacheSeconds(), config.ses().fromAddress());
-    transport = config.transport() == MailroomConfig.TransportKind.SES
-        ? new SesTransport(aws.ses(), config.ses().configurationSet())
-        : new OutboxTransport(vertx, Path.of(config.outboxDir()));
-    MailroomConfig.Subscription subscription = config.subscription();
-    UnsubscribeToken tokens = new UnsubscribeToken(subscription.tokenSecrets());
-    ConsentCheck consent = new ConsentCheck(vertx, aws.dynamo(), tables.users(), tables.suppressions());
-    UnsubscribeLinks links = new UnsubscribeLinks(tokens, config.publicBaseUrl(), subscription.mailto());
-    RetryPolicy retries = new RetryPolicy(config.sender().maxAttempts(), config.sender().retryBaseMillis());
     metrics = MailroomMetrics.forVertx();
-    CampaignCounters counters = new CampaignCounters(campaigns, metrics);
-    queueGauge = vertx.setPeriodic(0, 10_000, t -> queue.depth().compose(depth -> deadLetters.depth()
-        .onSuccess(dead -> metrics.queue(depth, dead))).onFailure(e -> LOG.debug("queue depth: {}", e.toString())));
-    StatusCache states = new StatusCache(campaigns);
-    changes = vertx.eventBus().<io.vertx.core.json.JsonObject>localConsumer(Addresses.CAMPAIGN_CHANGED,
-        m -> states.forget(m.body().getString("campaignId")));
-    CampaignRecovery recovery = new CampaignRecovery(campaigns,
-        new DeliveryQueries(aws.dynamo(), tables.deliveries()), config.fetcher().staleSeconds() * 1000L);
-    limits = SendLimits.create(vertx, config, config.transport() == MailroomConfig.TransportKind.SES ? aws.ses() : null,
+    CampaignStore campaigns = campaigns();
+    ConsentCheck consent = new ConsentCheck(vertx, aws.dynamo(), tables.users(), tables.suppressions());
+    UnsubscribeToken tokens = new UnsubscribeToken(config.subscription().tokenSecrets());
+    transport = newTransport();
+    limits = SendLimits.create(vertx, config, sesTransport() ? aws.ses() : null,
         new Resumer(vertx, campaigns)::resumeQuotaStopped, metrics);
-    Readiness readiness = new Readiness(vertx, aws, tables.users(), queue.url(),
-        config.transport() == MailroomConfig.TransportKind.SES);
-    limits.readinessChecks().forEach(readiness::with);
-    api = new HttpApi(config, campaigns, templates(), new DeliveryQueries(aws.dynamo(), tables.deliveries()),
-        deadLetters, metrics, readiness,
-        new SubscriptionRoutes(vertx, new SnsVerifier(vertx, subscription.sns()), brand(config.ses().fromAddress())));
-    Sender.Campaigns campaignSide = new Sender.Campaigns(campaigns, states, counters);
-    EmailComposer composer = new EmailComposer(renderer, links);
-    return deploy(new UnsubscribeHandler(tokens, new ConsentStore(aws.dynamo(), tables.users()),
-            new SuppressionStore(aws.dynamo(), tables.suppressions()), subscription.topics(), metrics),
-            new DeploymentOptions())
-        .compose(v -> deploy(api, new DeploymentOptions()))
-        .compose(v -> deploy(new Fetcher(users(), campaigns, recovery, config.fetcher(), consent,
-            subscription.defaultTopic(), metrics), new DeploymentOptions()))
-        .compose(v -> deploy(new Queuer(queue), new DeploymentOptions()))
+    watchQueueDepth(queue);
+    api = httpApi(campaigns, queue);
+    Supplier<Sender> senders = senders(queue, campaigns, consent, tokens);
+    return deploy(unsubscribeHandler(tokens))
+        .compose(v -> deploy(api))
+        .compose(v -> deploy(fetcher(campaigns, consent)))
+        .compose(v -> deploy(new Queuer(queue)))
         .compose(v -> limits.deploy(vertx).onSuccess(deployments::addAll))
-        .compose(v -> Future.all(java.util.stream.IntStream.range(0, config.sender().instances())
-            .mapToObj(i -> deploySender(new Sender(queue, deliveries, campaignSide, composer,
-                new Sender.Outbound(transport, limits.gate(), retries), consent, metrics, Sender.Settings.of(config)),
-                new DeploymentOptions()))
-            .toList()))
-        .compose(v -> config.sync().enabled()
-            ? deploy(new Syncer(config.sync(), aws.dynamo(), tables.users(), tables.syncState(), metrics), new DeploymentOptions())
-            : Future.succeededFuture())
+        .compose(v -> deploySenders(senders))
+        .compose(v -> config.sync().enabled() ? deploy(syncer()) : Future.succeededFuture())
         .onSuccess(v -> LOG.info("Mailroom listening on http://{}:{} ({} senders, transport {}, {})",
             config.http().host(), api.port(), config.sender().instances(), transport.name(), limits.describe()))
         .mapEmpty();
+  }
+
+  private boolean sesTransport() {
+    return config.transport() == MailroomConfig.TransportKind.SES;
+  }
+
+  private Transport newTransport() {
+    return sesTransport() ? new SesTransport(aws.ses(), config.ses().configurationSet())
+        : new OutboxTransport(vertx, Path.of(config.outboxDir()));
+  }
+
+  private void watchQueueDepth(SqsQueue queue) {
+    queueGauge = vertx.setPeriodic(0, 10_000, t -> queue.depth().compose(depth -> deadLetters.depth()
+        .onSuccess(dead -> metrics.queue(depth, dead))).onFailure(e -> LOG.debug("queue depth: {}", e.toString())));
+  }
+
+  private HttpApi httpApi(CampaignStore campaigns, SqsQueue queue) {
+    Readiness readiness = new Readiness(vertx, aws, tables.users(), queue.url(), sesTransport());
+    limits.readinessChecks().forEach(readiness::with);
+    SubscriptionRoutes pages = new SubscriptionRoutes(vertx, new SnsVerifier(vertx, config.subscription().sns()),
+        brand(config.ses().fromAddress()));
+    return new HttpApi(config, campaigns, templates(), new DeliveryQueries(aws.dynamo(), tables.deliveries()),
+        deadLetters, metrics, readiness, pages);
+  }
+
+  private UnsubscribeHandler unsubscribeHandler(UnsubscribeToken tokens) {
+    return new UnsubscribeHandler(tokens, new ConsentStore(aws.dynamo(), tables.users()),
+        new SuppressionStore(aws.dynamo(), tables.suppressions()), config.subscription().topics(), metrics);
+  }
+
+  private Fetcher fetcher(CampaignStore campaigns, ConsentCheck consent) {
+    CampaignRecovery recovery = new CampaignRecovery(campaigns,
+        new DeliveryQueries(aws.dynamo(), tables.deliveries()), config.fetcher().staleSeconds() * 1000L);
+    return new Fetcher(users(), campaigns, recovery, config.fetcher(), consent, config.subscription().defaultTopic(),
+        metrics);
+  }
+
+  /**
+   * The Sender pool's shared parts (one status cache, kept fresh by {@code CAMPAIGN_CHANGED}, and
+   * one set of counters), and a factory of its members.
+   */
+  private Supplier<Sender> senders(SqsQueue queue, CampaignStore campaigns, ConsentCheck consent, UnsubscribeToken tokens) {
+    StatusCache states = new StatusCache(campaigns);
+    changes = vertx.eventBus().<io.vertx.core.json.JsonObject>localConsumer(Addresses.CAMPAIGN_CHANGED,
+        m -> states.forget(m.body().getString("campaignId")));
+    Sender.Campaigns campaignSide = new Sender.Campaigns(campaigns, states, new CampaignCounters(campaigns, metrics));
+    DeliveryStore deliveries = new DeliveryStore(aws.dynamo(), tables.deliveries(), tables.campaigns());
+    EmailComposer composer = new EmailComposer(
+        new Renderer(templates(), config.templateCacheSeconds(), config.ses().fromAddress()),
+        new UnsubscribeLinks(tokens, config.publicBaseUrl(), config.subscription().mailto()));
+    Sender.Outbound outbound = new Sender.Outbound(transport, limits.gate(),
+        new RetryPolicy(config.sender().maxAttempts(), config.sender().retryBaseMillis()));
+    return () -> new Sender(queue, deliveries, campaignSide, composer, outbound, consent, metrics,
+        Sender.Settings.of(config));
+  }
+
+  private Syncer syncer() {
+    return new Syncer(config.sync(), aws.dynamo(), tables.users(), tables.syncState(), metrics);
   }
 
   /** The sender's display name ("Mailroom Fashion" of "Mailroom Fashion <news@…>"), for the pages. */
@@ -190,15 +222,17 @@ public final class Mailroom {
     return name.isEmpty() ? fromAddress.replaceAll("[<>]", "").trim() : name;
   }
 
-  private Future<Void> deploySender(Sender sender, DeploymentOptions options) {
-    return vertx.deployVerticle(sender, options).onSuccess(id -> {
-      deployments.add(id);
-      senderDeployments.add(id);
-    }).mapEmpty();
+  private Future<Void> deploySenders(Supplier<Sender> senders) {
+    return Future.all(IntStream.range(0, config.sender().instances())
+        .mapToObj(i -> vertx.deployVerticle(senders.get(), new DeploymentOptions()).onSuccess(id -> {
+          deployments.add(id);
+          senderDeployments.add(id);
+        }))
+        .toList()).mapEmpty();
   }
 
-  private Future<Void> deploy(io.vertx.core.Deployable verticle, DeploymentOptions options) {
-    return vertx.deployVerticle(verticle, options).onSuccess(deployments::add).mapEmpty();
+  private Future<Void> deploy(io.vertx.core.Deployable verticle) {
+    return vertx.deployVerticle(verticle, new DeploymentOptions()).onSuccess(deployments::add).mapEmpty();
   }
 
   public int httpPort() {
