@@ -128,10 +128,35 @@ public record MailroomConfig(
     }
   }
 
-  /** Reads and validates; throws {@link ConfigException} naming the first bad key. */
+  /** Reads and validates, section by section; throws {@link ConfigException} naming the first bad key. */
   public static MailroomConfig from(JsonObject json) {
     ConfigReader r = new ConfigReader(json);
-    List<String> secrets = secrets(r, "webhook.secrets");
+    Webhook webhook = new Webhook(secrets(r, "webhook.secrets"), r.integer("webhook.maxSkewSeconds", 1, 86400));
+    Subscription subscription = subscription(r);
+    MailroomConfig config = new MailroomConfig(
+        new Http(r.nonEmpty("http.host"), r.integer("http.port", 0, 65535),
+            r.integer("http.maxBodyBytes", 1024, 10 * 1024 * 1024)),
+        publicBaseUrl(r), webhook, subscription,
+        new Aws(r.nonEmpty("aws.region"), r.string("aws.accessKeyId"), r.string("aws.secretAccessKey")),
+        new Dynamo(r.endpoint("dynamodb.endpoint", EMBEDDED, ""), r.string("dynamodb.tablePrefix"),
+            r.bool("dynamodb.createTables"), r.string("dynamodb.embeddedPath")),
+        sqs(r),
+        new Ses(r.endpoint("ses.endpoint", ""), r.nonEmpty("ses.region"), r.nonEmpty("ses.fromAddress"),
+            r.string("ses.configurationSet"), r.integer("ses.timeoutMillis", 100, 120_000)),
+        r.choice("transport", TransportKind.class),
+        r.string("outbox.dir"),
+        sender(r),
+        fetcher(r),
+        r.integer("templates.cacheSeconds", 0, 86400),
+        r.integer("shutdownGraceSeconds", 1, 3600),
+        sync(r),
+        new Demo(r.bool("demo.seed"), r.integer("demo.customers", 0, 1_000_000)),
+        limiter(r));
+    crossCheck(config);
+    return config;
+  }
+
+  private static Subscription subscription(ConfigReader r) {
     List<String> topics = list(r.nonEmpty("subscription.topics"));
     if (topics.stream().anyMatch(t -> !t.matches("[a-z0-9][a-z0-9-]{0,39}"))) {
       throw new ConfigException("config key 'subscription.topics' must list lower-case names of letters, digits and '-'");
@@ -144,56 +169,62 @@ public record MailroomConfig(
     if (!mailto.isEmpty() && !mailto.matches("[^\\s@<>,;:\"]+@[A-Za-z0-9.-]+")) {
       throw new ConfigException("config key 'subscription.mailto' must be empty or a plain email address");
     }
-    MailroomConfig config = new MailroomConfig(
-        new Http(r.nonEmpty("http.host"), r.integer("http.port", 0, 65535),
-            r.integer("http.maxBodyBytes", 1024, 10 * 1024 * 1024)),
-        r.endpoint("publicBaseUrl"),
-        new Webhook(secrets, r.integer("webhook.maxSkewSeconds", 1, 86400)),
-        new Subscription(secrets(r, "subscription.tokenSecrets"), mailto, topics, defaultTopic,
-            new Sns(r.pattern("subscription.sns.allowedUrlPattern"), r.string("subscription.sns.certificateFile"),
-                list(r.string("subscription.sns.topicArns")))),
-        new Aws(r.nonEmpty("aws.region"), r.string("aws.accessKeyId"), r.string("aws.secretAccessKey")),
-        new Dynamo(r.endpoint("dynamodb.endpoint", EMBEDDED, ""), r.string("dynamodb.tablePrefix"),
-            r.bool("dynamodb.createTables"), r.string("dynamodb.embeddedPath")),
-        new Sqs(r.endpoint("sqs.endpoint", EMBEDDED, ""), r.nonEmpty("sqs.queueName"),
-            r.nonEmpty("sqs.deadLetterQueueName"), r.bool("sqs.createQueues"),
-            r.integer("sqs.visibilityTimeoutSeconds", 5, 43200), r.integer("sqs.maxReceives", 1, 1000),
-            r.integer("sqs.waitSeconds", 0, 20)),
-        new Ses(r.endpoint("ses.endpoint", ""), r.nonEmpty("ses.region"), r.nonEmpty("ses.fromAddress"),
-            r.string("ses.configurationSet"), r.integer("ses.timeoutMillis", 100, 120_000)),
-        r.choice("transport", TransportKind.class),
-        r.string("outbox.dir"),
-        new Sender(r.integer("sender.instances", 1, 256), r.integer("sender.maxInFlight", 10, 1000),
-            r.integer("sender.maxAttempts", 1, 20),
-            r.integer("sender.retryBaseMillis", 0, 600_000), r.bool("sender.resendAmbiguous")),
-        new Fetcher(r.integer("fetcher.scanLimit", 1, 1000), r.integer("fetcher.batchSize", 1, 10),
-            r.integer("fetcher.leaseSeconds", 1, 3600), r.integer("fetcher.resumeSeconds", 1, 3600),
-            r.integer("fetcher.staleSeconds", 1, 86400)),
-        r.integer("templates.cacheSeconds", 0, 86400),
-        r.integer("shutdownGraceSeconds", 1, 3600),
-        new Sync(r.bool("sync.enabled"), r.integer("sync.intervalSeconds", 1, 86400),
-            r.integer("sync.chunkSize", 1, 10_000), r.integer("sync.lookBackSeconds", 0, 3600),
-            r.integer("sync.leaseSeconds", 5, 86400), r.bool("sync.writeBack"),
-            new Mysql(r.nonEmpty("sync.mysql.host"), r.integer("sync.mysql.port", 1, 65535),
-                r.identifier("sync.mysql.database", false), r.nonEmpty("sync.mysql.user"), r.string("sync.mysql.password")),
-            r.identifier("sync.table", false),
-            new Columns(r.identifier("sync.columns.id", false), r.identifier("sync.columns.email", false),
-                r.identifier("sync.columns.name", false), r.identifier("sync.columns.gender", false),
-                r.identifier("sync.columns.created", false), r.identifier("sync.columns.subscribed", false),
-                r.identifier("sync.columns.consentUpdatedAt", true), r.identifier("sync.columns.updatedAt", false),
-                r.identifier("sync.columns.deletedAt", true))),
-        new Demo(r.bool("demo.seed"), r.integer("demo.customers", 0, 1_000_000)),
-        limiter(r));
-    java.net.URI base = java.net.URI.create(config.publicBaseUrl);
+    Sns sns = new Sns(r.pattern("subscription.sns.allowedUrlPattern"), r.string("subscription.sns.certificateFile"),
+        list(r.string("subscription.sns.topicArns")));
+    return new Subscription(secrets(r, "subscription.tokenSecrets"), mailto, topics, defaultTopic, sns);
+  }
+
+  /** https, or http on loopback only; no trailing '/' and no query (links are built onto it). */
+  private static String publicBaseUrl(ConfigReader r) {
+    String url = r.endpoint("publicBaseUrl");
+    java.net.URI base = java.net.URI.create(url);
     boolean loopback = "127.0.0.1".equals(base.getHost()) || "localhost".equals(base.getHost())
         || "[::1]".equals(base.getHost());
     if (!"https".equals(base.getScheme()) && !loopback) {
       throw new ConfigException("config key 'publicBaseUrl' must be an https URL (unsubscribe links and"
           + " List-Unsubscribe need one); plain http is allowed on loopback only");
     }
-    if (config.publicBaseUrl.endsWith("/") || base.getRawQuery() != null) {
+    if (url.endsWith("/") || base.getRawQuery() != null) {
       throw new ConfigException("config key 'publicBaseUrl' must not end with '/' or hold a query");
     }
+    return url;
+  }
+
+  private static Sqs sqs(ConfigReader r) {
+    return new Sqs(r.endpoint("sqs.endpoint", EMBEDDED, ""), r.nonEmpty("sqs.queueName"),
+        r.nonEmpty("sqs.deadLetterQueueName"), r.bool("sqs.createQueues"),
+        r.integer("sqs.visibilityTimeoutSeconds", 5, 43200), r.integer("sqs.maxReceives", 1, 1000),
+        r.integer("sqs.waitSeconds", 0, 20));
+  }
+
+  private static Sender sender(ConfigReader r) {
+    return new Sender(r.integer("sender.instances", 1, 256), r.integer("sender.maxInFlight", 10, 1000),
+        r.integer("sender.maxAttempts", 1, 20), r.integer("sender.retryBaseMillis", 0, 600_000),
+        r.bool("sender.resendAmbiguous"));
+  }
+
+  private static Fetcher fetcher(ConfigReader r) {
+    return new Fetcher(r.integer("fetcher.scanLimit", 1, 1000), r.integer("fetcher.batchSize", 1, 10),
+        r.integer("fetcher.leaseSeconds", 1, 3600), r.integer("fetcher.resumeSeconds", 1, 3600),
+        r.integer("fetcher.staleSeconds", 1, 86400));
+  }
+
+  private static Sync sync(ConfigReader r) {
+    Mysql mysql = new Mysql(r.nonEmpty("sync.mysql.host"), r.integer("sync.mysql.port", 1, 65535),
+        r.identifier("sync.mysql.database", false), r.nonEmpty("sync.mysql.user"), r.string("sync.mysql.password"));
+    Columns columns = new Columns(r.identifier("sync.columns.id", false), r.identifier("sync.columns.email", false),
+        r.identifier("sync.columns.name", false), r.identifier("sync.columns.gender", false),
+        r.identifier("sync.columns.created", false), r.identifier("sync.columns.subscribed", false),
+        r.identifier("sync.columns.consentUpdatedAt", true), r.identifier("sync.columns.updatedAt", false),
+        r.identifier("sync.columns.deletedAt", true));
+    return new Sync(r.bool("sync.enabled"), r.integer("sync.intervalSeconds", 1, 86400),
+        r.integer("sync.chunkSize", 1, 10_000), r.integer("sync.lookBackSeconds", 0, 3600),
+        r.integer("sync.leaseSeconds", 5, 86400), r.bool("sync.writeBack"), mysql,
+        r.identifier("sync.table", false), columns);
+  }
+
+  /** What holds between sections. */
+  private static void crossCheck(MailroomConfig config) {
     if (config.aws.staticCredentials() && config.aws.secretAccessKey.isEmpty()) {
       throw new ConfigException("config key 'aws.secretAccessKey' must be set when 'aws.accessKeyId' is");
     }
@@ -204,7 +235,6 @@ public record MailroomConfig(
       throw new ConfigException("config key 'sqs.maxReceives' must be greater than 'sender.maxAttempts'"
           + " so that retries finish before a message moves to the dead-letter queue");
     }
-    return config;
   }
 
   /** Comma-separated secrets of 16 characters or more, at least one. */
