@@ -1,16 +1,14 @@
 package io.mailroom.send;
 
 import io.mailroom.campaign.CampaignCounters;
-import io.mailroom.campaign.CampaignStatus;
 import io.mailroom.campaign.CampaignStore;
 import io.mailroom.campaign.StatusCache;
+import io.mailroom.config.MailroomConfig;
 import io.mailroom.delivery.DeliveryStore;
-import io.mailroom.limit.NoSendSlot;
 import io.mailroom.limit.SendGate;
 import io.mailroom.metrics.MailroomMetrics;
 import io.mailroom.queue.SendTask;
 import io.mailroom.queue.SqsQueue;
-import io.mailroom.config.MailroomConfig;
 import io.mailroom.render.EmailComposer;
 import io.mailroom.subscription.ConsentCheck;
 import io.vertx.core.Future;
@@ -18,7 +16,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.util.ArrayList;
@@ -34,7 +31,6 @@ public final class Sender extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
   private static final int RECEIVE_MAX = 10;
   private static final long COUNTER_FLUSH_MILLIS = 250;
-  private static final int RECORD_ATTEMPTS = 5;
 
   /** The campaign's side of sending: its record, its status as last seen, its counters. */
   public record Campaigns(CampaignStore store, StatusCache statuses, CampaignCounters counters) { }
@@ -58,10 +54,10 @@ public final class Sender extends VerticleBase {
   private final DeliveryStore deliveries;
   private final CampaignCounters counters;
   private final StatusCache states;
-  private final CampaignStore campaigns;
+  private final Campaigns campaign;
+  private final Outbound outbound;
   private final EmailComposer composer;
   private final Transport transport;
-  private final RetryPolicy retries;
   private final int waitSeconds;
   private final int maxInFlight;
   private final boolean resendAmbiguous;
@@ -78,18 +74,19 @@ public final class Sender extends VerticleBase {
   private long deleteTimer = -1;
   private Promise<Void> drained;
   private long flushTimer;
+  private Outcomes outcomes;
 
   public Sender(SqsQueue queue, DeliveryStore deliveries, Campaigns campaign, EmailComposer composer, Outbound outbound,
                 ConsentCheck consent, MailroomMetrics metrics, Settings settings) {
     this.queue = queue;
     this.deliveries = deliveries;
-    this.campaigns = campaign.store();
+    this.campaign = campaign;
+    this.outbound = outbound;
     this.states = campaign.statuses();
     this.counters = campaign.counters();
     this.composer = composer;
     this.transport = outbound.transport();
     this.gate = outbound.gate();
-    this.retries = outbound.retries();
     this.consent = consent;
     this.metrics = metrics;
     this.waitSeconds = settings.waitSeconds();
@@ -101,6 +98,7 @@ public final class Sender extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    outcomes = new Outcomes(vertx, queue, deliveries, campaign, outbound, metrics);
     running = true;
     pump();
     flushTimer = vertx.setPeriodic(COUNTER_FLUSH_MILLIS, t -> counters.flush());
@@ -243,18 +241,10 @@ public final class Sender extends VerticleBase {
     String email = task.recipient().email();
     String topic = task.topic() == null ? defaultTopic : task.topic();
     return consent.blockedNow(email, topic).compose(
-        blocked -> blocked.isPresent() ? suppressed(task, attempt, blocked.get()) : renderAndSend(task)
-            .compose(messageId -> recordSent(task, attempt, messageId, 1).map(true),
-                error -> failed(task, attempt, message, error)),
-        error -> failed(task, attempt, message, error));
-  }
-
-  private Future<Boolean> suppressed(SendTask task, int attempt, String reason) {
-    return deliveries.suppressed(task.campaignId(), task.recipient().email(), attempt, reason)
-        .onSuccess(v -> {
-          counters.suppressed(task.campaignId());
-          metrics.suppressed(reason);
-        }).map(true);
+        blocked -> blocked.isPresent() ? outcomes.suppressed(task, attempt, blocked.get()) : renderAndSend(task)
+            .compose(messageId -> outcomes.sent(task, attempt, messageId).map(true),
+                error -> outcomes.failed(task, attempt, message, error)),
+        error -> outcomes.failed(task, attempt, message, error));
   }
 
   /** Renders and hands the email to the transport; succeeds with the provider's message id. */
@@ -265,83 +255,5 @@ public final class Sender extends VerticleBase {
           return transport.send(rendered).onComplete(x -> metrics.transportCall(System.nanoTime() - started))
               .onSuccess(id -> gate.accepted());
         }));
-  }
-
-  /**
-   * SES was not called: the attempt is given back. The 24-hour quota used up stops the campaign
-   * ({@code quota_exhausted}) and parks the delivery until the quota has room again; no slot in
-   * time (Redis down, or a long wait) puts the message back on the queue for a few seconds.
-   */
-  private Future<Boolean> noSlot(SendTask task, int attempt, Message message, NoSendSlot noSlot) {
-    String email = task.recipient().email();
-    Future<Boolean> parked = noSlot.reason() == NoSendSlot.Reason.QUOTA_EXHAUSTED
-        ? stop(task, CampaignStatus.QUOTA_EXHAUSTED, "the SES 24-hour quota is used up")
-            .compose(x -> deliveries.park(task.campaignId(), email, attempt, message.body()))
-        : Future.succeededFuture(false);
-    return parked.compose(done -> done ? Future.succeededFuture(true)
-        : deliveries.giveBack(task.campaignId(), email, attempt)
-            .compose(v -> queue.retryAfter(message, 2))
-            .map(false));
-  }
-
-  private Future<?> stop(SendTask task, CampaignStatus to, String reason) {
-    return campaigns.transition(task.campaignId(), List.of(CampaignStatus.QUEUED, CampaignStatus.RUNNING), to, reason,
-            System.currentTimeMillis())
-        .onSuccess(changed -> changed.ifPresent(c -> LOG.warn("campaign {} is now {}: {}", c.id(), to.wire(), reason)))
-        .onComplete(x -> states.forget(task.campaignId()));
-  }
-
-  /**
-   * SES has the email: recording it is what stops a second send, so a failed write is tried again
-   * at once rather than left to the message's next receive.
-   */
-  private Future<Void> recordSent(SendTask task, int attempt, String messageId, int round) {
-    return deliveries.sent(task.campaignId(), task.recipient().email(), attempt, messageId)
-        .onSuccess(v -> {
-          counters.sent(task.campaignId());
-          metrics.sent();
-        })
-        .recover(e -> {
-          if (round >= RECORD_ATTEMPTS || e instanceof ConditionalCheckFailedException) {
-            LOG.error("campaign {}: an accepted email (SES id {}) could not be recorded: {}", task.campaignId(),
-                messageId, e.toString());
-            return Future.failedFuture(e);
-          }
-          return vertx.timer(100L << round).compose(t -> recordSent(task, attempt, messageId, round + 1));
-        });
-  }
-
-  private Future<Boolean> failed(SendTask task, int attempt, Message message, Throwable error) {
-    if (error instanceof NoSendSlot noSlot) {
-      return noSlot(task, attempt, message, noSlot);
-    }
-    if (retries.throttled(error)) {
-      gate.throttled();
-    }
-    RetryPolicy.Verdict verdict = retries.classify(error);
-    String email = task.recipient().email();
-    if (verdict.kind() == RetryPolicy.Kind.PAUSE) {
-      LOG.error("campaign {}: SES refuses to send ({}); pausing the campaign", task.campaignId(), verdict.code());
-      return stop(task, CampaignStatus.PAUSED, "SES: " + verdict.code())
-          .compose(x -> deliveries.park(task.campaignId(), email, attempt, message.body()))
-          .compose(parked -> parked ? Future.succeededFuture(true)
-              : deliveries.retrying(task.campaignId(), email, attempt, verdict.code(), verdict.reason()).map(false));
-    }
-    if (retries.retry(verdict, attempt)) {
-      int delaySeconds = (int) Math.max(1, Math.ceil(retries.backoffMillis(attempt) / 1000.0));
-      LOG.info("campaign {}: attempt {} failed ({}: {}); retrying in {} s", task.campaignId(), attempt, verdict.code(),
-          verdict.reason(), delaySeconds);
-      metrics.retried(verdict.code());
-      return deliveries.retrying(task.campaignId(), email, attempt, verdict.code(), verdict.reason())
-          .compose(v -> queue.retryAfter(message, delaySeconds))
-          .map(false);
-    }
-    LOG.warn("campaign {}: a delivery failed for good after {} attempt(s): {}", task.campaignId(), attempt,
-        verdict.code());
-    return deliveries.failed(task.campaignId(), email, attempt, verdict.code(), verdict.reason())
-        .onSuccess(v -> {
-          counters.failed(task.campaignId());
-          metrics.failed(verdict.code());
-        }).map(true);
   }
 }
