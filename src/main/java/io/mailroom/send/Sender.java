@@ -24,8 +24,9 @@ import java.util.List;
 /**
  * One member of the Sender pool: long-polls the send queue, and for each message claims the
  * delivery, checks the campaign still runs (a paused one parks the delivery, a cancelled one
- * cancels it) and that the customer still consents, renders the email with its unsubscribe link, hands it to the transport, records the outcome and deletes the
- * message. A transient failure leaves the message on the queue to come back after a backoff.
+ * cancels it) and that the customer still consents, composes the email, hands it to the
+ * transport, has {@link Outcomes} record what became of it, and deletes the message. A transient
+ * failure leaves the message on the queue to come back after a backoff.
  */
 public final class Sender extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
