@@ -1,13 +1,10 @@
 package io.mailroom.testing;
 
 import io.mailroom.local.FreePort;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -26,15 +23,14 @@ public final class DynamoConflictProxy implements AutoCloseable {
   private static final String TRANSACT = "DynamoDB_20120810.TransactWriteItems";
 
   private final Vertx vertx = Vertx.vertx();
-  private final HttpClient upstream = vertx.createHttpClient();
-  private final URI target;
+  private final Forwarder forwarder;
   private final HttpServer server;
   private final AtomicInteger conflictsLeft;
   public final AtomicInteger conflicted = new AtomicInteger();
   public final AtomicInteger transactions = new AtomicInteger();
 
   public DynamoConflictProxy(String dynamoEndpoint, int conflicts) throws Exception {
-    this.target = URI.create(dynamoEndpoint);
+    this.forwarder = new Forwarder(vertx.createHttpClient(), URI.create(dynamoEndpoint));
     this.conflictsLeft = new AtomicInteger(conflicts);
     this.server = vertx.createHttpServer().requestHandler(this::handle)
         .listen(FreePort.pick(), "127.0.0.1").await(10, TimeUnit.SECONDS);
@@ -65,21 +61,8 @@ public final class DynamoConflictProxy implements AutoCloseable {
             .put("CancellationReasons", reasons).encode());
         return;
       }
-      forward(request, body);
+      forwarder.forward(request, body).onFailure(e -> request.response().setStatusCode(502).end());
     });
-  }
-
-  private void forward(HttpServerRequest request, Buffer body) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
-    upstream.request(new RequestOptions().setMethod(request.method()).setHost(target.getHost())
-            .setPort(target.getPort()).setURI(request.uri()).setHeaders(headers))
-        .compose(out -> out.send(body))
-        .compose(response -> response.body().map(answer -> {
-          request.response().setStatusCode(response.statusCode()).headers().addAll(response.headers());
-          request.response().end(answer);
-          return answer;
-        }))
-        .onFailure(e -> request.response().setStatusCode(502).end());
   }
 
   private static void answer(HttpServerRequest request, int status, String json) {

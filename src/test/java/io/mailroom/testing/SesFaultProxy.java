@@ -3,7 +3,6 @@ package io.mailroom.testing;
 import io.mailroom.local.FreePort;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
@@ -28,8 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class SesFaultProxy implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
-  private final HttpClient upstream;
-  private final URI target;
+  private final Forwarder forwarder;
   private final Random random = new Random(20261125);
   private final double faultRate;
   private final Set<String> rejected;
@@ -42,11 +40,11 @@ public final class SesFaultProxy implements AutoCloseable {
 
   public SesFaultProxy(String emulatorEndpoint, double faultRate, Set<String> rejected, long delayMillis)
       throws Exception {
-    this.target = URI.create(emulatorEndpoint);
     this.faultRate = faultRate;
     this.rejected = rejected;
     this.delayMillis = delayMillis;
-    this.upstream = vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(200));
+    this.forwarder = new Forwarder(vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(200)),
+        URI.create(emulatorEndpoint));
     this.server = vertx.createHttpServer().requestHandler(this::handle)
         .listen(FreePort.pick(), "127.0.0.1").await(10, TimeUnit.SECONDS);
   }
@@ -102,27 +100,7 @@ public final class SesFaultProxy implements AutoCloseable {
   }
 
   private void forward(HttpServerRequest request, Buffer body) {
-    upstream.request(request.method(), target.getPort(), target.getHost(), request.uri())
-        .compose(out -> {
-          request.headers().forEach(h -> {
-            if (!h.getKey().equalsIgnoreCase("Host")) {
-              out.putHeader(h.getKey(), h.getValue());
-            }
-          });
-          return out.send(body);
-        })
-        .compose(response -> response.body().map(b -> {
-          request.response().setStatusCode(response.statusCode());
-          response.headers().forEach(h -> {
-            String name = h.getKey().toLowerCase();
-            if (!name.equals("content-length") && !name.equals("transfer-encoding") && !name.equals("connection")) {
-              request.response().putHeader(h.getKey(), h.getValue());
-            }
-          });
-          request.response().end(b);
-          return null;
-        }))
-        .onFailure(e -> error(request, 502, "InternalFailure", e.toString()));
+    forwarder.forward(request, body).onFailure(e -> error(request, 502, "InternalFailure", e.toString()));
   }
 
   @Override

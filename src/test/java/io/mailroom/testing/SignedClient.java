@@ -67,7 +67,7 @@ public final class SignedClient {
       return Eventually.until("campaign " + campaignId + " finishing", timeoutMillis,
           () -> get("/v1/campaigns/" + campaignId).json(),
           status -> !"queued".equals(status.getString("status")) && !"running".equals(status.getString("status")));
-    } catch (AssertionError | RuntimeException e) {
+    } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
       throw new IllegalStateException(e);
