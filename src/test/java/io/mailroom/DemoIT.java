@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -18,17 +19,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Runs README command one's job, {@code java -jar target/mailroom.jar demo}, as a separate process. */
 class DemoIT {
-  @Test
-  void theDemoSendsEveryConsentingCustomerOneEmail(@TempDir Path dir) throws Exception {
+  private static final String LOG = "demo.log";
+
+  /** {@code java -jar target/mailroom.jar demo} in {@code dir}, with these environment variables added; output to {@link #LOG}. */
+  private static Process demo(Path dir, Map<String, String> env) throws Exception {
     String jar = System.getProperty("mailroom.jar", "target/mailroom.jar");
-    Path log = dir.resolve("demo.log");
-    Process process = new ProcessBuilder("java", "-jar", Path.of(jar).toAbsolutePath().toString(), "demo")
+    ProcessBuilder builder = new ProcessBuilder("java", "-jar", Path.of(jar).toAbsolutePath().toString(), "demo")
         .directory(dir.toFile())
         .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+        .redirectOutput(dir.resolve(LOG).toFile());
+    builder.environment().putAll(env);
+    return builder.start();
+  }
+  @Test
+  void theDemoSendsEveryConsentingCustomerOneEmail(@TempDir Path dir) throws Exception {
+    Process process = demo(dir, Map.of());
     assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("the demo finished").isTrue();
-    String output = Files.readString(log);
+    String output = Files.readString(dir.resolve(LOG));
     assertThat(process.exitValue()).as(output).isZero();
     assertThat(output).contains("queued 180 / sent 180 / failed 0 / skipped 20").contains("Summary: campaign");
     assertThat(output).as("no secrets, addresses or email bodies in the logs")
@@ -65,16 +72,9 @@ class DemoIT {
 
   @Test
   void withoutNodeTheDemoSaysWhatItNeedsInOneLine(@TempDir Path dir) throws Exception {
-    String jar = System.getProperty("mailroom.jar", "target/mailroom.jar");
-    Path log = dir.resolve("demo.log");
-    ProcessBuilder builder = new ProcessBuilder("java", "-jar", Path.of(jar).toAbsolutePath().toString(), "demo")
-        .directory(dir.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    builder.environment().put("MAILROOM_NODE", dir.resolve("no-such-node").toString());
-    Process process = builder.start();
+    Process process = demo(dir, Map.of("MAILROOM_NODE", dir.resolve("no-such-node").toString()));
     assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("the demo stopped").isTrue();
-    String output = Files.readString(log);
+    String output = Files.readString(dir.resolve(LOG));
 
     assertThat(process.exitValue()).as(output).isEqualTo(3);
     assertThat(output.lines().filter(line -> line.startsWith("mailroom: ")))
