@@ -46,22 +46,18 @@ function reentrantLocks (store) {
   }
 }
 
-function validationError (message) {
-  return db.validationError(message)
-}
-
 /** The single-item request an entry of TransactItems stands for, validated by dynalite. */
 function request (entry, index, store) {
   const kinds = Object.keys(entry || {}).filter(function (k) { return entry[k] != null })
   if (kinds.length !== 1 || !OPERATIONS[kinds[0]]) {
-    throw validationError('TransactItems[' + index + '] must hold exactly one of Put, Update, Delete, ConditionCheck')
+    throw db.validationError('TransactItems[' + index + '] must hold exactly one of Put, Update, Delete, ConditionCheck')
   }
   const kind = kinds[0]
   const operation = OPERATIONS[kind]
   const data = Object.assign({}, entry[kind])
   delete data.ReturnValuesOnConditionCheckFailure
   if (kind === 'ConditionCheck' && !data.ConditionExpression) {
-    throw validationError('TransactItems[' + index + '].ConditionCheck needs a ConditionExpression')
+    throw db.validationError('TransactItems[' + index + '].ConditionCheck needs a ConditionExpression')
   }
   const typed = validations.checkTypes(data, operation.validation.types)
   validations.checkValidations(typed, operation.validation.types, operation.validation.custom, store)
@@ -142,7 +138,7 @@ function transactWriteItems (store, body, cb) {
   try {
     const items = body && body.TransactItems
     if (!Array.isArray(items) || items.length === 0 || items.length > MAX_ITEMS) {
-      throw validationError('1 validation error detected: Value at \'transactItems\' failed to satisfy constraint: ' +
+      throw db.validationError('1 validation error detected: Value at \'transactItems\' failed to satisfy constraint: ' +
         'Member must have length less than or equal to ' + MAX_ITEMS + ' and at least 1')
     }
     requests = items.map(function (entry, i) { return request(entry, i, store) })
@@ -161,7 +157,7 @@ function transactWriteItems (store, body, cb) {
     const seen = new Set()
     targets.forEach(function (t) {
       const id = t.name + '\u0000' + t.key
-      if (seen.has(id)) throw validationError('Transaction request cannot include multiple operations on one item')
+      if (seen.has(id)) throw db.validationError('Transaction request cannot include multiple operations on one item')
       seen.add(id)
     })
     const ordered = targets.slice().sort(function (a, b) {
