@@ -5,7 +5,7 @@ import io.mailroom.api.Readiness;
 import io.mailroom.audience.UserStore;
 import io.mailroom.aws.AwsClients;
 import io.mailroom.aws.Tables;
-import io.mailroom.bus.Addresses;
+import io.mailroom.bus.Channels;
 import io.mailroom.campaign.CampaignCounters;
 import io.mailroom.campaign.CampaignRecovery;
 import io.mailroom.campaign.CampaignStore;
@@ -78,6 +78,7 @@ public final class Mailroom {
   private Mailroom(Vertx vertx, MailroomConfig config) {
     this.vertx = vertx;
     this.config = config;
+    Channels.install(vertx.eventBus());
   }
 
   public static Future<Mailroom> start(Vertx vertx, MailroomConfig config) {
@@ -198,8 +199,7 @@ public final class Mailroom {
    */
   private Supplier<Sender> senders(SqsQueue queue, CampaignStore campaigns, ConsentCheck consent, UnsubscribeToken tokens) {
     StatusCache states = new StatusCache(campaigns);
-    changes = vertx.eventBus().<io.vertx.core.json.JsonObject>localConsumer(Addresses.CAMPAIGN_CHANGED,
-        m -> states.forget(m.body().getString("campaignId")));
+    changes = Channels.CAMPAIGN_CHANGED.localConsumer(vertx.eventBus(), m -> states.forget(m.body().campaignId()));
     Sender.Campaigns campaignSide = new Sender.Campaigns(campaigns, states, new CampaignCounters(campaigns, metrics));
     DeliveryStore deliveries = new DeliveryStore(aws.dynamo(), tables.deliveries(), tables.campaigns());
     EmailComposer composer = new EmailComposer(

@@ -1,6 +1,7 @@
 package io.mailroom.api;
 
-import io.mailroom.bus.Addresses;
+import io.mailroom.bus.CampaignRef;
+import io.mailroom.bus.Channels;
 import io.mailroom.campaign.Campaign;
 import io.mailroom.campaign.CampaignStore;
 import io.mailroom.campaign.Resumer;
@@ -84,9 +85,9 @@ public final class HttpApi extends VerticleBase {
         .handler(this::createCampaign);
     router.get("/v1/campaigns/:id").handler(this::authenticate).handler(this::getCampaign);
     router.get("/v1/campaigns/:id/failures").handler(this::authenticate).handler(this::failures);
-    router.get("/v1/sync").handler(this::authenticate).handler(ctx -> vertx.eventBus()
-        .<JsonObject>request(Addresses.SYNC_STATUS, new JsonObject())
-        .onSuccess(reply -> json(ctx, 200, reply.body()))
+    router.get("/v1/sync").handler(this::authenticate).handler(ctx -> Channels.SYNC_STATUS
+        .request(vertx.eventBus(), null)
+        .onSuccess(status -> json(ctx, 200, status))
         .onFailure(e -> ctx.fail(new ApiError(404, "sync_disabled", "the Syncer does not run on this node", null))));
     router.get("/v1/dead-letters").handler(this::authenticate).handler(ctx -> deadLetters
         .list(intParam(ctx, "limit", 100, 1, 1000))
@@ -171,7 +172,7 @@ public final class HttpApi extends VerticleBase {
           if (!created.existed()) {
             LOG.info("campaign {} created from template {} (request {})", campaign.id(), campaign.templateId(),
                 ctx.<String>get(REQUEST_ID));
-            vertx.eventBus().request(Addresses.CAMPAIGN_START, new JsonObject().put("campaignId", campaign.id()))
+            Channels.CAMPAIGN_START.request(vertx.eventBus(), new CampaignRef(campaign.id()))
                 .onFailure(e -> LOG.error("campaign {} could not be started: {}", campaign.id(), e.toString()));
           }
           ctx.response().putHeader("Location", "/v1/campaigns/" + campaign.id());

@@ -2,15 +2,15 @@ package io.mailroom.campaign;
 
 import io.mailroom.audience.Recipient;
 import io.mailroom.audience.UserStore;
-import io.mailroom.bus.Addresses;
+import io.mailroom.bus.CampaignRef;
+import io.mailroom.bus.Channels;
+import io.mailroom.bus.QueuePage;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.metrics.MailroomMetrics;
 import io.mailroom.subscription.ConsentCheck;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,14 +27,16 @@ import java.util.UUID;
 
 /**
  * Pages the Users table for a campaign (Scan with {@code Limit} and {@code LastEvaluatedKey}),
- * keeps the customers who consent to the campaign's topic and are not suppressed, hands them to the Queuer in batches of at most ten, and
- * checkpoints its cursor on the campaign after every page the Queuer has accepted. It holds a
+ * keeps the customers who consent to the campaign's topic and are not suppressed, hands them to
+ * the Queuer in pages of at most ten, and checkpoints its cursor on the campaign after every page the Queuer has accepted. It holds a
  * lease on each scan it runs, and every few seconds looks for campaigns to resume: ones whose
  * scan lost its node, and ones whose counts a crash left short.
  */
 public final class Fetcher extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(Fetcher.class);
   private static final int PAGE_ATTEMPTS = 3;
+  /** How long the Queuer may take to put one page on SQS (its own retries included). */
+  private static final long QUEUE_TIMEOUT = 60_000;
 
   private final UserStore users;
   private final CampaignStore campaigns;
@@ -61,7 +63,7 @@ public final class Fetcher extends VerticleBase {
   @Override
   public Future<?> start() {
     sweepTimer = vertx.setPeriodic(0, settings.resumeSeconds() * 1000L, t -> sweep());
-    return vertx.eventBus().<JsonObject>consumer(Addresses.CAMPAIGN_START, this::onStart).completion();
+    return Channels.CAMPAIGN_START.consumer(vertx.eventBus(), this::onStart).completion();
   }
 
   @Override
@@ -70,13 +72,9 @@ public final class Fetcher extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  private void onStart(Message<JsonObject> message) {
-    String id = message.body().getString("campaignId");
-    if (id == null) {
-      message.fail(400, "campaignId is missing");
-      return;
-    }
-    message.reply(new JsonObject().put("accepted", !running.contains(id)));
+  private void onStart(Message<CampaignRef> message) {
+    String id = message.body().campaignId();
+    message.reply(!running.contains(id));
     run(id);
   }
 
@@ -107,9 +105,8 @@ public final class Fetcher extends VerticleBase {
     List<Future<?>> pages = new ArrayList<>();
     return recovery.parked(campaignId, tasks -> {
       for (int i = 0; i < tasks.size(); i += settings.batchSize()) {
-        JsonArray batch = new JsonArray(new ArrayList<Object>(tasks.subList(i, Math.min(tasks.size(), i + settings.batchSize()))));
-        pages.add(vertx.eventBus().request(Addresses.FETCHER_PAGE,
-            new JsonObject().put("campaignId", campaignId).put("tasks", batch), new DeliveryOptions().setSendTimeout(60_000)));
+        List<String> batch = tasks.subList(i, Math.min(tasks.size(), i + settings.batchSize()));
+        pages.add(Channels.QUEUE_PAGE.request(vertx.eventBus(), QueuePage.parked(campaignId, batch), QUEUE_TIMEOUT));
       }
     }).compose(count -> Future.all(pages).map(count)).onSuccess(count -> {
       if (count > 0) {
@@ -181,19 +178,9 @@ public final class Fetcher extends VerticleBase {
   private Future<Void> queue(Campaign campaign, List<Recipient> recipients) {
     List<Future<?>> batches = new ArrayList<>();
     for (int i = 0; i < recipients.size(); i += settings.batchSize()) {
-      JsonArray batch = new JsonArray();
-      recipients.subList(i, Math.min(recipients.size(), i + settings.batchSize()))
-          .forEach(r -> batch.add(r.toJson()));
-      JsonObject body = new JsonObject()
-          .put("campaignId", campaign.id())
-          .put("templateId", campaign.templateId())
-          .put("topic", topic(campaign))
-          .put("recipients", batch);
-      if (campaign.subject() != null) {
-        body.put("subject", campaign.subject());
-      }
-      batches.add(vertx.eventBus().request(Addresses.FETCHER_PAGE, body,
-          new DeliveryOptions().setSendTimeout(60_000)));
+      QueuePage page = QueuePage.of(campaign.id(), campaign.templateId(), campaign.subject(), topic(campaign),
+          recipients.subList(i, Math.min(recipients.size(), i + settings.batchSize())));
+      batches.add(Channels.QUEUE_PAGE.request(vertx.eventBus(), page, QUEUE_TIMEOUT));
     }
     return Future.all(batches).mapEmpty();
   }

@@ -1,9 +1,9 @@
 package io.mailroom.campaign;
 
-import io.mailroom.bus.Addresses;
+import io.mailroom.bus.CampaignRef;
+import io.mailroom.bus.Channels;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,10 +28,10 @@ public final class Resumer {
 
   /** The campaign's status changed; {@code running} again: its audience scan and parked deliveries go on. */
   public void announce(String campaignId, boolean running) {
-    JsonObject id = new JsonObject().put("campaignId", campaignId);
-    vertx.eventBus().publish(Addresses.CAMPAIGN_CHANGED, id);
+    CampaignRef campaign = new CampaignRef(campaignId);
+    Channels.CAMPAIGN_CHANGED.publish(vertx.eventBus(), campaign);
     if (running) {
-      vertx.eventBus().request(Addresses.CAMPAIGN_START, id)
+      Channels.CAMPAIGN_START.request(vertx.eventBus(), campaign)
           .onFailure(e -> LOG.warn("campaign {} resumes at the next sweep: {}", campaignId, e.toString()));
     }
   }

@@ -1,11 +1,10 @@
 package io.mailroom.queue;
 
-import io.mailroom.bus.Addresses;
+import io.mailroom.bus.Channels;
+import io.mailroom.bus.QueuePage;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,29 +27,19 @@ public final class Queuer extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.eventBus().<JsonObject>consumer(Addresses.FETCHER_PAGE, this::onPage).completion();
+    return Channels.QUEUE_PAGE.consumer(vertx.eventBus(), this::onPage).completion();
   }
 
-  private void onPage(Message<JsonObject> message) {
-    JsonObject page = message.body();
-    String campaignId = page.getString("campaignId");
-    JsonArray recipients = page.getJsonArray("recipients", new JsonArray());
-    JsonArray tasks = page.getJsonArray("tasks", new JsonArray());
-    if (campaignId == null || recipients.size() + tasks.size() > 10) {
-      message.fail(400, "a page needs a campaignId and at most 10 recipients or tasks");
-      return;
-    }
-    List<String> bodies = new ArrayList<>();
-    for (int i = 0; i < recipients.size(); i++) {
-      bodies.add(SendTask.of(page, recipients.getJsonObject(i)).encode());
-    }
-    for (int i = 0; i < tasks.size(); i++) {
-      bodies.add(tasks.getString(i));
-    }
+  private void onPage(Message<QueuePage> message) {
+    QueuePage page = message.body();
+    List<String> bodies = new ArrayList<>(page.size());
+    page.recipients().forEach(recipient -> bodies.add(
+        new SendTask(page.campaignId(), page.templateId(), page.subject(), recipient, page.topic()).encode()));
+    bodies.addAll(page.parkedTasks());
     send(bodies, 1)
-        .onSuccess(v -> message.reply(new JsonObject().put("queued", bodies.size())))
+        .onSuccess(v -> message.reply(bodies.size()))
         .onFailure(e -> {
-          LOG.warn("campaign {}: a page of {} was not queued: {}", campaignId, bodies.size(), e.getMessage());
+          LOG.warn("campaign {}: a page of {} was not queued: {}", page.campaignId(), bodies.size(), e.getMessage());
           message.fail(503, "not queued: " + e.getMessage());
         });
   }

@@ -13,11 +13,6 @@ public record SendTask(String campaignId, String templateId, String subject, Rec
     this(campaignId, templateId, subject, recipient, null);
   }
 
-  static SendTask of(JsonObject page, JsonObject recipient) {
-    return new SendTask(page.getString("campaignId"), page.getString("templateId"), page.getString("subject"),
-        Recipient.fromJson(recipient), page.getString("topic"));
-  }
-
   public String encode() {
     JsonObject json = new JsonObject()
         .put("campaignId", campaignId)

@@ -1,9 +1,12 @@
 package io.mailroom.subscription;
 
+import io.mailroom.bus.SesFeedback;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -15,8 +18,8 @@ final class SesEvent {
   private SesEvent() {
   }
 
-  /** The event-bus body for the UnsubscribeHandler, or empty for an event that changes nothing. */
-  static Optional<JsonObject> of(String message) {
+  /** The feedback for the UnsubscribeHandler, or empty for an event that changes nothing. */
+  static Optional<SesFeedback> of(String message) {
     JsonObject json;
     try {
       json = new JsonObject(message);
@@ -27,15 +30,13 @@ final class SesEvent {
     if ("Bounce".equals(type)) {
       JsonObject bounce = object(json, "bounce");
       String bounceType = bounce.getString("bounceType", "Undetermined");
-      return Optional.of(new JsonObject().put("kind", "bounce").put("bounceType", bounceType)
-          .put("detail", bounceType + "/" + bounce.getString("bounceSubType", ""))
-          .put("recipients", addresses(bounce, "bouncedRecipients")));
+      return Optional.of(new SesFeedback(SesFeedback.Kind.BOUNCE, bounceType,
+          bounceType + "/" + bounce.getString("bounceSubType", ""), addresses(bounce, "bouncedRecipients")));
     }
     if ("Complaint".equals(type)) {
       JsonObject complaint = object(json, "complaint");
-      return Optional.of(new JsonObject().put("kind", "complaint")
-          .put("detail", "complaint/" + complaint.getString("complaintFeedbackType", ""))
-          .put("recipients", addresses(complaint, "complainedRecipients")));
+      return Optional.of(new SesFeedback(SesFeedback.Kind.COMPLAINT, null,
+          "complaint/" + complaint.getString("complaintFeedbackType", ""), addresses(complaint, "complainedRecipients")));
     }
     if (type == null) {
       throw new SnsMessage.Invalid("Message", "Message is not an SES event (no notificationType or eventType)");
@@ -51,9 +52,9 @@ final class SesEvent {
     return object;
   }
 
-  private static JsonArray addresses(JsonObject event, String field) {
+  private static List<String> addresses(JsonObject event, String field) {
     JsonArray recipients = event.getJsonArray(field);
-    JsonArray addresses = new JsonArray();
+    List<String> addresses = new ArrayList<>();
     if (recipients != null) {
       for (Object recipient : recipients) {
         if (recipient instanceof JsonObject r && r.getString("emailAddress") != null) {

@@ -1,6 +1,7 @@
 package io.mailroom.subscription;
 
-import io.mailroom.bus.Addresses;
+import io.mailroom.bus.Channels;
+import io.mailroom.bus.SubscriptionChange;
 import io.mailroom.http.ApiError;
 import io.pebbletemplates.pebble.PebbleEngine;
 import io.pebbletemplates.pebble.loader.ClasspathLoader;
@@ -56,9 +57,8 @@ public final class SubscriptionRoutes {
   }
 
   private void preferencesPage(RoutingContext ctx) {
-    vertx.eventBus().<JsonObject>request(Addresses.SUBSCRIPTION_PREFERENCES,
-            new JsonObject().put("token", ctx.pathParam("token")))
-        .onSuccess(reply -> page(ctx, 200, "form", reply.body(), null))
+    Channels.SUBSCRIPTION_PREFERENCES.request(vertx.eventBus(), ctx.pathParam("token"))
+        .onSuccess(view -> page(ctx, 200, "form", view, null))
         .onFailure(e -> refuse(ctx, e));
   }
 
@@ -78,14 +78,11 @@ public final class SubscriptionRoutes {
       refuse(ctx, 400, "invalid_field", "action must be unsubscribe or preferences", "action");
       return;
     }
-    JsonObject request = new JsonObject().put("token", ctx.pathParam("token"))
-        .put("action", action == null ? "unsubscribe" : action)
-        .put("via", action == null ? "one_click" : "page");
-    if ("preferences".equals(action)) {
-      request.put("topics", new JsonArray(form.getAll("topic")));
-    }
-    vertx.eventBus().<JsonObject>request(Addresses.SUBSCRIPTION_CHANGE, request)
-        .onSuccess(reply -> page(ctx, 200, "done", reply.body(), null))
+    String token = ctx.pathParam("token");
+    SubscriptionChange request = "preferences".equals(action) ? SubscriptionChange.keep(token, form.getAll("topic"), "page")
+        : SubscriptionChange.unsubscribe(token, action == null ? "one_click" : "page");
+    Channels.SUBSCRIPTION_CHANGE.request(vertx.eventBus(), request)
+        .onSuccess(view -> page(ctx, 200, "done", view, null))
         .onFailure(e -> refuse(ctx, e));
   }
 
@@ -104,8 +101,7 @@ public final class SubscriptionRoutes {
       });
       case "UnsubscribeConfirmation" -> Future.succeededFuture(new JsonObject().put("ignored", true));
       default -> SesEvent.of(verified.field("Message"))
-          .map(event -> vertx.eventBus().<JsonObject>request(Addresses.SUBSCRIPTION_SES_EVENT, event)
-              .map(reply -> reply.body()))
+          .map(feedback -> Channels.SES_FEEDBACK.request(vertx.eventBus(), feedback))
           .orElse(Future.succeededFuture(new JsonObject().put("ignored", true)));
     }).onSuccess(body -> json(ctx, 200, body)).onFailure(e -> {
       if (e instanceof SnsVerifier.Refused refused) {

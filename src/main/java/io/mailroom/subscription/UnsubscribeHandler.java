@@ -1,7 +1,10 @@
 package io.mailroom.subscription;
 
 import io.mailroom.audience.Recipient;
-import io.mailroom.bus.Addresses;
+import io.mailroom.bus.Channels;
+import io.mailroom.bus.ConsentChange;
+import io.mailroom.bus.SesFeedback;
+import io.mailroom.bus.SubscriptionChange;
 import io.mailroom.metrics.MailroomMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -45,13 +48,13 @@ public final class UnsubscribeHandler extends VerticleBase {
   @Override
   public Future<?> start() {
     return Future.all(
-        vertx.eventBus().<JsonObject>consumer(Addresses.SUBSCRIPTION_PREFERENCES, this::onPreferences).completion(),
-        vertx.eventBus().<JsonObject>consumer(Addresses.SUBSCRIPTION_CHANGE, this::onChange).completion(),
-        vertx.eventBus().<JsonObject>consumer(Addresses.SUBSCRIPTION_SES_EVENT, this::onSesEvent).completion());
+        Channels.SUBSCRIPTION_PREFERENCES.consumer(vertx.eventBus(), this::onPreferences).completion(),
+        Channels.SUBSCRIPTION_CHANGE.consumer(vertx.eventBus(), this::onChange).completion(),
+        Channels.SES_FEEDBACK.consumer(vertx.eventBus(), this::onSesFeedback).completion());
   }
 
-  private void onPreferences(Message<JsonObject> message) {
-    Optional<UnsubscribeToken.Claims> claims = tokens.open(message.body().getString("token"));
+  private void onPreferences(Message<String> message) {
+    Optional<UnsubscribeToken.Claims> claims = tokens.open(message.body());
     if (claims.isEmpty()) {
       message.fail(400, "invalid_token");
       return;
@@ -62,24 +65,24 @@ public final class UnsubscribeHandler extends VerticleBase {
         .onFailure(e -> fail(message, e));
   }
 
-  private void onChange(Message<JsonObject> message) {
-    JsonObject body = message.body();
-    Optional<UnsubscribeToken.Claims> claims = tokens.open(body.getString("token"));
+  private void onChange(Message<SubscriptionChange> message) {
+    SubscriptionChange change = message.body();
+    Optional<UnsubscribeToken.Claims> claims = tokens.open(change.token());
     if (claims.isEmpty()) {
       message.fail(400, "invalid_token");
       return;
     }
     String email = claims.get().email();
     String campaignId = claims.get().campaignId();
-    String via = body.getString("via", "page");
-    if ("preferences".equals(body.getString("action"))) {
+    String via = change.via();
+    if (change.action() == SubscriptionChange.Action.PREFERENCES) {
       Set<String> keep = new LinkedHashSet<>();
-      for (Object topic : body.getJsonArray("topics", new JsonArray())) {
-        if (!(topic instanceof String name) || !topics.contains(name)) {
+      for (String topic : change.topics()) {
+        if (!topics.contains(topic)) {
           message.fail(400, "unknown_topic");
           return;
         }
-        keep.add(name);
+        keep.add(topic);
       }
       if (!keep.isEmpty()) {
         preferences(email, keep)
@@ -139,16 +142,15 @@ public final class UnsubscribeHandler extends VerticleBase {
     });
   }
 
-  private void onSesEvent(Message<JsonObject> message) {
-    JsonObject body = message.body();
-    String kind = body.getString("kind");
-    boolean permanent = "complaint".equals(kind) || "Permanent".equals(body.getString("bounceType"));
-    Suppression reason = "complaint".equals(kind) ? Suppression.COMPLAINT : Suppression.BOUNCE;
-    String detail = body.getString("detail", "");
+  private void onSesFeedback(Message<SesFeedback> message) {
+    SesFeedback feedback = message.body();
+    boolean permanent = feedback.permanent();
+    Suppression reason = feedback.kind() == SesFeedback.Kind.COMPLAINT ? Suppression.COMPLAINT : Suppression.BOUNCE;
+    String detail = feedback.detail() == null ? "" : feedback.detail();
     long now = System.currentTimeMillis();
     List<Future<Boolean>> each = new ArrayList<>();
-    for (Object recipient : body.getJsonArray("recipients", new JsonArray())) {
-      String email = normal((String) recipient);
+    for (String recipient : feedback.recipients()) {
+      String email = normal(recipient);
       each.add(consent.read(email).compose(found -> {
         if (found.isEmpty()) {
           return Future.succeededFuture(false);
@@ -175,8 +177,7 @@ public final class UnsubscribeHandler extends VerticleBase {
   }
 
   private void published(String email, boolean subscribed, long at) {
-    vertx.eventBus().publish(Addresses.CONSENT_CHANGED,
-        new JsonObject().put("email", email).put("subscribed", subscribed).put("at", at));
+    Channels.CONSENT_CHANGED.publish(vertx.eventBus(), new ConsentChange(email, subscribed, at));
   }
 
   /**
@@ -209,7 +210,7 @@ public final class UnsubscribeHandler extends VerticleBase {
     return email == null ? "" : email.trim().toLowerCase(java.util.Locale.ROOT);
   }
 
-  private static void fail(Message<JsonObject> message, Throwable e) {
+  private static void fail(Message<?> message, Throwable e) {
     LOG.error("consent change failed: {}", e.toString());
     message.fail(503, "unavailable");
   }

@@ -1,6 +1,7 @@
 package io.mailroom.sync;
 
-import io.mailroom.bus.Addresses;
+import io.mailroom.bus.Channels;
+import io.mailroom.bus.ConsentChange;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.metrics.MailroomMetrics;
 import io.vertx.core.Future;
@@ -59,12 +60,12 @@ public final class Syncer extends VerticleBase {
     state = new SyncState(dynamo, stateTable);
     writer = new AudienceWriter(vertx, dynamo, usersTable);
     timer = vertx.setPeriodic(1000, settings.intervalSeconds() * 1000L, t -> scheduled());
-    vertx.eventBus().<JsonObject>consumer(Addresses.SYNC_STATUS, m -> state.status()
+    Channels.SYNC_STATUS.consumer(vertx.eventBus(), m -> state.status()
         .onSuccess(m::reply).onFailure(e -> m.fail(503, e.getMessage())));
     if (settings.writeBack()) {
-      vertx.eventBus().<JsonObject>localConsumer(Addresses.CONSENT_CHANGED, this::writeBack);
+      Channels.CONSENT_CHANGED.localConsumer(vertx.eventBus(), this::writeBack);
     }
-    return vertx.eventBus().<JsonObject>consumer(Addresses.SYNC_RUN, this::onRun).completion();
+    return Channels.SYNC_RUN.consumer(vertx.eventBus(), this::onRun).completion();
   }
 
   @Override
@@ -78,10 +79,10 @@ public final class Syncer extends VerticleBase {
    * A consent change made through Mailroom goes back to the customer table, so that MySQL agrees;
    * if it fails, Mailroom's own record still holds (the Syncer never undoes it with an older row).
    */
-  private void writeBack(Message<JsonObject> change) {
-    JsonObject body = change.body();
-    LocalDateTime at = LocalDateTime.ofInstant(Instant.ofEpochMilli(body.getLong("at")), ZoneOffset.UTC);
-    source.writeConsent(body.getString("email"), body.getBoolean("subscribed"), at)
+  private void writeBack(Message<ConsentChange> message) {
+    ConsentChange change = message.body();
+    LocalDateTime at = LocalDateTime.ofInstant(Instant.ofEpochMilli(change.at()), ZoneOffset.UTC);
+    source.writeConsent(change.email(), change.subscribed(), at)
         .onSuccess(v -> LOG.info("consent change written back to MySQL"))
         .onFailure(e -> LOG.warn("consent change not written back to MySQL: {}", e.toString()));
   }
@@ -93,7 +94,7 @@ public final class Syncer extends VerticleBase {
   }
 
   /** A run on request (operators, tests): replies with the run's result, or fails with the reason. */
-  private void onRun(Message<JsonObject> message) {
+  private void onRun(Message<Void> message) {
     run().onSuccess(message::reply).onFailure(e -> message.fail(503, e.getMessage()));
   }
 

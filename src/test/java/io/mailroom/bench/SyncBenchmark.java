@@ -2,14 +2,13 @@ package io.mailroom.bench;
 
 import io.mailroom.aws.AwsClients;
 import io.mailroom.aws.Tables;
-import io.mailroom.bus.Addresses;
+import io.mailroom.bus.Channels;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.sync.Syncer;
 import io.mailroom.testing.LocalServices;
 import io.mailroom.testing.MariaDb;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mysqlclient.MySQLBuilder;
 import io.vertx.mysqlclient.MySQLConnectOptions;
@@ -104,8 +103,7 @@ public final class SyncBenchmark {
   /** Rows per second of one sync run. */
   private static double timed(Vertx vertx, int rows) throws Exception {
     long start = System.nanoTime();
-    JsonObject result = vertx.eventBus().<JsonObject>request(Addresses.SYNC_RUN, new JsonObject(),
-        new DeliveryOptions().setSendTimeout(600_000)).await(600, TimeUnit.SECONDS).body();
+    JsonObject result = Channels.SYNC_RUN.request(vertx.eventBus(), null, 600_000).await(600, TimeUnit.SECONDS);
     double seconds = (System.nanoTime() - start) / 1e9;
     if (!"ok".equals(result.getString("state"))) {
       throw new IllegalStateException("sync run failed: " + result);

@@ -2,7 +2,8 @@ package io.mailroom.sync;
 
 import io.mailroom.aws.AwsClients;
 import io.mailroom.aws.Tables;
-import io.mailroom.bus.Addresses;
+import io.mailroom.bus.Channels;
+import io.mailroom.bus.SubscriptionChange;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.subscription.ConsentStore;
 import io.mailroom.subscription.SuppressionStore;
@@ -14,7 +15,6 @@ import io.mailroom.testing.MariaDb;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mysqlclient.MySQLBuilder;
 import io.vertx.mysqlclient.MySQLConnectOptions;
@@ -115,8 +115,7 @@ class SyncerTest {
   }
 
   private static Future<JsonObject> run(Vertx node) {
-    return node.eventBus().<JsonObject>request(Addresses.SYNC_RUN, new JsonObject(),
-        new DeliveryOptions().setSendTimeout(T * 1000)).map(m -> m.body());
+    return Channels.SYNC_RUN.request(node.eventBus(), null, T * 1000);
   }
 
   private Map<String, Map<String, AttributeValue>> users() throws Exception {
@@ -158,6 +157,7 @@ class SyncerTest {
     MailroomConfig.Sync writing = new MailroomConfig.Sync(sync.enabled(), sync.intervalSeconds(), sync.chunkSize(),
         sync.lookBackSeconds(), sync.leaseSeconds(), true, sync.mysql(), sync.table(), sync.columns());
     Vertx node = Vertx.vertx();
+    Channels.install(node.eventBus());
     others.add(node);
     node.deployVerticle(new Syncer(writing, aws.dynamo(), tables.users(), tables.syncState(),
         io.mailroom.metrics.MailroomMetrics.forVertx()), new DeploymentOptions()).await(T, TimeUnit.SECONDS);
@@ -168,9 +168,9 @@ class SyncerTest {
     run(node).await(T, TimeUnit.SECONDS);
     assertThat(users().get("c4@example.com").get("SubscriptionStatus").bool()).isTrue();
 
-    node.eventBus().request(Addresses.SUBSCRIPTION_CHANGE, new JsonObject()
-        .put("token", tokens.seal("c4@example.com", "c_writeback", 1L)).put("action", "unsubscribe")
-        .put("via", "one_click")).await(T, TimeUnit.SECONDS);
+    Channels.SUBSCRIPTION_CHANGE.request(node.eventBus(),
+        SubscriptionChange.unsubscribe(tokens.seal("c4@example.com", "c_writeback", 1L), "one_click"))
+        .await(T, TimeUnit.SECONDS);
     Row row = Eventually.until("the unsubscribe written back to MySQL", 60_000,
         () -> db.query("SELECT marketing_opt_in, opt_in_updated_at FROM customers WHERE id = 4").execute()
             .await(T, TimeUnit.SECONDS).iterator().next(),

@@ -1,0 +1,42 @@
+package io.mailroom.bus;
+
+import io.mailroom.audience.Recipient;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the Queuer puts on SQS in one SendMessageBatch: recipients of a campaign (the Fetcher's
+ * page, as send tasks of {@code templateId}, {@code subject} and {@code topic}), or send tasks
+ * encoded earlier and parked while the campaign was paused. At most {@link #MAX} in all.
+ */
+public record QueuePage(String campaignId, String templateId, String subject, String topic,
+                        List<Recipient> recipients, List<String> parkedTasks) {
+  /** SendMessageBatch's limit. */
+  public static final int MAX = 10;
+
+  public QueuePage {
+    Objects.requireNonNull(campaignId, "campaignId");
+    recipients = List.copyOf(recipients);
+    parkedTasks = List.copyOf(parkedTasks);
+    if (recipients.size() + parkedTasks.size() > MAX) {
+      throw new IllegalArgumentException("a page holds at most " + MAX + " recipients or tasks");
+    }
+    if (!recipients.isEmpty() && templateId == null) {
+      throw new IllegalArgumentException("recipients need a templateId");
+    }
+  }
+
+  public static QueuePage of(String campaignId, String templateId, String subject, String topic,
+                             List<Recipient> recipients) {
+    return new QueuePage(campaignId, templateId, subject, topic, recipients, List.of());
+  }
+
+  public static QueuePage parked(String campaignId, List<String> tasks) {
+    return new QueuePage(campaignId, null, null, null, List.of(), tasks);
+  }
+
+  public int size() {
+    return recipients.size() + parkedTasks.size();
+  }
+}
