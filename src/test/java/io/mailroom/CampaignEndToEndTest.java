@@ -1,10 +1,10 @@
 package io.mailroom;
 
-import io.mailroom.audience.UserStore;
 import io.mailroom.local.DemoData;
 import io.mailroom.testing.LocalServices;
 import io.mailroom.testing.SesEmulator;
 import io.mailroom.testing.SignedClient;
+import io.mailroom.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,7 +19,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,23 +29,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(VertxExtension.class)
 class CampaignEndToEndTest {
   private static final int CUSTOMERS = 200;
-  private static Mailroom node;
+  private static TestNode node;
   private static SignedClient client;
   private static SesEmulator ses;
 
   @BeforeAll
   static void start(Vertx vertx) throws Exception {
-    node = Mailroom.start(vertx, LocalServices.config(LocalServices.uniquePrefix("e2e"))).await(60, TimeUnit.SECONDS);
-    DemoData.seed(new UserStore(node.aws().dynamo(), node.tables().users()), node.templates(), CUSTOMERS)
-        .await(60, TimeUnit.SECONDS);
-    client = new SignedClient(node.httpPort(), node.config().webhook().secrets().get(0));
+    node = TestNode.named("e2e")
+        .seed(mailroom -> DemoData.seed(TestNode.users(mailroom), mailroom.templates(), CUSTOMERS))
+        .start(vertx);
+    client = node.client();
     ses = LocalServices.ses();
     ses.clear();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    node.close().await(30, TimeUnit.SECONDS);
+    node.close();
   }
 
   @Test
@@ -59,11 +58,9 @@ class CampaignEndToEndTest {
 
   @Test
   void everyConsentingCustomerGetsExactlyOnePersonalisedEmail() {
-    SignedClient.Reply accepted = client.post("/v1/campaigns", "{\"templateId\":\"" + DemoData.TEMPLATE_ID + "\"}");
-    assertThat(accepted.status()).isEqualTo(202);
-    String id = accepted.json().getString("campaignId");
+    String id = node.startCampaign("{\"templateId\":\"" + DemoData.TEMPLATE_ID + "\"}");
 
-    JsonObject finished = client.awaitFinished(id, 120_000);
+    JsonObject finished = node.awaitFinished(id);
     assertThat(finished.getString("status")).isEqualTo("completed");
     JsonObject counts = finished.getJsonObject("counts");
     int consenting = DemoData.consenting(CUSTOMERS);
@@ -93,7 +90,7 @@ class CampaignEndToEndTest {
     for (Map.Entry<String, JsonObject> entry : byRecipient.entrySet()) {
       JsonObject email = entry.getValue();
       String name = names.get(entry.getKey());
-      assertThat(email.getString("from")).isEqualTo(node.config().ses().fromAddress());
+      assertThat(email.getString("from")).isEqualTo(node.mailroom().config().ses().fromAddress());
       assertThat(email.getString("subject")).isEqualTo(name + ", our autumn collection is here: 20% off until Sunday");
       String html = email.getJsonObject("body").getString("html");
       assertThat(html).hasSizeGreaterThan(90_000);

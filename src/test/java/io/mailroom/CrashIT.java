@@ -13,7 +13,6 @@ import io.mailroom.testing.NodeProcess;
 import io.mailroom.testing.SesEmulator;
 import io.mailroom.testing.SignedClient;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +22,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -171,13 +169,7 @@ class CrashIT {
   }
 
   private static Map<String, Integer> received() {
-    Map<String, Integer> received = new HashMap<>();
-    JsonArray emails = LocalServices.ses().emails();
-    for (int i = 0; i < emails.size(); i++) {
-      received.merge(emails.getJsonObject(i).getJsonObject("destination").getJsonArray("to").getString(0), 1,
-          Integer::sum);
-    }
-    return received;
+    return LocalServices.ses().perRecipient();
   }
 
   private static Process startNode(Path config, Path log) throws Exception {

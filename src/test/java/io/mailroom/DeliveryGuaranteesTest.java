@@ -1,10 +1,7 @@
 package io.mailroom;
 
 import io.mailroom.audience.Recipient;
-import io.mailroom.audience.UserStore;
 import io.mailroom.campaign.Campaign;
-import io.mailroom.campaign.Template;
-import io.mailroom.config.MailroomConfig;
 import io.mailroom.queue.SendTask;
 import io.mailroom.queue.SqsQueue;
 import io.mailroom.testing.Eventually;
@@ -12,6 +9,7 @@ import io.mailroom.testing.LocalServices;
 import io.mailroom.testing.SesEmulator;
 import io.mailroom.testing.SesFaultProxy;
 import io.mailroom.testing.SignedClient;
+import io.mailroom.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,10 +17,8 @@ import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,13 +35,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DeliveryGuaranteesTest {
   private final SesEmulator ses = LocalServices.ses();
   private final List<AutoCloseable> cleanup = new ArrayList<>();
-  private Mailroom node;
+  private TestNode node;
   private SignedClient client;
 
   @AfterEach
   void stop() throws Exception {
     if (node != null) {
-      node.close().await(30, TimeUnit.SECONDS);
+      node.close();
     }
     for (AutoCloseable c : cleanup) {
       c.close();
@@ -54,19 +50,14 @@ class DeliveryGuaranteesTest {
 
   private void start(Vertx vertx, SesFaultProxy proxy, int recipients, int maxInFlight) throws Exception {
     cleanup.add(proxy);
-    JsonObject json = LocalServices.configJson(LocalServices.uniquePrefix("guarantees"));
-    json.getJsonObject("ses").put("endpoint", proxy.endpoint()).put("timeoutMillis", 1000);
-    json.getJsonObject("sender").put("instances", 2).put("maxInFlight", maxInFlight).put("retryBaseMillis", 100);
-    node = Mailroom.start(vertx, MailroomConfig.from(json)).await(60, TimeUnit.SECONDS);
-    node.templates().put(new Template("t", "test", "Hello {{ Name }}", "<p>Hello {{ Name }}</p>", null, List.of()))
-        .await(10, TimeUnit.SECONDS);
-    List<Map<String, AttributeValue>> users = new ArrayList<>();
-    for (int i = 0; i < recipients; i++) {
-      users.add(Map.of("Email", AttributeValue.fromS(email(i)), "Name", AttributeValue.fromS("User " + i),
-          "SubscriptionStatus", AttributeValue.fromBool(true)));
-    }
-    new UserStore(node.aws().dynamo(), node.tables().users()).putAll(users).await(60, TimeUnit.SECONDS);
-    client = new SignedClient(node.httpPort(), node.config().webhook().secrets().get(0));
+    node = TestNode.named("guarantees")
+        .config(json -> {
+          json.getJsonObject("ses").put("endpoint", proxy.endpoint()).put("timeoutMillis", 1000);
+          json.getJsonObject("sender").put("instances", 2).put("maxInFlight", maxInFlight).put("retryBaseMillis", 100);
+        })
+        .customers(recipients, DeliveryGuaranteesTest::email)
+        .start(vertx);
+    client = node.client();
     ses.clear();
   }
 
@@ -75,19 +66,12 @@ class DeliveryGuaranteesTest {
   }
 
   private String startCampaign() {
-    SignedClient.Reply reply = client.post("/v1/campaigns", "{\"templateId\":\"t\"}");
-    assertThat(reply.status()).isEqualTo(202);
-    return reply.json().getString("campaignId");
+    return node.startCampaign();
   }
 
   /** Emails the emulator received, per recipient. */
   private Map<String, Integer> received() {
-    Map<String, Integer> counts = new HashMap<>();
-    JsonArray emails = ses.emails();
-    for (int i = 0; i < emails.size(); i++) {
-      counts.merge(emails.getJsonObject(i).getJsonObject("destination").getJsonArray("to").getString(0), 1, Integer::sum);
-    }
-    return counts;
+    return ses.perRecipient();
   }
 
   private List<JsonObject> allFailures(String id) {
@@ -107,7 +91,7 @@ class DeliveryGuaranteesTest {
     SesFaultProxy proxy = new SesFaultProxy(ses.endpoint(), 0.2, Set.of(), 0);
     start(vertx, proxy, n, 20);
     String id = startCampaign();
-    JsonObject done = client.awaitFinished(id, 180_000);
+    JsonObject done = node.awaitFinished(id);
     assertThat(done.getString("status")).isEqualTo("completed");
 
     Map<String, Integer> received = received();
@@ -139,7 +123,7 @@ class DeliveryGuaranteesTest {
     SesFaultProxy proxy = new SesFaultProxy(ses.endpoint(), 0, rejected, 0);
     start(vertx, proxy, 40, 20);
     String id = startCampaign();
-    JsonObject done = client.awaitFinished(id, 180_000);
+    JsonObject done = node.awaitFinished(id);
     assertThat(done.getJsonObject("counts").getLong("sent")).isEqualTo(37);
     assertThat(done.getJsonObject("counts").getLong("failed")).isEqualTo(3);
     List<JsonObject> failures = allFailures(id);
@@ -170,7 +154,7 @@ class DeliveryGuaranteesTest {
     assertThat(client.post("/v1/campaigns/" + id + "/pause", "").status()).as("pausing twice").isEqualTo(409);
 
     assertThat(client.post("/v1/campaigns/" + id + "/resume", "").json().getString("status")).isEqualTo("running");
-    JsonObject done = client.awaitFinished(id, 120_000);
+    JsonObject done = node.awaitFinished(id);
     assertThat(done.getString("status")).isEqualTo("completed");
     Map<String, Integer> received = received();
     assertThat(received).hasSize(n);
@@ -205,12 +189,14 @@ class DeliveryGuaranteesTest {
   @Test
   void deadLettersAreListedAndDrivenBack(Vertx vertx) throws Exception {
     start(vertx, new SesFaultProxy(ses.endpoint(), 0, Set.of(), 0), 0, 20);
-    Campaign campaign = Campaign.create("c_dead_letters", "t", null, null, System.currentTimeMillis());
-    node.campaigns().create(campaign, null).await(10, TimeUnit.SECONDS);
-    SqsQueue dlq = SqsQueue.existing(node.aws().sqs(), node.config().sqs().deadLetterQueueName()).await(10, TimeUnit.SECONDS);
+    Mailroom mailroom = node.mailroom();
+    Campaign campaign = Campaign.create("c_dead_letters", TestNode.TEMPLATE_ID, null, null, System.currentTimeMillis());
+    mailroom.campaigns().create(campaign, null).await(10, TimeUnit.SECONDS);
+    SqsQueue dlq = SqsQueue.existing(mailroom.aws().sqs(), mailroom.config().sqs().deadLetterQueueName())
+        .await(10, TimeUnit.SECONDS);
     Recipient lost = new Recipient("lost@example.com", "Lost", "", 0, true);
-    new UserStore(node.aws().dynamo(), node.tables().users()).put(lost).await(10, TimeUnit.SECONDS);
-    String task = new SendTask(campaign.id(), "t", null, lost).encode();
+    TestNode.users(mailroom).put(lost).await(10, TimeUnit.SECONDS);
+    String task = new SendTask(campaign.id(), TestNode.TEMPLATE_ID, null, lost).encode();
     dlq.sendBatch(List.of(task, "{not json")).await(10, TimeUnit.SECONDS);
 
     JsonArray listed = client.get("/v1/dead-letters").json().getJsonArray("deadLetters");

@@ -1,13 +1,12 @@
 package io.mailroom;
 
-import io.mailroom.audience.UserStore;
 import io.mailroom.local.FreePort;
 import io.mailroom.testing.Audience;
 import io.mailroom.testing.Eventually;
-import io.mailroom.testing.LocalServices;
 import io.mailroom.testing.RateWindows;
 import io.mailroom.testing.SesEmulator;
 import io.mailroom.testing.SignedClient;
+import io.mailroom.testing.TestNode;
 import io.mailroom.testing.TestRedis;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -28,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SendQuotaTest {
   private Vertx vertx;
-  private Mailroom node;
+  private TestNode node;
   private SignedClient client;
 
   @BeforeEach
@@ -39,25 +38,26 @@ class SendQuotaTest {
   @AfterEach
   void tearDown() throws Exception {
     if (node != null) {
-      node.close().await(60, TimeUnit.SECONDS);
+      node.close();
     }
     vertx.close().await(30, TimeUnit.SECONDS);
   }
 
   private void startNode(SesEmulator ses, String redisUrl, int recipients) throws Exception {
-    JsonObject json = LocalServices.configJson(LocalServices.uniquePrefix("quota"));
-    json.getJsonObject("ses").put("endpoint", ses.endpoint());
-    json.getJsonObject("sender").put("instances", 2);
-    json.getJsonObject("limiter").put("kind", "redis").put("redisUrl", redisUrl)
-        .put("keyPrefix", TestRedis.prefix("quota")).put("refreshSeconds", 1);
-    node = Mailroom.start(vertx, io.mailroom.config.MailroomConfig.from(json)).await(60, TimeUnit.SECONDS);
-    Audience.seed(new UserStore(node.aws().dynamo(), node.tables().users()), node.templates(), recipients)
-        .await(60, TimeUnit.SECONDS);
-    client = new SignedClient(node.httpPort(), node.config().webhook().secrets().get(0));
+    node = TestNode.named("quota")
+        .config(json -> {
+          json.getJsonObject("ses").put("endpoint", ses.endpoint());
+          json.getJsonObject("sender").put("instances", 2);
+          json.getJsonObject("limiter").put("kind", "redis").put("redisUrl", redisUrl)
+              .put("keyPrefix", TestRedis.prefix("quota")).put("refreshSeconds", 1);
+        })
+        .seed(mailroom -> Audience.seed(TestNode.users(mailroom), mailroom.templates(), recipients))
+        .start(vertx);
+    client = node.client();
   }
 
   private String startCampaign() {
-    return client.post("/v1/campaigns", "{\"templateId\":\"" + Audience.TEMPLATE_ID + "\"}").json().getString("campaignId");
+    return node.startCampaign("{\"templateId\":\"" + Audience.TEMPLATE_ID + "\"}");
   }
 
   private JsonObject await(String id, Predicate<JsonObject> until, long millis) throws Exception {
@@ -118,7 +118,7 @@ class SendQuotaTest {
       assertThat(client.get("/v1/campaigns/" + id).json().getString("status")).isEqualTo("running");
 
       redis.start();
-      JsonObject done = client.awaitFinished(id, 120_000);
+      JsonObject done = node.awaitFinished(id);
       assertThat(done.getString("status")).isEqualTo("completed");
       assertThat(done.getJsonObject("counts").getLong("sent")).isEqualTo(recipients);
       assertThat(done.getJsonObject("counts").getLong("failed")).isZero();

@@ -1,10 +1,9 @@
 package io.mailroom;
 
 import io.mailroom.api.WebhookSignature;
-import io.mailroom.audience.UserStore;
 import io.mailroom.campaign.Template;
 import io.mailroom.local.DemoData;
-import io.mailroom.testing.LocalServices;
+import io.mailroom.testing.TestNode;
 import io.mailroom.testing.SignedClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -17,32 +16,30 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every bad webhook request gets a 4xx with a JSON body naming the problem; nothing is started. */
 @ExtendWith(VertxExtension.class)
 class WebhookValidationTest {
-  private static Mailroom node;
+  private static TestNode node;
   private static SignedClient client;
   private static String secret;
 
   @BeforeAll
   static void start(Vertx vertx) throws Exception {
-    node = Mailroom.start(vertx, LocalServices.config(LocalServices.uniquePrefix("webhook"))).await(60, TimeUnit.SECONDS);
-    node.templates().put(new Template("welcome", "Welcome", "Welcome {{ Name }}", "<p>Hi {{ Name }}</p>", null,
-        List.of())).await(10, TimeUnit.SECONDS);
     // one consenting customer, so that a started campaign has someone to send to
-    new UserStore(node.aws().dynamo(), node.tables().users()).putAll(DemoData.customers(1))
-        .await(30, TimeUnit.SECONDS);
-    secret = node.config().webhook().secrets().get(0);
-    client = new SignedClient(node.httpPort(), secret);
+    node = TestNode.named("webhook")
+        .template(new Template("welcome", "Welcome", "Welcome {{ Name }}", "<p>Hi {{ Name }}</p>", null, List.of()))
+        .customers(DemoData.customers(1))
+        .start(vertx);
+    secret = node.mailroom().config().webhook().secrets().get(0);
+    client = node.client();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    node.close().await(30, TimeUnit.SECONDS);
+    node.close();
   }
 
   private static void assertError(SignedClient.Reply reply, int status, String code, String field) {
@@ -63,7 +60,7 @@ class WebhookValidationTest {
     assertThat(id).startsWith("c_");
     assertThat(client.get("/v1/campaigns/" + id).json().getString("templateId")).isEqualTo("welcome");
 
-    JsonObject done = client.awaitFinished(id, 180_000);
+    JsonObject done = node.awaitFinished(id);
     assertThat(done.getString("status")).as(done.encode()).isEqualTo("completed");
     assertThat(done.getJsonObject("counts").getLong("sent")).as("the campaign ran: its one customer got the email")
         .isEqualTo(1);
@@ -96,7 +93,7 @@ class WebhookValidationTest {
 
   @Test
   void wrongSecretIsRefused() {
-    SignedClient forger = new SignedClient(node.httpPort(), "not-the-configured-secret");
+    SignedClient forger = new SignedClient(node.port(), "not-the-configured-secret");
     assertError(forger.post("/v1/campaigns", "{\"templateId\":\"welcome\"}"), 401, "bad_signature", null);
   }
 
@@ -155,7 +152,7 @@ class WebhookValidationTest {
 
   @Test
   void oversizedBodyIsRefused() {
-    String padding = "x".repeat(node.config().http().maxBodyBytes() + 1);
+    String padding = "x".repeat(node.mailroom().config().http().maxBodyBytes() + 1);
     assertError(client.post("/v1/campaigns", "{\"templateId\":\"welcome\",\"subject\":\"" + padding + "\"}"),
         413, "body_too_large", null);
   }

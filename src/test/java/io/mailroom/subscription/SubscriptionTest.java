@@ -1,14 +1,12 @@
 package io.mailroom.subscription;
 
 import io.mailroom.Mailroom;
-import io.mailroom.audience.UserStore;
 import io.mailroom.campaign.Template;
-import io.mailroom.config.MailroomConfig;
-import io.mailroom.local.FreePort;
 import io.mailroom.testing.LocalServices;
 import io.mailroom.testing.SesEmulator;
 import io.mailroom.testing.SignedClient;
 import io.mailroom.testing.SnsPublisher;
+import io.mailroom.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -24,7 +22,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(VertxExtension.class)
 class SubscriptionTest {
   private static final int CUSTOMERS = 30;
+  private static TestNode test;
   private static Mailroom node;
   private static SignedClient client;
   private static SesEmulator ses;
@@ -52,29 +50,23 @@ class SubscriptionTest {
   @BeforeAll
   static void start(Vertx vertx) throws Exception {
     sns = new SnsPublisher();
-    JsonObject json = LocalServices.configJson(LocalServices.uniquePrefix("subscription"));
-    int port = FreePort.pick();
-    json.getJsonObject("http").put("port", port);
-    json.put("publicBaseUrl", "http://127.0.0.1:" + port);
-    json.getJsonObject("subscription").put("mailto", "unsubscribe@shop.example.com")
-        .getJsonObject("sns").put("allowedUrlPattern", "^" + Pattern.quote(sns.base()));
-    node = Mailroom.start(vertx, MailroomConfig.from(json)).await(60, TimeUnit.SECONDS);
-    node.templates().put(new Template("t", "test", "Hello {{ Name }}", "<html><body><p>Hello {{ Name }}</p></body></html>",
-        null, List.of())).await(10, TimeUnit.SECONDS);
-    List<Map<String, AttributeValue>> users = new ArrayList<>();
-    for (int i = 0; i < CUSTOMERS; i++) {
-      users.add(Map.of("Email", AttributeValue.fromS(email(i)), "Name", AttributeValue.fromS("Sub " + i),
-          "SubscriptionStatus", AttributeValue.fromBool(true)));
-    }
-    new UserStore(node.aws().dynamo(), node.tables().users()).putAll(users).await(60, TimeUnit.SECONDS);
-    client = new SignedClient(port, node.config().webhook().secrets().get(0));
-    tokens = new UnsubscribeToken(node.config().subscription().tokenSecrets());
+    test = TestNode.named("subscription")
+        .publicPort()
+        .config(json -> json.getJsonObject("subscription").put("mailto", "unsubscribe@shop.example.com")
+            .getJsonObject("sns").put("allowedUrlPattern", "^" + Pattern.quote(sns.base())))
+        .template(new Template(TestNode.TEMPLATE_ID, "test", "Hello {{ Name }}",
+            "<html><body><p>Hello {{ Name }}</p></body></html>", null, List.of()))
+        .customers(CUSTOMERS, SubscriptionTest::email)
+        .start(vertx);
+    node = test.mailroom();
+    client = test.client();
+    tokens = test.tokens();
     ses = LocalServices.ses();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    node.close().await(30, TimeUnit.SECONDS);
+    test.close();
     sns.close();
   }
 
@@ -246,7 +238,7 @@ class SubscriptionTest {
   private JsonObject runCampaign(String body) {
     SignedClient.Reply accepted = client.post("/v1/campaigns", body);
     assertThat(accepted.status()).isEqualTo(202);
-    JsonObject done = client.awaitFinished(accepted.json().getString("campaignId"), 180_000);
+    JsonObject done = test.awaitFinished(accepted.json().getString("campaignId"));
     assertThat(done.getString("status")).isEqualTo("completed");
     return done;
   }

@@ -1,14 +1,11 @@
 package io.mailroom.subscription;
 
 import io.mailroom.Mailroom;
-import io.mailroom.audience.UserStore;
-import io.mailroom.campaign.Template;
-import io.mailroom.config.MailroomConfig;
-import io.mailroom.local.FreePort;
 import io.mailroom.testing.LocalServices;
 import io.mailroom.testing.SesEmulator;
 import io.mailroom.testing.SesFaultProxy;
 import io.mailroom.testing.SignedClient;
+import io.mailroom.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,7 +16,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,29 +39,21 @@ class UnsubscribeMidCampaignTest {
   void nobodyGetsAnEmailAfterTheirClick(Vertx vertx) throws Exception {
     SesEmulator ses = LocalServices.ses();
     try (SesFaultProxy slowSes = new SesFaultProxy(ses.endpoint(), 0.0, Set.of(), SES_DELAY_MILLIS)) {
-      JsonObject json = LocalServices.configJson(LocalServices.uniquePrefix("midcampaign"));
-      int port = FreePort.pick();
-      json.getJsonObject("http").put("port", port);
-      json.put("publicBaseUrl", "http://127.0.0.1:" + port);
-      json.getJsonObject("ses").put("endpoint", slowSes.endpoint());
-      json.getJsonObject("sender").put("instances", 1).put("maxInFlight", 10);
-      Mailroom node = Mailroom.start(vertx, MailroomConfig.from(json)).await(60, TimeUnit.SECONDS);
-      try {
-        node.templates().put(new Template("t", "test", "News for {{ Name }}", "<p>Hello {{ Name }}</p>", null,
-            List.of())).await(10, TimeUnit.SECONDS);
-        List<Map<String, AttributeValue>> users = new ArrayList<>();
-        for (int i = 0; i < CUSTOMERS; i++) {
-          users.add(Map.of("Email", AttributeValue.fromS(email(i)), "Name", AttributeValue.fromS("Mid " + i),
-              "SubscriptionStatus", AttributeValue.fromBool(true)));
-        }
-        new UserStore(node.aws().dynamo(), node.tables().users()).putAll(users).await(60, TimeUnit.SECONDS);
-        SignedClient client = new SignedClient(port, node.config().webhook().secrets().get(0));
-        UnsubscribeToken tokens = new UnsubscribeToken(node.config().subscription().tokenSecrets());
+      try (TestNode test = TestNode.named("midcampaign")
+          .publicPort()
+          .config(json -> {
+            json.getJsonObject("ses").put("endpoint", slowSes.endpoint());
+            json.getJsonObject("sender").put("instances", 1).put("maxInFlight", 10);
+          })
+          .customers(CUSTOMERS, UnsubscribeMidCampaignTest::email)
+          .start(vertx)) {
+        Mailroom node = test.mailroom();
+        int port = test.port();
+        SignedClient client = test.client();
+        UnsubscribeToken tokens = test.tokens();
         ses.clear();
 
-        SignedClient.Reply accepted = client.post("/v1/campaigns", "{\"templateId\":\"t\"}");
-        assertThat(accepted.status()).isEqualTo(202);
-        String campaignId = accepted.json().getString("campaignId");
+        String campaignId = test.startCampaign();
         Map<String, Long> clickedAt = new HashMap<>();
         for (int i = CUSTOMERS - CLICKERS; i < CUSTOMERS; i++) {
           String url = "http://127.0.0.1:" + port + "/u/" + tokens.seal(email(i), campaignId, System.currentTimeMillis() / 1000);
@@ -75,7 +63,7 @@ class UnsubscribeMidCampaignTest {
           assertThat(click.status()).isEqualTo(200);
           clickedAt.put(email(i), System.currentTimeMillis());
         }
-        JsonObject done = client.awaitFinished(campaignId, 120_000);
+        JsonObject done = test.awaitFinished(campaignId);
         assertThat(done.getString("status")).isEqualTo("completed");
 
         Map<String, Long> receivedAt = new HashMap<>();
@@ -113,8 +101,6 @@ class UnsubscribeMidCampaignTest {
         assertThat(counts.getLong("suppressed")).isEqualTo(suppressed);
         assertThat(counts.getLong("skipped")).isEqualTo(skipped);
         assertThat(counts.getLong("sent")).isEqualTo(CUSTOMERS - suppressed - skipped).isEqualTo(receivedAt.size());
-      } finally {
-        node.close().await(30, TimeUnit.SECONDS);
       }
     }
   }

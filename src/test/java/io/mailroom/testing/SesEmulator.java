@@ -125,6 +125,13 @@ public final class SesEmulator implements AutoCloseable {
     return to;
   }
 
+  /** How many emails each recipient got since the last clear. */
+  public java.util.Map<String, Integer> perRecipient() {
+    java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+    recipients().forEach(to -> counts.merge(to, 1, Integer::sum));
+    return counts;
+  }
+
   /** The raw MIME of one received email, as the emulator builds it from what it was sent. */
   public byte[] rawEmail(String messageId) {
     JsonObject eml = new JsonObject(get("/get-emlContent?messageId="
