@@ -29,44 +29,21 @@ public final class Main {
   }
 
   public static void main(String[] args) throws Exception {
-    String mode = "serve";
-    String file = System.getenv().getOrDefault("MAILROOM_CONFIG", ConfigSource.DEFAULT_FILE);
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "serve", "demo" -> mode = args[i];
-        case "--config" -> file = i + 1 < args.length ? args[++i] : usage("--config needs a file");
-        case "-h", "--help", "help" -> {
-          usage(null);
-          return;
-        }
-        default -> usage("unknown argument: " + args[i]);
-      }
+    Args given = Args.parse(args);
+    if (given == null) {
+      return;
     }
     MailroomConfig config;
     try {
-      config = MailroomConfig.load(file, System.getenv());
+      config = MailroomConfig.load(given.configFile(), System.getenv());
     } catch (ConfigException e) {
       System.err.println("mailroom: " + e.getMessage());
       System.exit(2);
       return;
     }
-    // no file cache: its JVM shutdown hook would delete it while the Senders drain on SIGTERM
-    VertxOptions options = new VertxOptions()
-        .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false))
-        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
-            .addLabels(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE));
-    Vertx vertx = Vertx.builder().with(options)
-        .withMetrics(new MicrometerMetricsFactory(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))).build();
-    if (mode.equals("demo")) {
-      int code;
-      try {
-        code = new Demo(vertx, config, System.out).run();
-      } catch (LocalServerMissing e) {
-        code = missing(e);
-      } finally {
-        vertx.close().await();
-      }
-      System.exit(code);
+    Vertx vertx = vertx();
+    if (given.demo()) {
+      System.exit(demo(vertx, config));
     }
     Mailroom node;
     try {
@@ -78,6 +55,47 @@ public final class Main {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(node, vertx, config.shutdownGraceSeconds()),
         "mailroom-shutdown"));
+  }
+
+  /** The command line: {@code demo} or {@code serve}, and the config file; null when only help was asked for. */
+  private record Args(boolean demo, String configFile) {
+    static Args parse(String[] args) {
+      String mode = "serve";
+      String file = System.getenv().getOrDefault("MAILROOM_CONFIG", ConfigSource.DEFAULT_FILE);
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "serve", "demo" -> mode = args[i];
+          case "--config" -> file = i + 1 < args.length ? args[++i] : usage("--config needs a file");
+          case "-h", "--help", "help" -> {
+            usage(null);
+            return null;
+          }
+          default -> usage("unknown argument: " + args[i]);
+        }
+      }
+      return new Args(mode.equals("demo"), file);
+    }
+  }
+
+  private static Vertx vertx() {
+    // no file cache: its JVM shutdown hook would delete it while the Senders drain on SIGTERM
+    VertxOptions options = new VertxOptions()
+        .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false))
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+            .addLabels(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE));
+    return Vertx.builder().with(options)
+        .withMetrics(new MicrometerMetricsFactory(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))).build();
+  }
+
+  /** Runs the demo campaign; its exit code. */
+  private static int demo(Vertx vertx, MailroomConfig config) throws Exception {
+    try {
+      return new Demo(vertx, config, System.out).run();
+    } catch (LocalServerMissing e) {
+      return missing(e);
+    } finally {
+      vertx.close().await();
+    }
   }
 
   /**

@@ -65,52 +65,72 @@ public final class HttpApi extends VerticleBase {
   @Override
   public Future<?> start() {
     resumer = new Resumer(vertx, campaigns);
+    server = vertx.createHttpServer();
+    return server.requestHandler(router()).listen(config.http().port(), config.http().host());
+  }
+
+  private Router router() {
+    int bodyLimit = config.http().maxBodyBytes();
     Router router = Router.router(vertx);
     router.route().handler(HttpApi::requestId);
     router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
-    router.get("/metrics").handler(ctx -> {
-      String text = metrics.scrape();
-      if (text == null) {
-        ctx.fail(new ApiError(404, "not_found", "metrics are not exported by this node", null));
-        return;
-      }
-      ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text);
-    });
-    router.get("/health/ready").handler(ctx -> readiness.check().onSuccess(result ->
-        json(ctx, "ready".equals(result.getString("status")) ? 200 : 503, result)));
+    router.get("/health/ready").handler(this::ready);
+    router.get("/metrics").handler(this::metrics);
     router.post("/v1/campaigns")
-        .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
+        .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
         .handler(this::requireJson)
         .handler(this::authenticate)
         .handler(this::createCampaign);
     router.get("/v1/campaigns/:id").handler(this::authenticate).handler(this::getCampaign);
     router.get("/v1/campaigns/:id/failures").handler(this::authenticate).handler(this::failures);
-    router.get("/v1/sync").handler(this::authenticate).handler(ctx -> Channels.SYNC_STATUS
-        .request(vertx.eventBus(), null)
-        .onSuccess(status -> json(ctx, 200, status))
-        .onFailure(e -> ctx.fail(new ApiError(404, "sync_disabled", "the Syncer does not run on this node", null))));
-    router.get("/v1/dead-letters").handler(this::authenticate).handler(ctx -> deadLetters
-        .list(intParam(ctx, "limit", 100, 1, 1000))
-        .onSuccess(list -> json(ctx, 200, new JsonObject().put("deadLetters", new JsonArray(list))))
-        .onFailure(ctx::fail));
-    router.post("/v1/dead-letters/redrive")
-        .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
-        .handler(this::authenticate)
-        .handler(ctx -> deadLetters.redrive(intParam(ctx, "limit", 1000, 1, 100_000))
-            .onSuccess(moved -> {
-              LOG.info("{} dead letters driven back to the send queue", moved);
-              json(ctx, 200, new JsonObject().put("redriven", moved));
-            })
-            .onFailure(ctx::fail));
     router.post("/v1/campaigns/:id/:action")
-        .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
+        .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
         .handler(this::authenticate)
         .handler(this::control);
-    subscriptionRoutes.mount(router, config.http().maxBodyBytes());
+    router.get("/v1/sync").handler(this::authenticate).handler(this::syncStatus);
+    router.get("/v1/dead-letters").handler(this::authenticate).handler(this::deadLetters);
+    router.post("/v1/dead-letters/redrive")
+        .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
+        .handler(this::authenticate)
+        .handler(this::redrive);
+    subscriptionRoutes.mount(router, bodyLimit);
     router.route().handler(ctx -> ctx.fail(new ApiError(404, "not_found", "no such route", null)));
     router.route().failureHandler(this::failure);
-    server = vertx.createHttpServer();
-    return server.requestHandler(router).listen(config.http().port(), config.http().host());
+    return router;
+  }
+
+  private void ready(RoutingContext ctx) {
+    readiness.check().onSuccess(result -> json(ctx, "ready".equals(result.getString("status")) ? 200 : 503, result));
+  }
+
+  private void metrics(RoutingContext ctx) {
+    String text = metrics.scrape();
+    if (text == null) {
+      ctx.fail(new ApiError(404, "not_found", "metrics are not exported by this node", null));
+      return;
+    }
+    ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text);
+  }
+
+  private void syncStatus(RoutingContext ctx) {
+    Channels.SYNC_STATUS.request(vertx.eventBus(), null)
+        .onSuccess(status -> json(ctx, 200, status))
+        .onFailure(e -> ctx.fail(new ApiError(404, "sync_disabled", "the Syncer does not run on this node", null)));
+  }
+
+  private void deadLetters(RoutingContext ctx) {
+    deadLetters.list(intParam(ctx, "limit", 100, 1, 1000))
+        .onSuccess(list -> json(ctx, 200, new JsonObject().put("deadLetters", new JsonArray(list))))
+        .onFailure(ctx::fail);
+  }
+
+  private void redrive(RoutingContext ctx) {
+    deadLetters.redrive(intParam(ctx, "limit", 1000, 1, 100_000))
+        .onSuccess(moved -> {
+          LOG.info("{} dead letters driven back to the send queue", moved);
+          json(ctx, 200, new JsonObject().put("redriven", moved));
+        })
+        .onFailure(ctx::fail);
   }
 
   /** The port this server listens on (useful when configured as 0). */
