@@ -102,6 +102,8 @@ class RateLimitIT {
         assertThat(ses.recipients()).as("one email each").hasSize(recipients).doesNotHaveDuplicates();
         assertThat(windows.worstWindow()).as(windows.toString())
             .isLessThanOrEqualTo(rate + RateWindows.tolerance(rate));
+        assertThat(windows.averagePerSecond()).as("the pace over the whole run: " + windows)
+            .isLessThanOrEqualTo(rate * (1 + RateWindows.paceTolerance()));
         System.out.printf("RateLimitIT %d nodes at %d/s: achieved ÷ configured %.3f (measured, not asserted)%n", NODES,
             rate, windows.averagePerSecond() / rate);
 

@@ -126,6 +126,8 @@ class SendQuotaTest {
       System.out.println("SendQuotaTest Redis outage at 14/s: " + windows);
       assertThat(windows.count()).isEqualTo(recipients);
       assertThat(windows.worstWindow()).as(windows.toString()).isLessThanOrEqualTo(14 + RateWindows.tolerance(14));
+      assertThat(windows.averagePerSecond()).as(windows.toString())
+          .isLessThanOrEqualTo(14 * (1 + RateWindows.paceTolerance()));
       assertThat(client.send(client.unsigned("/health/ready").GET().build()).status()).isEqualTo(200);
     }
   }
