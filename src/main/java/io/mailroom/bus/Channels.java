@@ -43,8 +43,12 @@ public final class Channels {
   public static final Channel<SesFeedback, JsonObject> SES_FEEDBACK =
       new Channel<>("mailroom.subscription.ses-feedback", SesFeedback.class);
 
-  private static final List<Class<?>> RECORDS =
-      List.of(CampaignRef.class, QueuePage.class, ConsentChange.class, SubscriptionChange.class, SesFeedback.class);
+  /** SES accepted an email (its Send event): a Sender records the delivery sent; replies whether it changed anything. */
+  public static final Channel<SendConfirmation, Boolean> SEND_CONFIRMED =
+      new Channel<>("mailroom.send.confirmed", SendConfirmation.class);
+
+  private static final List<Class<?>> RECORDS = List.of(CampaignRef.class, QueuePage.class, ConsentChange.class,
+      SubscriptionChange.class, SesFeedback.class, SendConfirmation.class);
 
   private Channels() {
   }

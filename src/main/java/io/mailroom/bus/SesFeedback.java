@@ -8,7 +8,8 @@ import java.util.Objects;
  * (Permanent, Transient, Undetermined; null for a complaint); {@code detail} is what a suppression
  * records as its reason.
  */
-public record SesFeedback(Kind kind, String bounceType, String detail, List<String> recipients) {
+public record SesFeedback(Kind kind, String bounceType, String detail, List<String> recipients)
+    implements SesNotice {
   public enum Kind { BOUNCE, COMPLAINT }
 
   public SesFeedback {

@@ -90,8 +90,13 @@ public record MailroomConfig(
 
   public record Ses(String endpoint, String region, String fromAddress, String configurationSet, int timeoutMillis) { }
 
-  /** {@code resendAmbiguous}: send again an email whose sender died mid-send (may duplicate) or record it failed. */
-  public record Sender(int instances, int maxInFlight, int maxAttempts, int retryBaseMillis, boolean resendAmbiguous) { }
+  /**
+   * {@code reconcileSeconds}: how long an email whose SES call got no answer waits for SES's Send
+   * event before it is sent again; {@code resendAmbiguous}: with no way to reconcile (SES without a
+   * configuration set), send such an email again (it may arrive twice) instead of recording it failed.
+   */
+  public record Sender(int instances, int maxInFlight, int maxAttempts, int retryBaseMillis, boolean resendAmbiguous,
+                       int reconcileSeconds) { }
 
   public record Fetcher(int scanLimit, int batchSize, int leaseSeconds, int resumeSeconds, int staleSeconds) { }
 
@@ -200,7 +205,7 @@ public record MailroomConfig(
   private static Sender sender(ConfigReader r) {
     return new Sender(r.integer("sender.instances", 1, 256), r.integer("sender.maxInFlight", 10, 1000),
         r.integer("sender.maxAttempts", 1, 20), r.integer("sender.retryBaseMillis", 0, 600_000),
-        r.bool("sender.resendAmbiguous"));
+        r.bool("sender.resendAmbiguous"), r.integer("sender.reconcileSeconds", 1, 43_200));
   }
 
   private static Fetcher fetcher(ConfigReader r) {
@@ -230,6 +235,11 @@ public record MailroomConfig(
     }
     if (config.transport == TransportKind.OUTBOX && config.outboxDir.isEmpty()) {
       throw new ConfigException("config key 'outbox.dir' must be set when 'transport' is outbox");
+    }
+    if (config.transport == TransportKind.SES && config.ses.endpoint().isEmpty()
+        && config.ses.configurationSet().isEmpty() && !config.sender.resendAmbiguous()) {
+      throw new ConfigException("config key 'ses.configurationSet' must name a configuration set whose Send events"
+          + " reach POST /v1/ses/events when sending through Amazon SES: they settle the calls that got no answer");
     }
     if (config.sqs.maxReceives <= config.sender.maxAttempts) {
       throw new ConfigException("config key 'sqs.maxReceives' must be greater than 'sender.maxAttempts'"

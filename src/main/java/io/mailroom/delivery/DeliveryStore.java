@@ -12,27 +12,37 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * The Deliveries table (campaign id, email): one record per email of a campaign, the truth the
- * campaign's counters are kept from. A Sender claims a delivery with a conditional write before
- * it calls SES, so that a message SQS delivers twice is sent once, and records the outcome with a
- * write conditioned on still holding that claim.
+ * campaign's counters are kept from. A Sender claims a delivery with a conditional write
+ * ({@code SENDING}), marks it {@code CALLING} right before the SES call, and records the outcome
+ * with a write conditioned on still holding that claim. A delivery is ambiguous (SES may or may
+ * not have the email) only while it is {@code CALLING}, or {@code UNCONFIRMED} after a call that
+ * got no answer: then SES's Send event, or its absence for the reconcile window, decides.
  */
 public final class DeliveryStore {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryStore.class);
 
-  public enum Status { SENDING, RETRYING, PARKED, SENT, FAILED, CANCELLED, SUPPRESSED }
+  public enum Status { SENDING, CALLING, UNCONFIRMED, RETRYING, PARKED, SENT, FAILED, CANCELLED, SUPPRESSED }
 
   /**
-   * The result of a claim: ours (with its attempt number), finished already, held by another
-   * sender, or ours but ambiguous: its previous sender died after calling SES, so SES may have it.
+   * The result of a claim: ours (with its attempt number); ours but ambiguous (its previous sender
+   * died while calling SES, with {@code deliveryId}, at {@code calledAt}, so SES may have it);
+   * ours after waiting in vain for SES's Send event of an unanswered call ({@code UNANSWERED});
+   * unconfirmed and waiting {@code waitMillis} more for that event; finished already; or held by
+   * another sender.
    */
-  public record Claim(State state, int attempt) {
-    public enum State { CLAIMED, AMBIGUOUS, FINISHED, BUSY }
+  public record Claim(State state, int attempt, String deliveryId, long calledAt, long waitMillis) {
+    public enum State { CLAIMED, AMBIGUOUS, UNANSWERED, WAITING, FINISHED, BUSY }
+
+    static Claim of(State state) {
+      return new Claim(state, 0, null, 0, 0);
+    }
   }
 
   private final DynamoDbAsyncClient dynamo;
@@ -51,70 +61,123 @@ public final class DeliveryStore {
 
   /**
    * Claims the delivery for {@code leaseMillis} ({@code ClaimedAt}: when this attempt began, before
-   * its consent check). A lease that ran out (its sender died mid-send)
-   * can be taken over: that is the one window in which SES may already hold the email, so such a
-   * claim is {@code AMBIGUOUS}, marked {@code TakenOver} and logged.
+   * its consent check). A lease that ran out can be taken over. If its sender died before calling
+   * SES, the email is simply sent again; if it died while {@code CALLING}, SES may hold the email,
+   * so the claim is {@code AMBIGUOUS}, marked {@code TakenOver} and logged. An {@code UNCONFIRMED}
+   * delivery whose reconcile window ran out with no Send event is claimed to be sent again.
    */
   public Future<Claim> claim(String campaignId, String email, long leaseMillis) {
     long now = System.currentTimeMillis();
-    Map<String, AttributeValue> values = new HashMap<>();
-    values.put(":sending", s(Status.SENDING.name()));
-    values.put(":retrying", s(Status.RETRYING.name()));
-    values.put(":parked", s(Status.PARKED.name()));
-    values.put(":zero", n(0));
-    values.put(":one", n(1));
-    values.put(":now", n(now));
-    values.put(":lease", n(now + leaseMillis));
-    return Async.of(dynamo.updateItem(b -> b.tableName(table).key(key(campaignId, email))
-            .updateExpression("SET #s = :sending, Attempts = if_not_exists(Attempts, :zero) + :one,"
-                + " LeaseUntil = :lease, ClaimedAt = :now, UpdatedAt = :now")
-            .conditionExpression("attribute_not_exists(#s) OR #s IN (:retrying, :parked)"
-                + " OR (#s = :sending AND LeaseUntil < :now)")
-            .expressionAttributeNames(Map.of("#s", "Status"))
-            .expressionAttributeValues(values)
-            .returnValues(ReturnValue.ALL_OLD)))
-        .compose(r -> {
-          Map<String, AttributeValue> old = r.attributes();
-          int attempt = old.containsKey("Attempts") ? Integer.parseInt(old.get("Attempts").n()) + 1 : 1;
-          Claim claim = new Claim(Claim.State.CLAIMED, attempt);
-          AttributeValue before = old.get("Status");
-          if (before == null || !Status.SENDING.name().equals(before.s())) {
-            return Future.succeededFuture(claim);
-          }
-          LOG.warn("campaign {}: a delivery whose sender stopped mid-send is taken over", campaignId);
-          return Async.of(dynamo.updateItem(b -> b.tableName(table).key(key(campaignId, email))
-                  .updateExpression("SET TakenOver = :true")
-                  .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true)))))
-              .map(new Claim(Claim.State.AMBIGUOUS, attempt));
-        })
+    return Async.of(dynamo.updateItem(update(campaignId, email,
+            "SET #s = :sending, Attempts = if_not_exists(Attempts, :zero) + :one, LeaseUntil = :lease,"
+                + " ClaimedAt = :now, UpdatedAt = :now",
+            "attribute_not_exists(#s) OR #s IN (:retrying, :parked)"
+                + " OR (#s IN (:sending, :calling) AND LeaseUntil < :now)"
+                + " OR (#s = :unconfirmed AND ReconcileAfter < :now)",
+            Map.of(":lease", n(now + leaseMillis), ":now", n(now))).returnValues(ReturnValue.ALL_OLD).build()))
+        .compose(r -> claimed(campaignId, email, r.attributes()))
         .recover(e -> e instanceof ConditionalCheckFailedException ? current(campaignId, email)
             : Future.failedFuture(e));
+  }
+
+  private Future<Claim> claimed(String campaignId, String email, Map<String, AttributeValue> old) {
+    int attempt = (int) number(old, "Attempts") + 1;
+    Status before = old.containsKey("Status") ? Status.valueOf(old.get("Status").s()) : null;
+    if (before == Status.UNCONFIRMED) {
+      return Future.succeededFuture(new Claim(Claim.State.UNANSWERED, attempt, string(old, "DeliveryId"), 0, 0));
+    }
+    if (before != Status.CALLING) {
+      return Future.succeededFuture(new Claim(Claim.State.CLAIMED, attempt, null, 0, 0));
+    }
+    LOG.warn("campaign {}: a delivery whose sender stopped while calling SES is taken over", campaignId);
+    Claim claim = new Claim(Claim.State.AMBIGUOUS, attempt, string(old, "DeliveryId"), number(old, "CalledAt"), 0);
+    return write(update(campaignId, email, "SET TakenOver = :true", null, Map.of())).map(claim);
   }
 
   private Future<Claim> current(String campaignId, String email) {
     return Async.of(dynamo.getItem(b -> b.tableName(table).key(key(campaignId, email)).consistentRead(true)))
         .map(r -> {
           AttributeValue status = r.item().get("Status");
-          boolean finished = status != null && (Status.SENT.name().equals(status.s())
-              || Status.FAILED.name().equals(status.s()) || Status.CANCELLED.name().equals(status.s())
-              || Status.SUPPRESSED.name().equals(status.s()));
-          return new Claim(finished ? Claim.State.FINISHED : Claim.State.BUSY, 0);
+          if (status == null) {
+            return Claim.of(Claim.State.BUSY);
+          }
+          return switch (Status.valueOf(status.s())) {
+            case SENT, FAILED, CANCELLED, SUPPRESSED -> Claim.of(Claim.State.FINISHED);
+            case UNCONFIRMED -> new Claim(Claim.State.WAITING, 0, null, 0,
+                Math.max(0, number(r.item(), "ReconcileAfter") - System.currentTimeMillis()));
+            default -> Claim.of(Claim.State.BUSY);
+          };
         });
   }
 
-  /** Sent, with the provider's message id. */
-  public Future<Void> sent(String campaignId, String email, int attempt, String messageId) {
-    return finish(campaignId, email, attempt, Status.SENT, "SET MessageId = :id", Map.of(":id", s(messageId)));
+  /**
+   * Right before the SES call: the delivery is {@code CALLING} with {@code deliveryId}, the id its
+   * email carries as a tag. False when this attempt no longer holds it: then it must not call.
+   */
+  public Future<Boolean> calling(String campaignId, String email, int attempt, String deliveryId) {
+    return conditional(write(update(campaignId, email,
+        "SET #s = :calling, DeliveryId = :id, CalledAt = :now, UpdatedAt = :now",
+        "#s = :sending AND Attempts = :attempt", Map.of(":attempt", n(attempt), ":id", s(deliveryId)))));
+  }
+
+  /**
+   * SES may have the email (its call got no answer, or its sender died while calling): it waits,
+   * {@code UNCONFIRMED}, until {@code reconcileAfter} for SES's Send event. An attempt that took
+   * the delivery over without calling ({@code called} false) is given back. False when it is no
+   * longer this attempt's (a Send event may have confirmed it already).
+   */
+  public Future<Boolean> unconfirmed(String campaignId, String email, int attempt, boolean called, long reconcileAfter,
+                                     String code, String reason) {
+    return conditional(write(update(campaignId, email, "SET #s = :unconfirmed, ReconcileAfter = :after,"
+            + " ErrorCode = :code, LastError = :reason, UpdatedAt = :now" + (called ? "" : ", Attempts = Attempts - :one")
+            + " REMOVE LeaseUntil",
+        "#s IN (:sending, :calling) AND Attempts = :attempt",
+        Map.of(":attempt", n(attempt), ":after", n(reconcileAfter), ":code", s(code), ":reason", s(clip(reason))))));
+  }
+
+  /**
+   * SES's Send event for the email tagged {@code deliveryId}: SES accepted it, so the delivery is
+   * sent, whatever its sender knew. False when it was recorded already (or the tag is another
+   * attempt's): the event changes nothing then.
+   */
+  public Future<Boolean> confirmSent(String campaignId, String email, String deliveryId, String messageId) {
+    return conditional(write(update(campaignId, email, "SET #s = :sent, MessageId = :message,"
+            + " ConfirmedBySendEvent = :true, UpdatedAt = :now REMOVE LeaseUntil, ReconcileAfter",
+        "DeliveryId = :id AND #s IN (:sending, :calling, :unconfirmed)",
+        Map.of(":id", s(deliveryId), ":message", s(messageId)))));
+  }
+
+  /**
+   * Sent, with the provider's message id. False when SES's Send event recorded it first (it is
+   * counted there); fails when another attempt holds the delivery.
+   */
+  public Future<Boolean> sent(String campaignId, String email, int attempt, String messageId) {
+    return finish(campaignId, email, attempt, Status.SENT, "SET MessageId = :id", Map.of(":id", s(messageId)))
+        .map(true)
+        .recover(e -> !(e instanceof ConditionalCheckFailedException) ? Future.failedFuture(e)
+            : current(campaignId, email).compose(now -> now.state() == Claim.State.FINISHED
+                ? Future.succeededFuture(false) : Future.failedFuture(e)));
   }
 
   /** Failed for good, with the provider's error code and reason. */
   public Future<Void> failed(String campaignId, String email, int attempt, String code, String reason) {
-    return finish(campaignId, email, attempt, Status.FAILED, "SET ErrorCode = :code, LastError = :reason", Map.of(":code", s(code), ":reason", s(clip(reason))));
+    return finish(campaignId, email, attempt, Status.FAILED, "SET ErrorCode = :code, LastError = :reason",
+        Map.of(":code", s(code), ":reason", s(clip(reason))));
+  }
+
+  /**
+   * No answer from SES and no Send event for {@code attempt - 1} calls: failed for good, and the
+   * attempt that found it so is given back, so that {@code Attempts} counts the calls.
+   */
+  public Future<Void> noAnswer(String campaignId, String email, int attempt, String reason) {
+    return finish(campaignId, email, attempt, Status.FAILED, "SET ErrorCode = :code, LastError = :reason,"
+        + " Attempts = Attempts - :one", Map.of(":code", s("NoAnswer"), ":reason", s(clip(reason))));
   }
 
   /** The campaign was cancelled before this email went out. */
   public Future<Void> cancelled(String campaignId, String email, int attempt) {
-    return finish(campaignId, email, attempt, Status.CANCELLED, "SET ErrorCode = :code", Map.of(":code", s("Cancelled")));
+    return finish(campaignId, email, attempt, Status.CANCELLED, "SET ErrorCode = :code",
+        Map.of(":code", s("Cancelled")));
   }
 
   /** Not sent: the customer opted out or was suppressed after the email was queued ({@code reason} says which). */
@@ -130,18 +193,13 @@ public final class DeliveryStore {
    * transaction that only conflicted with another write (Amazon DynamoDB cancels those) is tried again.
    */
   public Future<Boolean> park(String campaignId, String email, int attempt, String task) {
-    Map<String, AttributeValue> values = new HashMap<>();
-    values.put(":parked", s(Status.PARKED.name()));
-    values.put(":sending", s(Status.SENDING.name()));
-    values.put(":attempt", n(attempt));
-    values.put(":task", s(task));
-    values.put(":one", n(1));
-    values.put(":now", n(System.currentTimeMillis()));
-    Update delivery = Update.builder().tableName(table).key(key(campaignId, email))
-        .updateExpression("SET #s = :parked, Task = :task, UpdatedAt = :now, Attempts = Attempts - :one REMOVE LeaseUntil")
-        .conditionExpression("#s = :sending AND Attempts = :attempt")
-        .expressionAttributeNames(Map.of("#s", "Status"))
-        .expressionAttributeValues(values).build();
+    UpdateItemRequest parked = update(campaignId, email,
+        "SET #s = :parked, Task = :task, UpdatedAt = :now, Attempts = Attempts - :one REMOVE LeaseUntil",
+        "#s = :sending AND Attempts = :attempt", Map.of(":attempt", n(attempt), ":task", s(task))).build();
+    Update delivery = Update.builder().tableName(table).key(parked.key())
+        .updateExpression(parked.updateExpression()).conditionExpression(parked.conditionExpression())
+        .expressionAttributeNames(parked.expressionAttributeNames())
+        .expressionAttributeValues(parked.expressionAttributeValues()).build();
     ConditionCheck paused = ConditionCheck.builder().tableName(campaignTable)
         .key(Map.of("CampaignId", s(campaignId)))
         .conditionExpression("#s IN (:paused, :quota)")
@@ -166,46 +224,53 @@ public final class DeliveryStore {
    * delivery waits for its message's next receive.
    */
   public Future<Void> giveBack(String campaignId, String email, int attempt) {
-    return Async.of(dynamo.updateItem(b -> b.tableName(table).key(key(campaignId, email))
-        .updateExpression("SET #s = :retrying, UpdatedAt = :now, Attempts = Attempts - :one REMOVE LeaseUntil")
-        .conditionExpression("#s = :sending AND Attempts = :attempt")
-        .expressionAttributeNames(Map.of("#s", "Status"))
-        .expressionAttributeValues(Map.of(":retrying", s(Status.RETRYING.name()), ":sending", s(Status.SENDING.name()),
-            ":attempt", n(attempt), ":one", n(1), ":now", n(System.currentTimeMillis()))))).mapEmpty();
+    return write(update(campaignId, email, "SET #s = :retrying, UpdatedAt = :now, Attempts = Attempts - :one"
+        + " REMOVE LeaseUntil", "#s = :sending AND Attempts = :attempt", Map.of(":attempt", n(attempt))));
   }
 
   /** Failed for now: another attempt follows when SQS shows the message again. */
   public Future<Void> retrying(String campaignId, String email, int attempt, String code, String reason) {
-    Map<String, AttributeValue> values = new HashMap<>();
-    values.put(":retrying", s(Status.RETRYING.name()));
-    values.put(":sending", s(Status.SENDING.name()));
-    values.put(":attempt", n(attempt));
-    values.put(":code", s(code));
-    values.put(":reason", s(clip(reason)));
-    values.put(":now", n(System.currentTimeMillis()));
-    return Async.of(dynamo.updateItem(b -> b.tableName(table).key(key(campaignId, email))
-        .updateExpression("SET #s = :retrying, ErrorCode = :code, LastError = :reason, UpdatedAt = :now")
-        .conditionExpression("#s = :sending AND Attempts = :attempt")
-        .expressionAttributeNames(Map.of("#s", "Status"))
-        .expressionAttributeValues(values))).mapEmpty();
+    return write(update(campaignId, email,
+        "SET #s = :retrying, ErrorCode = :code, LastError = :reason, UpdatedAt = :now",
+        "#s IN (:sending, :calling) AND Attempts = :attempt",
+        Map.of(":attempt", n(attempt), ":code", s(code), ":reason", s(clip(reason)))));
   }
 
   private Future<Void> finish(String campaignId, String email, int attempt, Status status, String set,
                               Map<String, AttributeValue> extra) {
     Map<String, AttributeValue> values = new HashMap<>(extra);
     values.put(":status", s(status.name()));
-    values.put(":sending", s(Status.SENDING.name()));
     values.put(":attempt", n(attempt));
-    values.put(":now", n(System.currentTimeMillis()));
-    return Async.of(dynamo.updateItem(b -> b.tableName(table).key(key(campaignId, email))
-        .updateExpression(set + ", #s = :status, UpdatedAt = :now REMOVE LeaseUntil")
-        .conditionExpression("#s = :sending AND Attempts = :attempt")
-        .expressionAttributeNames(Map.of("#s", "Status"))
-        .expressionAttributeValues(values))).mapEmpty();
+    return write(update(campaignId, email, set + ", #s = :status, UpdatedAt = :now REMOVE LeaseUntil",
+        "#s IN (:sending, :calling) AND Attempts = :attempt", values));
+  }
+
+  private UpdateItemRequest.Builder update(String campaignId, String email, String set, String condition,
+                                           Map<String, AttributeValue> values) {
+    return DeliveryUpdate.of(table, key(campaignId, email), set, condition, values);
+  }
+
+  private Future<Void> write(UpdateItemRequest.Builder request) {
+    return Async.of(dynamo.updateItem(request.build())).mapEmpty();
+  }
+
+  private static Future<Boolean> conditional(Future<?> write) {
+    return write.map(true).recover(e -> e instanceof ConditionalCheckFailedException ? Future.succeededFuture(false)
+        : Future.failedFuture(e));
   }
 
   private static String clip(String reason) {
     return reason == null ? "" : reason.length() > 500 ? reason.substring(0, 500) : reason;
+  }
+
+  private static String string(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    return value == null ? null : value.s();
+  }
+
+  private static long number(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    return value == null || value.n() == null ? 0 : Long.parseLong(value.n());
   }
 
   private static Map<String, AttributeValue> key(String campaignId, String email) {

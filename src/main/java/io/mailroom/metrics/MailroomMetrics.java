@@ -94,6 +94,14 @@ public final class MailroomMetrics {
     registry.counter("mailroom_emails_suppressed", "reason", reason).increment();
   }
 
+  /**
+   * A send whose outcome was unknown: {@code how} is unconfirmed (waiting for SES's Send event),
+   * confirmed (the event came), found (the transport had it) or resent (no proof in time).
+   */
+  public void reconciled(String how) {
+    registry.counter("mailroom_emails_reconciled", "outcome", how).increment();
+  }
+
   public void transportCall(long nanos) {
     sesLatency.record(Duration.ofNanos(nanos));
   }

@@ -4,6 +4,7 @@ import io.mailroom.render.RenderedEmail;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.CopyOptions;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -17,12 +18,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Date;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 
 /**
  * The embedded default's transport: each email is written as an RFC 5322 {@code .eml} file under
- * {@code outbox/<campaign>/}, exactly as it would leave, instead of being sent.
+ * {@code outbox/<campaign>/}, exactly as it would leave, instead of being sent. A file is written
+ * whole or not at all (a temporary file, then an atomic rename), so the file is the proof that
+ * the email went out.
  */
 public final class OutboxTransport implements Transport {
   private static final Session SESSION = Session.getInstance(new Properties());
@@ -40,19 +44,36 @@ public final class OutboxTransport implements Transport {
   }
 
   @Override
-  public Future<String> send(RenderedEmail email) {
-    String id = UUID.randomUUID().toString();
+  public Future<String> send(RenderedEmail email, String deliveryId) {
     byte[] bytes;
     try {
-      bytes = mime(email, id);
+      bytes = mime(email, deliveryId);
     } catch (MessagingException | IOException e) {
       return Future.failedFuture(new IllegalArgumentException("cannot build the message: " + e.getMessage(), e));
     }
     Path campaignDir = dir.resolve(safe(email.campaignId()));
-    Path file = campaignDir.resolve(safe(email.to()) + ".eml");
+    Path file = file(email.campaignId(), email.to());
+    Path partial = campaignDir.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
     return vertx.fileSystem().mkdirs(campaignDir.toString())
-        .compose(v -> vertx.fileSystem().writeFile(file.toString(), Buffer.buffer(bytes)))
-        .map(v -> "outbox-" + id);
+        .compose(v -> vertx.fileSystem().writeFile(partial.toString(), Buffer.buffer(bytes)))
+        .compose(v -> vertx.fileSystem().move(partial.toString(), file.toString(),
+            new CopyOptions().setReplaceExisting(true).setAtomicMove(true)))
+        .map(v -> "outbox-" + deliveryId);
+  }
+
+  @Override
+  public boolean canFind() {
+    return true;
+  }
+
+  @Override
+  public Future<Optional<String>> find(String campaignId, String to, String deliveryId) {
+    return vertx.fileSystem().exists(file(campaignId, to).toString())
+        .map(found -> found ? Optional.of("outbox-" + deliveryId) : Optional.empty());
+  }
+
+  private Path file(String campaignId, String to) {
+    return dir.resolve(safe(campaignId)).resolve(safe(to) + ".eml");
   }
 
   static byte[] mime(RenderedEmail email, String id) throws MessagingException, IOException {

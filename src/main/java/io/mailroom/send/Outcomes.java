@@ -93,10 +93,13 @@ final class Outcomes {
 
   private Future<Void> recordSent(SendTask task, int attempt, String messageId, int round) {
     return deliveries.sent(task.campaignId(), task.recipient().email(), attempt, messageId)
-        .onSuccess(v -> {
-          counters.sent(task.campaignId());
-          metrics.sent();
+        .onSuccess(recorded -> {
+          if (recorded) { // else SES's Send event recorded it first, and counted it
+            counters.sent(task.campaignId());
+            metrics.sent();
+          }
         })
+        .<Void>mapEmpty()
         .recover(e -> {
           if (round >= RECORD_ATTEMPTS || e instanceof ConditionalCheckFailedException) {
             LOG.error("campaign {}: an accepted email (SES id {}) could not be recorded: {}", task.campaignId(),

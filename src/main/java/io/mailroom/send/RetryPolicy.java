@@ -63,6 +63,29 @@ public final class RetryPolicy {
     return error.getClass().getSimpleName().replace("Exception", "");
   }
 
+  /**
+   * A call that got no answer: it timed out, or the connection broke after the request may have
+   * been written. SES may have accepted the email, so it is not simply sent again. An error
+   * answer from SES (any status) proves it did not accept, and a connection that was never
+   * opened proves the request never left.
+   */
+  public boolean ambiguous(Throwable error) {
+    if (error instanceof AwsServiceException || error instanceof Renderer.TemplateException
+        || error instanceof IllegalArgumentException) {
+      return false;
+    }
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.net.ConnectException || cause instanceof java.net.UnknownHostException
+          || cause instanceof java.net.NoRouteToHostException) {
+        return false;
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return error instanceof SdkClientException || error instanceof IOException || error instanceof TimeoutException;
+  }
+
   /** SES says this account sends too fast (the whole node should slow down, not just this email). */
   public boolean throttled(Throwable error) {
     return error instanceof TooManyRequestsException

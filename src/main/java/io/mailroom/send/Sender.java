@@ -1,5 +1,6 @@
 package io.mailroom.send;
 
+import io.mailroom.bus.Channels;
 import io.mailroom.campaign.CampaignCounters;
 import io.mailroom.campaign.CampaignStore;
 import io.mailroom.campaign.StatusCache;
@@ -10,6 +11,7 @@ import io.mailroom.metrics.MailroomMetrics;
 import io.mailroom.queue.SendTask;
 import io.mailroom.queue.SqsQueue;
 import io.mailroom.render.EmailComposer;
+import io.mailroom.render.RenderedEmail;
 import io.mailroom.subscription.ConsentCheck;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -20,13 +22,16 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * One member of the Sender pool: long-polls the send queue, and for each message claims the
  * delivery, checks the campaign still runs (a paused one parks the delivery, a cancelled one
- * cancels it) and that the customer still consents, composes the email, hands it to the
- * transport, has {@link Outcomes} record what became of it, and deletes the message. A transient
- * failure leaves the message on the queue to come back after a backoff.
+ * cancels it) and that the customer still consents, composes the email, marks the delivery
+ * {@code CALLING} and hands the email to the transport, has {@link Outcomes} record what became
+ * of it, and deletes the message. A transient failure leaves the message on the queue to come
+ * back after a backoff; a call with no answer is settled by the {@link Reconciler}, which also
+ * takes SES's Send events ({@code SEND_CONFIRMED}).
  */
 public final class Sender extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
@@ -41,13 +46,17 @@ public final class Sender extends VerticleBase {
 
   /**
    * How one Sender works: its long-poll wait, its delivery lease (the queue's visibility timeout),
-   * the messages it holds at most, whether a delivery found mid-send is sent again, and the topic
-   * of tasks queued without one.
+   * the messages it holds at most, the topic of tasks queued without one, and how a send with no
+   * answer is settled: whether SES publishes Send events (a configuration set is configured), how
+   * long to wait for one, and whether to send again when none can come.
    */
-  public record Settings(int waitSeconds, long leaseMillis, int maxInFlight, boolean resendAmbiguous, String defaultTopic) {
+  public record Settings(int waitSeconds, long leaseMillis, int maxInFlight, String defaultTopic, boolean sendEvents,
+                         long reconcileMillis, boolean resendAmbiguous) {
     public static Settings of(MailroomConfig config) {
+      boolean events = config.transport() == MailroomConfig.TransportKind.SES && !config.ses().configurationSet().isEmpty();
       return new Settings(config.sqs().waitSeconds(), config.sqs().visibilityTimeoutSeconds() * 1000L,
-          config.sender().maxInFlight(), config.sender().resendAmbiguous(), config.subscription().defaultTopic());
+          config.sender().maxInFlight(), config.subscription().defaultTopic(), events,
+          config.sender().reconcileSeconds() * 1000L, config.sender().resendAmbiguous());
     }
   }
 
@@ -61,7 +70,7 @@ public final class Sender extends VerticleBase {
   private final Transport transport;
   private final int waitSeconds;
   private final int maxInFlight;
-  private final boolean resendAmbiguous;
+  private final Settings settings;
   private final MailroomMetrics metrics;
   private final ConsentCheck consent;
   private final String defaultTopic;
@@ -76,6 +85,7 @@ public final class Sender extends VerticleBase {
   private Promise<Void> drained;
   private long flushTimer;
   private Outcomes outcomes;
+  private Reconciler reconciler;
 
   public Sender(SqsQueue queue, DeliveryStore deliveries, Campaigns campaign, EmailComposer composer, Outbound outbound,
                 ConsentCheck consent, MailroomMetrics metrics, Settings settings) {
@@ -93,17 +103,24 @@ public final class Sender extends VerticleBase {
     this.waitSeconds = settings.waitSeconds();
     this.leaseMillis = settings.leaseMillis();
     this.maxInFlight = Math.max(RECEIVE_MAX, settings.maxInFlight());
-    this.resendAmbiguous = settings.resendAmbiguous();
+    this.settings = settings;
     this.defaultTopic = settings.defaultTopic();
   }
 
   @Override
   public Future<?> start() {
     outcomes = new Outcomes(vertx, queue, deliveries, campaign, outbound, metrics);
+    reconciler = new Reconciler(deliveries, transport, queue, counters, outcomes, metrics, settings,
+        outbound.retries().maxAttempts());
     running = true;
     pump();
     flushTimer = vertx.setPeriodic(COUNTER_FLUSH_MILLIS, t -> counters.flush());
-    return Future.succeededFuture();
+    return Channels.SEND_CONFIRMED.consumer(vertx.eventBus(), event -> reconciler.confirm(event.body())
+        .onSuccess(event::reply)
+        .onFailure(e -> {
+          LOG.warn("a Send event could not be recorded now (SNS delivers it again): {}", e.toString());
+          event.fail(503, "unavailable");
+        })).completion();
   }
 
   /**
@@ -216,10 +233,9 @@ public final class Sender extends VerticleBase {
     return deliveries.claim(task.campaignId(), task.recipient().email(), leaseMillis).compose(claim -> switch (claim.state()) {
       case FINISHED -> Future.succeededFuture(true);
       case BUSY -> Future.succeededFuture(false);
-      case AMBIGUOUS -> resendAmbiguous ? sendUnlessStopped(task, claim, message) : deliveries.failed(task.campaignId(),
-              task.recipient().email(), claim.attempt(), "AmbiguousSend", "the node sending this email stopped after"
-                  + " calling SES; not sent again so that it cannot arrive twice")
-          .onSuccess(v -> counters.failed(task.campaignId())).map(true);
+      case WAITING -> queue.retryAfter(message, (int) Math.max(1, Math.ceil(claim.waitMillis() / 1000.0))).map(false);
+      case AMBIGUOUS -> reconciler.takenOver(task, claim, message, () -> sendUnlessStopped(task, claim, message));
+      case UNANSWERED -> reconciler.windowOver(task, claim, () -> sendUnlessStopped(task, claim, message));
       case CLAIMED -> sendUnlessStopped(task, claim, message);
     });
   }
@@ -242,19 +258,37 @@ public final class Sender extends VerticleBase {
     String email = task.recipient().email();
     String topic = task.topic() == null ? defaultTopic : task.topic();
     return consent.blockedNow(email, topic).compose(
-        blocked -> blocked.isPresent() ? outcomes.suppressed(task, attempt, blocked.get()) : renderAndSend(task)
-            .compose(messageId -> outcomes.sent(task, attempt, messageId).map(true),
-                error -> outcomes.failed(task, attempt, message, error)),
+        blocked -> blocked.isPresent() ? outcomes.suppressed(task, attempt, blocked.get())
+            : composer.compose(task.campaignId(), task.templateId(), task.subject(), task.recipient())
+                .compose(rendered -> gate.acquire().map(slot -> rendered))
+                .compose(rendered -> call(task, attempt, rendered, message),
+                    error -> outcomes.failed(task, attempt, message, error)),
         error -> outcomes.failed(task, attempt, message, error));
   }
 
-  /** Renders and hands the email to the transport; succeeds with the provider's message id. */
-  private Future<String> renderAndSend(SendTask task) {
-    return composer.compose(task.campaignId(), task.templateId(), task.subject(), task.recipient())
-        .compose(rendered -> gate.acquire().compose(slot -> {
-          long started = System.nanoTime();
-          return transport.send(rendered).onComplete(x -> metrics.transportCall(System.nanoTime() - started))
-              .onSuccess(id -> gate.accepted());
-        }));
+  /**
+   * Marks the delivery {@code CALLING} with a new delivery id, which the email carries, then calls
+   * the transport: its answer is recorded, its silence reconciled. An attempt that no longer holds
+   * the delivery does not call.
+   */
+  private Future<Boolean> call(SendTask task, int attempt, RenderedEmail email, Message message) {
+    String deliveryId = attempt + "-" + UUID.randomUUID();
+    return deliveries.calling(task.campaignId(), task.recipient().email(), attempt, deliveryId).compose(ours -> {
+      if (!ours) {
+        LOG.info("campaign {}: attempt {} no longer holds its delivery; not sent", task.campaignId(), attempt);
+        return Future.succeededFuture(false);
+      }
+      long started = System.nanoTime();
+      return transport.send(email, deliveryId).onComplete(x -> metrics.transportCall(System.nanoTime() - started))
+          .transform(answer -> {
+            if (answer.succeeded()) {
+              gate.accepted();
+              return outcomes.sent(task, attempt, answer.result()).map(true);
+            }
+            return outbound.retries().ambiguous(answer.cause())
+                ? reconciler.unanswered(task, attempt, deliveryId, message, answer.cause())
+                : outcomes.failed(task, attempt, message, answer.cause());
+          });
+    }, error -> outcomes.failed(task, attempt, message, error));
   }
 }

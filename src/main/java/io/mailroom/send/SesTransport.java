@@ -28,12 +28,16 @@ public final class SesTransport implements Transport {
     this.configurationSet = configurationSet == null || configurationSet.isEmpty() ? null : configurationSet;
   }
 
+  /** The tags every email carries: its campaign and its delivery, which SES's events report back. */
+  public static final String CAMPAIGN_TAG = "campaign";
+  public static final String DELIVERY_TAG = "delivery";
+
   @Override
-  public Future<String> send(RenderedEmail email) {
-    return Async.of(ses.sendEmail(request(email))).map(r -> r.messageId());
+  public Future<String> send(RenderedEmail email, String deliveryId) {
+    return Async.of(ses.sendEmail(request(email, deliveryId))).map(r -> r.messageId());
   }
 
-  SendEmailRequest request(RenderedEmail email) {
+  SendEmailRequest request(RenderedEmail email, String deliveryId) {
     Body.Builder body = Body.builder().html(content(email.html()));
     if (email.text() != null) {
       body.text(content(email.text()));
@@ -48,7 +52,8 @@ public final class SesTransport implements Transport {
         .destination(d -> d.toAddresses(email.to()))
         .content(EmailContent.builder().simple(message.build()).build())
         .configurationSetName(configurationSet)
-        .emailTags(MessageTag.builder().name("campaign").value(tagValue(email.campaignId())).build())
+        .emailTags(MessageTag.builder().name(CAMPAIGN_TAG).value(tagValue(email.campaignId())).build(),
+            MessageTag.builder().name(DELIVERY_TAG).value(tagValue(deliveryId)).build())
         .build();
   }
 

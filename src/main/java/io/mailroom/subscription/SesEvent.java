@@ -1,6 +1,8 @@
 package io.mailroom.subscription;
 
+import io.mailroom.bus.SendConfirmation;
 import io.mailroom.bus.SesFeedback;
+import io.mailroom.bus.SesNotice;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -10,16 +12,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A bounce or complaint from SES, read from an SNS notification's Message: the identity
+ * An SES event read from an SNS notification's Message: a bounce or complaint, in the identity
  * notification ({@code notificationType}) and the configuration-set event ({@code eventType})
- * forms alike. Other events (deliveries, sends, opens) are of no concern here.
+ * forms alike, or a configuration-set Send event for an email Mailroom tagged. Other events
+ * (deliveries, opens) are of no concern here.
  */
 final class SesEvent {
   private SesEvent() {
   }
 
-  /** The feedback for the UnsubscribeHandler, or empty for an event that changes nothing. */
-  static Optional<SesFeedback> of(String message) {
+  /** What the event asks (feedback for the UnsubscribeHandler, a send to confirm), or empty for one that changes nothing. */
+  static Optional<SesNotice> of(String message) {
     JsonObject json;
     try {
       json = new JsonObject(message);
@@ -38,10 +41,35 @@ final class SesEvent {
       return Optional.of(new SesFeedback(SesFeedback.Kind.COMPLAINT, null,
           "complaint/" + complaint.getString("complaintFeedbackType", ""), addresses(complaint, "complainedRecipients")));
     }
+    if ("Send".equals(type)) {
+      return send(json);
+    }
     if (type == null) {
       throw new SnsMessage.Invalid("Message", "Message is not an SES event (no notificationType or eventType)");
     }
     return Optional.empty();
+  }
+
+  /** A Send event of an email Mailroom tagged (others, sent by other systems, are ignored). */
+  private static Optional<SesNotice> send(JsonObject json) {
+    JsonObject mail = object(json, "mail");
+    JsonObject tags = mail.getValue("tags") instanceof JsonObject t ? t : new JsonObject();
+    String campaign = firstOf(tags, "campaign");
+    String delivery = firstOf(tags, "delivery");
+    JsonArray destination = mail.getValue("destination") instanceof JsonArray d ? d : new JsonArray();
+    String messageId = mail.getValue("messageId") instanceof String m ? m : null;
+    if (campaign == null || delivery == null) {
+      return Optional.empty();
+    }
+    if (destination.size() != 1 || !(destination.getValue(0) instanceof String to) || messageId == null) {
+      throw new SnsMessage.Invalid("Message", "the Send event needs mail.messageId and one mail.destination");
+    }
+    return Optional.of(new SendConfirmation(campaign, to, delivery, messageId));
+  }
+
+  private static String firstOf(JsonObject tags, String name) {
+    return tags.getValue(name) instanceof JsonArray values && !values.isEmpty()
+        && values.getValue(0) instanceof String value ? value : null;
   }
 
   private static JsonObject object(JsonObject json, String field) {

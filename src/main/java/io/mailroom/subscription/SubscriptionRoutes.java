@@ -1,6 +1,9 @@
 package io.mailroom.subscription;
 
 import io.mailroom.bus.Channels;
+import io.mailroom.bus.SendConfirmation;
+import io.mailroom.bus.SesFeedback;
+import io.mailroom.bus.SesNotice;
 import io.mailroom.bus.SubscriptionChange;
 import io.mailroom.http.ApiError;
 import io.pebbletemplates.pebble.PebbleEngine;
@@ -86,6 +89,14 @@ public final class SubscriptionRoutes {
         .onFailure(e -> refuse(ctx, e));
   }
 
+  private Future<JsonObject> forward(SesNotice notice) {
+    if (notice instanceof SendConfirmation send) {
+      return Channels.SEND_CONFIRMED.request(vertx.eventBus(), send)
+          .map(recorded -> new JsonObject().put("kind", "send").put("recorded", recorded));
+    }
+    return Channels.SES_FEEDBACK.request(vertx.eventBus(), (SesFeedback) notice);
+  }
+
   private void sesEvent(RoutingContext ctx) {
     SnsMessage message;
     try {
@@ -101,7 +112,7 @@ public final class SubscriptionRoutes {
       });
       case "UnsubscribeConfirmation" -> Future.succeededFuture(new JsonObject().put("ignored", true));
       default -> SesEvent.of(verified.field("Message"))
-          .map(feedback -> Channels.SES_FEEDBACK.request(vertx.eventBus(), feedback))
+          .map(this::forward)
           .orElse(Future.succeededFuture(new JsonObject().put("ignored", true)));
     }).onSuccess(body -> json(ctx, 200, body)).onFailure(e -> {
       if (e instanceof SnsVerifier.Refused refused) {

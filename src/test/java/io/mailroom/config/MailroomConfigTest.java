@@ -27,7 +27,7 @@ class MailroomConfigTest {
         "MAILROOM_SES_REGION", "eu-west-1",
         "MAILROOM_HTTP_MAX_BODY_BYTES", "2048",
         "MAILROOM_DYNAMODB_CREATE_TABLES", "false",
-        "MAILROOM_TRANSPORT", "ses"));
+        "MAILROOM_TRANSPORT", "ses", "MAILROOM_SES_CONFIGURATION_SET", "mailroom"));
     MailroomConfig config = MailroomConfig.from(json);
     assertThat(config.ses().region()).isEqualTo("eu-west-1");
     assertThat(config.http().maxBodyBytes()).isEqualTo(2048);
@@ -93,6 +93,14 @@ class MailroomConfigTest {
     assertThat(config.transport()).isEqualTo(MailroomConfig.TransportKind.SES);
     assertThat(config.aws().staticCredentials()).isFalse();
     assertThat(config.demo().seed()).isFalse();
+    assertThat(config.ses().configurationSet()).isNotEmpty();
+    assertThat(config.sender().reconcileSeconds()).isEqualTo(300);
+    assertThatThrownBy(() -> MailroomConfig.load("conf/production.json",
+        Map.of("MAILROOM_WEBHOOK_SECRETS", "a-production-secret-of-some-length",
+            "MAILROOM_SUBSCRIPTION_TOKEN_SECRETS", "an-unsubscribe-secret-of-some-length",
+            "MAILROOM_LIMITER_REDIS_URL", "redis://redis.internal:6379", "MAILROOM_SES_CONFIGURATION_SET", "")))
+        .as("Amazon SES without Send events cannot settle a call with no answer")
+        .hasMessageContaining("'ses.configurationSet'");
   }
 
   @Test

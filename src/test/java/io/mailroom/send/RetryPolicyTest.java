@@ -7,6 +7,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sesv2.model.AccountSuspendedException;
 import software.amazon.awssdk.services.sesv2.model.LimitExceededException;
@@ -65,6 +66,26 @@ class RetryPolicyTest {
     assertThat(policy.throttled(error)).as("slows the whole node").isEqualTo(throttles);
     assertThat(policy.retry(verdict, 1)).as("a first attempt is retried").isEqualTo(kind == TRANSIENT);
     assertThat(policy.retry(verdict, 3)).as("the last attempt is not").isFalse();
+  }
+
+  static Stream<Arguments> answers() {
+    return Stream.of(
+        Arguments.of(ApiCallTimeoutException.create(1000), true),
+        Arguments.of(SdkClientException.create("connection reset"), true),
+        Arguments.of(new IOException("broken pipe"), true),
+        Arguments.of(new TimeoutException("no answer"), true),
+        Arguments.of(SdkClientException.create("Unable to execute HTTP request", new java.net.ConnectException("refused")),
+            false),
+        Arguments.of(aws(500, "InternalFailure"), false),
+        Arguments.of(aws(429, "Throttling"), false),
+        Arguments.of(MessageRejectedException.builder().statusCode(400).build(), false),
+        Arguments.of(new Renderer.TemplateException("unclosed tag", null), false));
+  }
+
+  @ParameterizedTest(name = "{0} → ambiguous {1}")
+  @MethodSource("answers")
+  void onlyACallWithNoAnswerLeavesItUnknownWhetherSesHasTheEmail(Throwable error, boolean ambiguous) {
+    assertThat(policy.ambiguous(error)).isEqualTo(ambiguous);
   }
 
   @ParameterizedTest(name = "attempt {0}")

@@ -21,8 +21,22 @@ final class Forwarder {
     this.target = target;
   }
 
+  /** How the server's answer is passed back: at once ({@code Runnable::run}), or later. */
+  interface Answer {
+    void pass(Runnable answer);
+  }
+
+  /** What the server answered. */
+  record Answered(int statusCode, Buffer body) { }
+
   /** Fails when the server cannot be reached; the caller answers the request then. */
   Future<Void> forward(HttpServerRequest request, Buffer body) {
+    return forward(request, body, Runnable::run, answered -> { });
+  }
+
+  /** As {@link #forward(HttpServerRequest, Buffer)}; {@code seen} learns the answer when the server gives it. */
+  Future<Void> forward(HttpServerRequest request, Buffer body, Answer answer,
+                       java.util.function.Consumer<Answered> seen) {
     return upstream.request(request.method(), target.getPort(), target.getHost(), request.uri())
         .compose(out -> {
           request.headers().forEach(h -> {
@@ -33,14 +47,17 @@ final class Forwarder {
           return out.send(body);
         })
         .compose(response -> response.body().map(b -> {
-          request.response().setStatusCode(response.statusCode());
-          response.headers().forEach(h -> {
-            String name = h.getKey().toLowerCase();
-            if (!name.equals("content-length") && !name.equals("transfer-encoding") && !name.equals("connection")) {
-              request.response().putHeader(h.getKey(), h.getValue());
-            }
+          seen.accept(new Answered(response.statusCode(), b));
+          answer.pass(() -> {
+            request.response().setStatusCode(response.statusCode());
+            response.headers().forEach(h -> {
+              String name = h.getKey().toLowerCase();
+              if (!name.equals("content-length") && !name.equals("transfer-encoding") && !name.equals("connection")) {
+                request.response().putHeader(h.getKey(), h.getValue());
+              }
+            });
+            request.response().end(b);
           });
-          request.response().end(b);
           return null;
         }));
   }

@@ -17,13 +17,17 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * An HTTP proxy in front of the SES emulator that makes SES misbehave the way it does in
  * production: throttling (429 TooManyRequestsException), internal errors (500) and requests that
  * never answer, for a share of calls; MessageRejected (400) for chosen recipients; and an
- * optional delay. Faulty calls never reach the emulator, so SES never accepted them. The SDK in
- * the node talks real HTTP to it, parses the real error responses and times out for real.
+ * optional delay. Faulty calls never reach the emulator, so SES never accepted them. It can
+ * also be slow the other way ({@link #holdAnswers}): the emulator accepts the email, and its
+ * answer is held past the client's deadline. It tells a listener of every email the emulator
+ * accepted, with its tags ({@link #onAccepted}), as SES's Send events would. The SDK in the node
+ * talks real HTTP to it, parses the real error responses and times out for real.
  */
 public final class SesFaultProxy implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
@@ -37,6 +41,13 @@ public final class SesFaultProxy implements AutoCloseable {
   public final AtomicInteger errors = new AtomicInteger();
   public final AtomicInteger hung = new AtomicInteger();
   public final Map<String, AtomicInteger> callsPerRecipient = new ConcurrentHashMap<>();
+  public final AtomicInteger held = new AtomicInteger();
+  private volatile double holdShare;
+  private volatile long holdMillis;
+  private volatile Consumer<Accepted> accepted = a -> { };
+
+  /** An email the emulator accepted: its recipient, its tags and the message id it answered with. */
+  public record Accepted(String to, Map<String, String> tags, String messageId) { }
 
   public SesFaultProxy(String emulatorEndpoint, double faultRate, Set<String> rejected, long delayMillis)
       throws Exception {
@@ -47,6 +58,18 @@ public final class SesFaultProxy implements AutoCloseable {
         URI.create(emulatorEndpoint));
     this.server = vertx.createHttpServer().requestHandler(this::handle)
         .listen(FreePort.pick(), "127.0.0.1").await(10, TimeUnit.SECONDS);
+  }
+
+  /** A {@code share} of the accepted emails get their answer {@code millis} late. */
+  public SesFaultProxy holdAnswers(double share, long millis) {
+    this.holdShare = share;
+    this.holdMillis = millis;
+    return this;
+  }
+
+  public SesFaultProxy onAccepted(Consumer<Accepted> listener) {
+    this.accepted = listener;
+    return this;
   }
 
   public String endpoint() {
@@ -100,7 +123,29 @@ public final class SesFaultProxy implements AutoCloseable {
   }
 
   private void forward(HttpServerRequest request, Buffer body) {
-    forwarder.forward(request, body).onFailure(e -> error(request, 502, "InternalFailure", e.toString()));
+    String recipient = recipient(body);
+    boolean hold;
+    synchronized (random) {
+      hold = recipient != null && random.nextDouble() < holdShare;
+    }
+    Forwarder.Answer answer = hold ? later -> {
+      held.incrementAndGet();
+      vertx.setTimer(holdMillis, t -> later.run());
+    } : Runnable::run;
+    forwarder.forward(request, body, answer, answered -> {
+      if (recipient != null && answered.statusCode() == 200) {
+        accepted.accept(new Accepted(recipient, tags(body), new JsonObject(answered.body()).getString("MessageId")));
+      }
+    }).onFailure(e -> error(request, 502, "InternalFailure", e.toString()));
+  }
+
+  private static Map<String, String> tags(Buffer body) {
+    Map<String, String> tags = new java.util.HashMap<>();
+    JsonArray list = new JsonObject(body).getJsonArray("EmailTags", new JsonArray());
+    for (int i = 0; i < list.size(); i++) {
+      tags.put(list.getJsonObject(i).getString("Name"), list.getJsonObject(i).getString("Value"));
+    }
+    return tags;
   }
 
   @Override

@@ -66,6 +66,18 @@ public final class TestNode implements AutoCloseable {
       return this;
     }
 
+    /**
+     * SES events through {@code sns} (the route accepts its certificate): a configuration set, so
+     * that a send with no answer waits {@code reconcileSeconds} for its Send event.
+     */
+    public Builder sesEvents(SnsPublisher sns, int reconcileSeconds) {
+      json.getJsonObject("subscription").getJsonObject("sns")
+          .put("allowedUrlPattern", "^" + java.util.regex.Pattern.quote(sns.base()));
+      json.getJsonObject("ses").put("configurationSet", "mailroom-test");
+      json.getJsonObject("sender").put("reconcileSeconds", reconcileSeconds);
+      return this;
+    }
+
     /** The template put as {@link #TEMPLATE_ID}'s place: another body, or other headers. */
     public Builder template(Template template) {
       this.template = template;
