@@ -60,6 +60,15 @@ final class MySqlSource implements AutoCloseable {
     });
   }
 
+  /**
+   * MySQL's clock now, in UTC and whole seconds like the {@code updated_at} it stamps: a row not
+   * committed yet when a read begins at this time carries at least this, less the time its
+   * transaction takes to commit.
+   */
+  Future<LocalDateTime> now() {
+    return pool.query("SELECT UTC_TIMESTAMP()").execute().map(rows -> rows.iterator().next().getLocalDateTime(0));
+  }
+
   /** Writes a consent change made through Mailroom back to the customer table. */
   Future<Void> writeConsent(String email, boolean subscribed, LocalDateTime at) {
     MailroomConfig.Columns c = sync.columns();

@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * The SyncState table: the lease that lets one node sync at a time, the watermark
- * {@code (updated_at, id)} of the last row written, and the status of the last run.
+ * {@code (updated_at, id)} of the last row written with the MySQL time its run began reading, and
+ * the status of the last run.
  */
 final class SyncState {
   static final LocalDateTime EPOCH = LocalDateTime.of(1970, 1, 1, 0, 0);
@@ -26,10 +27,22 @@ final class SyncState {
     this.table = table;
   }
 
-  record Watermark(LocalDateTime updatedAt, long id) {
+  /**
+   * Every row up to {@code (updatedAt, id)} is written, except rows that were not yet committed
+   * when the run that saved it began reading at {@code readAt} (MySQL's clock). Only such a row
+   * can still turn up below the watermark, and its {@code updated_at} is no older than
+   * {@code readAt} less the look-back.
+   */
+  record Watermark(LocalDateTime updatedAt, long id, LocalDateTime readAt) {
+    /** Orders by {@code (updatedAt, id)}, the order rows are read in; {@code readAt} aside. */
     boolean before(Watermark other) {
       int byTime = updatedAt.compareTo(other.updatedAt);
       return byTime < 0 || (byTime == 0 && id < other.id);
+    }
+
+    /** The same position, read by a run that began at {@code readAt}. */
+    Watermark readAt(LocalDateTime readAt) {
+      return new Watermark(updatedAt, id, readAt);
     }
   }
 
@@ -50,9 +63,14 @@ final class SyncState {
 
   Future<Watermark> watermark() {
     return Async.of(dynamo.getItem(b -> b.tableName(table).key(key("watermark")).consistentRead(true)))
-        .map(r -> r.hasItem() && r.item().containsKey("UpdatedAt")
-            ? new Watermark(LocalDateTime.parse(r.item().get("UpdatedAt").s()), Long.parseLong(r.item().get("Id").n()))
-            : new Watermark(EPOCH, 0));
+        .map(r -> r.hasItem() && r.item().containsKey("UpdatedAt") ? watermark(r.item()) : new Watermark(EPOCH, 0, EPOCH));
+  }
+
+  /** A watermark saved without {@code ReadAt} counts as read at its own {@code UpdatedAt}. */
+  private static Watermark watermark(Map<String, AttributeValue> item) {
+    LocalDateTime updatedAt = LocalDateTime.parse(item.get("UpdatedAt").s());
+    return new Watermark(updatedAt, Long.parseLong(item.get("Id").n()),
+        item.containsKey("ReadAt") ? LocalDateTime.parse(item.get("ReadAt").s()) : updatedAt);
   }
 
   /** Saved only after the chunk up to it was written. */
@@ -60,7 +78,8 @@ final class SyncState {
     return Async.of(dynamo.putItem(b -> b.tableName(table).item(Map.of(
         "Name", AttributeValue.fromS("watermark"),
         "UpdatedAt", AttributeValue.fromS(watermark.updatedAt().toString()),
-        "Id", AttributeValue.fromN(Long.toString(watermark.id())))))).mapEmpty();
+        "Id", AttributeValue.fromN(Long.toString(watermark.id())),
+        "ReadAt", AttributeValue.fromS(watermark.readAt().toString()))))).mapEmpty();
   }
 
   Future<Void> saveStatus(JsonObject status) {

@@ -23,9 +23,19 @@ import java.util.UUID;
 /**
  * Keeps the Users table in step with the company's MySQL customer table. Every
  * {@code sync.intervalSeconds} the node holding the lease reads the rows changed since the
- * watermark (less a small look-back for late commits), chunk by chunk, writes each chunk, and
- * only then moves the watermark. The first run is the initial load. A failed run backs off and
- * leaves the watermark where the last written chunk put it.
+ * watermark, chunk by chunk, writes each chunk, and only then moves the watermark. The first run
+ * is the initial load. A failed run backs off and leaves the watermark where the last written
+ * chunk put it.
+ *
+ * <p>Late commits: a row whose transaction committed after the last run read past its
+ * {@code updated_at} lies below the watermark. It was still uncommitted when that run began
+ * reading, so, as long as transactions commit within {@code sync.lookBackSeconds} of stamping
+ * {@code updated_at}, it is at most that much older than the moment the run began (MySQL's clock,
+ * kept with the watermark). A run therefore starts at that moment less the look-back when this is
+ * before the watermark, and at the watermark otherwise. It reads again only rows changed within
+ * the look-back of the last read, never the rows within the look-back of the newest change: a
+ * bulk change or a load stamped with one time would otherwise be read on every run until
+ * something newer changed.
  */
 public final class Syncer extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(Syncer.class);
@@ -110,11 +120,14 @@ public final class Syncer extends VerticleBase {
           if (!leader) {
             return Future.succeededFuture(new JsonObject().put("state", "not_leader"));
           }
-          return state.watermark().compose(mark -> {
+          return state.watermark().compose(mark -> source.now().compose(readAt -> {
                 tally.floor = mark;
-                return settings.lookBackSeconds() == 0 ? chunks(mark.updatedAt(), mark.id(), tally)
-                    : chunks(later(SyncState.EPOCH, mark.updatedAt().minusSeconds(settings.lookBackSeconds())), 0, tally);
-              })
+                tally.readAt = readAt;
+                SyncState.Watermark from = from(mark);
+                return chunks(from.updatedAt(), from.id(), tally);
+              }))
+              .compose(complete -> complete && !tally.moved ? state.saveWatermark(tally.floor.readAt(tally.readAt))
+                  : Future.succeededFuture())
               .compose(v -> finished(started, tally, null));
         })
         .recover(e -> {
@@ -132,25 +145,44 @@ public final class Syncer extends VerticleBase {
         });
   }
 
-  private static LocalDateTime later(LocalDateTime a, LocalDateTime b) {
-    return a.isAfter(b) ? a : b;
+  /**
+   * Where a run starts: the watermark, or the look-back before the last run began reading when
+   * that is earlier (from id 0: every row of that second is read again).
+   */
+  private SyncState.Watermark from(SyncState.Watermark mark) {
+    if (settings.lookBackSeconds() == 0) {
+      return mark;
+    }
+    LocalDateTime back = mark.readAt().minusSeconds(settings.lookBackSeconds());
+    SyncState.Watermark lookBack = new SyncState.Watermark(back.isBefore(SyncState.EPOCH) ? SyncState.EPOCH : back, 0,
+        mark.readAt());
+    return lookBack.before(mark) ? lookBack : mark;
   }
 
-  private Future<Void> chunks(LocalDateTime updatedAt, long id, Tally tally) {
+  /**
+   * Reads and writes chunk after chunk; true when the run read to the end of the table, false
+   * when it stopped because another node took the lease.
+   */
+  private Future<Boolean> chunks(LocalDateTime updatedAt, long id, Tally tally) {
     return source.after(updatedAt, id).compose(chunk -> {
       if (chunk.isEmpty()) {
-        return Future.succeededFuture();
+        return Future.succeededFuture(true);
       }
       List<CustomerRow> valid = chunk.stream().filter(row -> tally.accept(row)).toList();
       CustomerRow last = chunk.get(chunk.size() - 1);
       return writer.write(valid)
           .compose(outcome -> {
             tally.add(outcome, last);
-            SyncState.Watermark next = new SyncState.Watermark(last.updatedAt(), last.id());
-            return tally.floor.before(next) ? state.saveWatermark(next) : Future.succeededFuture();
+            SyncState.Watermark next = new SyncState.Watermark(last.updatedAt(), last.id(), tally.readAt);
+            if (!tally.floor.before(next)) {
+              return Future.succeededFuture();
+            }
+            tally.moved = true;
+            return state.saveWatermark(next);
           })
           .compose(v -> state.lease(owner, settings.leaseSeconds() * 1000L))
-          .compose(stillLeader -> !stillLeader || chunk.size() < settings.chunkSize() ? Future.succeededFuture()
+          .compose(stillLeader -> !stillLeader ? Future.succeededFuture(false)
+              : chunk.size() < settings.chunkSize() ? Future.succeededFuture(true)
               : chunks(last.updatedAt(), last.id(), tally));
     });
   }
@@ -162,6 +194,7 @@ public final class Syncer extends VerticleBase {
         .put("lastRunStartedAt", Instant.ofEpochMilli(started).toString())
         .put("lastRunMillis", now - started)
         .put("rowsRead", tally.rows)
+        .put("rowsReadAgain", tally.again)
         .put("rowsWritten", tally.written)
         .put("rowsDeleted", tally.deleted)
         .put("unsubscribesKept", tally.keptUnsubscribed)
@@ -175,8 +208,8 @@ public final class Syncer extends VerticleBase {
       status.put("error", error);
     }
     if (tally.rows > 0 || error != null) {
-      LOG.info("sync {}: {} rows read, {} written, {} deleted, skipped {}", status.getString("state"), tally.rows,
-          tally.written, tally.deleted, tally.skipped);
+      LOG.info("sync {}: {} rows read ({} again by the look-back), {} written, {} deleted, skipped {}",
+          status.getString("state"), tally.rows, tally.again, tally.written, tally.deleted, tally.skipped);
     }
     return state.saveStatus(status).map(status).recover(e -> Future.succeededFuture(status));
   }
@@ -185,14 +218,22 @@ public final class Syncer extends VerticleBase {
   private static final class Tally {
     final java.util.Map<String, Integer> skipped = new java.util.HashMap<>();
     int rows;
+    int again;
     int written;
     int deleted;
     int keptUnsubscribed;
     LocalDateTime newest;
+    /** The watermark the run started from, and MySQL's clock when it began reading. */
     SyncState.Watermark floor;
+    LocalDateTime readAt;
+    /** Whether a chunk moved the watermark past {@code floor}. */
+    boolean moved;
 
     boolean accept(CustomerRow row) {
       rows++;
+      if (!floor.before(new SyncState.Watermark(row.updatedAt(), row.id(), readAt))) {
+        again++; // at or below the watermark: read again by the look-back
+      }
       String problem = row.problem();
       if (problem != null) {
         skipped.merge(problem, 1, Integer::sum);

@@ -20,6 +20,8 @@ import io.vertx.mysqlclient.MySQLBuilder;
 import io.vertx.mysqlclient.MySQLConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +30,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -106,9 +109,13 @@ class SyncerTest {
   }
 
   private Vertx deploySyncer() throws Exception {
+    return deploySyncer(config.sync());
+  }
+
+  private Vertx deploySyncer(MailroomConfig.Sync sync) throws Exception {
     Vertx node = Vertx.vertx();
     others.add(node);
-    node.deployVerticle(new Syncer(config.sync(), aws.dynamo(), tables.users(), tables.syncState(),
+    node.deployVerticle(new Syncer(sync, aws.dynamo(), tables.users(), tables.syncState(),
         io.mailroom.metrics.MailroomMetrics.forVertx()),
         new DeploymentOptions()).await(T, TimeUnit.SECONDS);
     return node;
@@ -276,6 +283,70 @@ class SyncerTest {
     assertThat(run(node).await(T, TimeUnit.SECONDS).getString("state")).isEqualTo("ok");
     assertInSync();
     admin.query("DROP USER '" + user + "'@'%'").execute().await(T, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void anIncrementalPassReadsWhatChangedNotTheRowsNearTheWatermarkAgain() throws Exception {
+    insert(1, 2000);
+    // an import: every row stamped with one time, an hour ago, so the watermark sits on all of them
+    sql("UPDATE customers SET updated_at = TIMESTAMPADD(HOUR, -1, NOW())");
+    Vertx node = deploySyncer();
+    JsonObject initial = run(node).await(T, TimeUnit.SECONDS);
+    assertThat(initial.getString("state")).isEqualTo("ok");
+    assertThat(initial.getInteger("rowsRead")).isEqualTo(2000);
+
+    JsonObject quiet = run(node).await(T, TimeUnit.SECONDS);
+    assertThat(quiet.getInteger("rowsRead")).as("nothing changed, nothing read").isZero();
+
+    sql("UPDATE customers SET name = CONCAT('Changed ', id) WHERE id <= 100");
+    JsonObject changed = run(node).await(T, TimeUnit.SECONDS);
+    assertThat(changed.getString("state")).isEqualTo("ok");
+    assertThat(changed.getInteger("rowsRead")).as("the changed rows, not the table").isEqualTo(100);
+    assertThat(changed.getInteger("rowsReadAgain")).isZero();
+    assertThat(changed.getInteger("rowsWritten")).isEqualTo(100);
+    assertInSync();
+
+    // right after, the changed rows are within the look-back of the last read: read, not written
+    JsonObject after = run(node).await(T, TimeUnit.SECONDS);
+    assertThat(after.getInteger("rowsRead")).isLessThanOrEqualTo(100);
+    assertThat(after.getInteger("rowsReadAgain")).isEqualTo(after.getInteger("rowsRead"));
+    assertThat(after.getInteger("rowsWritten")).isZero();
+  }
+
+  @Test
+  void aRowCommittedAfterANewerOneIsStillSyncedByTheLookBack() throws Exception {
+    insert(1, 10);
+    sql("UPDATE customers SET updated_at = TIMESTAMPADD(HOUR, -1, NOW())");
+    MailroomConfig.Sync sync = config.sync();
+    // a look-back that a slow machine cannot outrun between the two updates and the run
+    MailroomConfig.Sync lookBack = new MailroomConfig.Sync(sync.enabled(), sync.intervalSeconds(), sync.chunkSize(),
+        30, sync.leaseSeconds(), sync.writeBack(), sync.mysql(), sync.table(), sync.columns());
+    Vertx node = deploySyncer(lookBack);
+    run(node).await(T, TimeUnit.SECONDS);
+
+    SqlConnection late = db.getConnection().await(T, TimeUnit.SECONDS);
+    try {
+      Transaction transaction = late.begin().await(T, TimeUnit.SECONDS);
+      late.query("UPDATE customers SET name = 'Committed Late' WHERE id = 3").execute().await(T, TimeUnit.SECONDS);
+      LocalDateTime stamped = late.query("SELECT updated_at FROM customers WHERE id = 3").execute()
+          .await(T, TimeUnit.SECONDS).iterator().next().getLocalDateTime(0);
+      sql("UPDATE customers SET name = 'Committed First' WHERE id = 5");
+      JsonObject before = run(node).await(T, TimeUnit.SECONDS);
+      assertThat(before.getInteger("rowsRead")).as("only the committed change").isEqualTo(1);
+      SyncState.Watermark mark = new SyncState(aws.dynamo(), tables.syncState()).watermark().await(T, TimeUnit.SECONDS);
+      assertThat(new SyncState.Watermark(stamped, 3, stamped).before(mark))
+          .as("the uncommitted row is below the watermark").isTrue();
+      assertThat(users().get("c3@example.com").get("Name").s()).isEqualTo("Customer 3");
+      transaction.commit().await(T, TimeUnit.SECONDS);
+    } finally {
+      late.close().await(T, TimeUnit.SECONDS);
+    }
+
+    JsonObject after = run(node).await(T, TimeUnit.SECONDS);
+    assertThat(after.getInteger("rowsReadAgain")).isGreaterThanOrEqualTo(1);
+    assertThat(users().get("c3@example.com").get("Name").s()).isEqualTo("Committed Late");
+    assertThat(users().get("c5@example.com").get("Name").s()).isEqualTo("Committed First");
+    assertInSync();
   }
 
   @Test
