@@ -48,10 +48,19 @@ function send (res, status, body) {
 
 const handlers = server.listeners('request')
 server.removeAllListeners('request')
+// a client that goes away mid-request (a node killed while it sent) aborts only its request:
+// dynalite throws on it, which would end the process for every other node
+function abandon (req, res) {
+  req.removeAllListeners('error')
+  req.on('error', function () { res.destroy() })
+}
+
 server.on('request', function (req, res) {
   if (req.method !== 'POST' || req.headers['x-amz-target'] !== TARGET) {
-    return handlers.forEach(function (h) { h.call(server, req, res) })
+    handlers.forEach(function (h) { h.call(server, req, res) })
+    return abandon(req, res)
   }
+  abandon(req, res)
   const chunks = []
   let size = 0
   req.on('data', function (chunk) {

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
@@ -18,6 +20,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -89,6 +94,24 @@ class EmbeddedDynamoTest {
     Throwable cause = e instanceof CompletionException ? e.getCause() : e;
     assertThat(cause).isInstanceOf(TransactionCanceledException.class);
     return (TransactionCanceledException) cause;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"DynamoDB_20120810.PutItem", "DynamoDB_20120810.TransactWriteItems"})
+  void aClientThatGoesAwayMidRequestDoesNotStopTheServer(String target) throws Exception {
+    URI endpoint = URI.create(dynamo.endpoint());
+    try (Socket socket = new Socket(endpoint.getHost(), endpoint.getPort())) {
+      socket.getOutputStream().write(("POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: " + target
+          + "\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: 4000\r\n\r\n{\"TableName\":")
+          .getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      socket.setSoLinger(true, 0); // a reset, as a killed process leaves its connections
+    }
+    Thread.sleep(500); // the server sees the reset: before, it threw on it and the process ended
+    String table = table(aws.dynamo());
+    aws.dynamo().putItem(b -> b.tableName(table).item(key("after"))).join();
+    assertThat(get(aws.dynamo(), table, "after")).as("the server still answers").isPresent();
+    assertThat(ProcessHandle.of(dynamo.pid()).map(ProcessHandle::isAlive)).contains(true);
   }
 
   @Test
