@@ -37,6 +37,8 @@ public final class Sender extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
   private static final int RECEIVE_MAX = 10;
   private static final long COUNTER_FLUSH_MILLIS = 250;
+  /** Send-time consent checks asked within this of each other are read together. */
+  private static final long CONSENT_WINDOW_MILLIS = 3;
 
   /** The campaign's side of sending: its record, its status as last seen, its counters. */
   public record Campaigns(CampaignStore store, StatusCache statuses, CampaignCounters counters) { }
@@ -86,6 +88,7 @@ public final class Sender extends VerticleBase {
   private long flushTimer;
   private Outcomes outcomes;
   private Reconciler reconciler;
+  private ConsentCheck.Batch consentNow;
 
   public Sender(SqsQueue queue, DeliveryStore deliveries, Campaigns campaign, EmailComposer composer, Outbound outbound,
                 ConsentCheck consent, MailroomMetrics metrics, Settings settings) {
@@ -110,6 +113,7 @@ public final class Sender extends VerticleBase {
   @Override
   public Future<?> start() {
     outcomes = new Outcomes(vertx, queue, deliveries, campaign, outbound, metrics);
+    consentNow = consent.batch(CONSENT_WINDOW_MILLIS);
     reconciler = new Reconciler(deliveries, transport, queue, counters, outcomes, metrics, settings,
         outbound.retries().maxAttempts());
     running = true;
@@ -257,7 +261,7 @@ public final class Sender extends VerticleBase {
   private Future<Boolean> sendIfConsenting(SendTask task, int attempt, Message message) {
     String email = task.recipient().email();
     String topic = task.topic() == null ? defaultTopic : task.topic();
-    return consent.blockedNow(email, topic).compose(
+    return consentNow.blockedNow(email, topic).compose(
         blocked -> blocked.isPresent() ? outcomes.suppressed(task, attempt, blocked.get())
             : composer.compose(task.campaignId(), task.templateId(), task.subject(), task.recipient())
                 .compose(rendered -> gate.acquire().map(slot -> rendered))

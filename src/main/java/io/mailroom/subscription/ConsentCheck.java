@@ -3,6 +3,7 @@ package io.mailroom.subscription;
 import io.mailroom.audience.Recipient;
 import io.mailroom.aws.BatchGet;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -22,6 +23,8 @@ import java.util.Optional;
  */
 public final class ConsentCheck {
   private static final int GET_BATCH = 100;
+  /** Customers per send-time read: two keys each, within BatchGetItem's 100. */
+  private static final int NOW_BATCH = 50;
 
   private final Vertx vertx;
   private final DynamoDbAsyncClient dynamo;
@@ -70,25 +73,88 @@ public final class ConsentCheck {
 
   /** At send time: reads the customer and their suppression afresh; the reason they may not receive it, if any. */
   public Future<Optional<String>> blockedNow(String email, String topic) {
-    return get(Map.of(
-        users, KeysAndAttributes.builder().keys(List.of(Map.of("Email", AttributeValue.fromS(email))))
-            .projectionExpression("Email, SubscriptionStatus, OptedOutTopics, ConsentAt").consistentRead(true).build(),
-        suppressions, KeysAndAttributes.builder().keys(List.of(SuppressionStore.key(email))).consistentRead(true).build()))
-        .map(found -> {
-          List<Map<String, AttributeValue>> user = found.getOrDefault(users, List.of());
-          if (user.isEmpty()) {
-            return Optional.of("NotInAudience");
-          }
-          Recipient recipient = Recipient.fromItem(user.get(0));
-          if (!recipient.subscribed()) {
-            return Optional.of("Unsubscribed");
-          }
-          if (!recipient.wants(topic)) {
-            return Optional.of("TopicOptOut");
-          }
-          List<Map<String, AttributeValue>> suppression = found.getOrDefault(suppressions, List.of());
-          return suppression(suppression.isEmpty() ? null : suppression.get(0), recipient.consentAt());
+    return readNow(List.of(email)).map(found -> verdict(found, email, topic));
+  }
+
+  /**
+   * Send-time checks for one Sender (one event loop): the checks asked for within
+   * {@code windowMillis} of each other (a received batch's claims come back together) are read in
+   * one BatchGetItem of at most {@value #NOW_BATCH} customers, each read fresh and consistent as
+   * {@link #blockedNow} does. Not thread-safe: use it on its Sender's context only.
+   */
+  public Batch batch(long windowMillis) {
+    return new Batch(windowMillis);
+  }
+
+  public final class Batch {
+    private final long windowMillis;
+    private final List<Asked> asked = new ArrayList<>();
+    private long timer = -1;
+
+    private record Asked(String email, String topic, Promise<Optional<String>> verdict) { }
+
+    private Batch(long windowMillis) {
+      this.windowMillis = windowMillis;
+    }
+
+    public Future<Optional<String>> blockedNow(String email, String topic) {
+      Promise<Optional<String>> verdict = Promise.promise();
+      asked.add(new Asked(email, topic, verdict));
+      if (asked.size() >= NOW_BATCH) {
+        flush();
+      } else if (timer < 0) {
+        timer = vertx.setTimer(windowMillis, t -> {
+          timer = -1;
+          flush();
         });
+      }
+      return verdict.future();
+    }
+
+    private void flush() {
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+        timer = -1;
+      }
+      List<Asked> now = new ArrayList<>(asked);
+      asked.clear();
+      readNow(now.stream().map(Asked::email).distinct().toList()).onComplete(read -> now.forEach(a -> {
+        if (read.succeeded()) {
+          a.verdict().complete(verdict(read.result(), a.email(), a.topic()));
+        } else {
+          a.verdict().fail(read.cause());
+        }
+      }));
+    }
+  }
+
+  /** The customers' items and their suppressions, by table, read consistently in one BatchGetItem. */
+  private Future<Map<String, Map<String, Map<String, AttributeValue>>>> readNow(List<String> emails) {
+    List<Map<String, AttributeValue>> userKeys = emails.stream()
+        .map(email -> Map.of("Email", AttributeValue.fromS(email))).toList();
+    List<Map<String, AttributeValue>> suppressionKeys = emails.stream().map(SuppressionStore::key).toList();
+    return get(Map.of(
+        users, KeysAndAttributes.builder().keys(userKeys)
+            .projectionExpression("Email, SubscriptionStatus, OptedOutTopics, ConsentAt").consistentRead(true).build(),
+        suppressions, KeysAndAttributes.builder().keys(suppressionKeys).consistentRead(true).build()))
+        .map(found -> Map.of(users, byEmail(found.getOrDefault(users, List.of())),
+            suppressions, byEmail(found.getOrDefault(suppressions, List.of()))));
+  }
+
+  private Optional<String> verdict(Map<String, Map<String, Map<String, AttributeValue>>> found, String email,
+                                   String topic) {
+    Map<String, AttributeValue> user = found.get(users).get(email);
+    if (user == null) {
+      return Optional.of("NotInAudience");
+    }
+    Recipient recipient = Recipient.fromItem(user);
+    if (!recipient.subscribed()) {
+      return Optional.of("Unsubscribed");
+    }
+    if (!recipient.wants(topic)) {
+      return Optional.of("TopicOptOut");
+    }
+    return suppression(found.get(suppressions).get(email), recipient.consentAt());
   }
 
   private static Optional<String> suppression(Map<String, AttributeValue> item, long consentAt) {
