@@ -57,8 +57,10 @@ public final class SendBenchmark {
     for (int run = 1; run <= RUNS; run++) {
       ses.clear();
       double cpuBefore = nodeCpuSeconds();
+      double dynamoBefore = embeddedDynamoCpuSeconds();
       double seconds = mailroomRun();
       double cpuPerThousand = (nodeCpuSeconds() - cpuBefore) * 1000 / RECIPIENTS;
+      double dynamoPerThousand = (embeddedDynamoCpuSeconds() - dynamoBefore) * 1000 / RECIPIENTS;
       int received = ses.emails().size();
       ses.clear();
       double baseline = baselineRun(ses.endpoint());
@@ -67,8 +69,9 @@ public final class SendBenchmark {
       double ratio = rate / baseline;
       results.add(new double[] {seconds, rate, baseline, ratio, cpuPerThousand});
       System.out.printf("run %d: webhook->last accepted %.2f s, %.1f emails/s (emulator received %d); "
-          + "plain SesV2AsyncClient %.1f emails/s; ratio %.2f; node CPU %.2f s per 1,000 emails%n",
-          run, seconds, rate, received, baseline, ratio, cpuPerThousand);
+          + "plain SesV2AsyncClient %.1f emails/s; ratio %.2f; node CPU %.2f s per 1,000 emails"
+          + " (of which the embedded DynamoDB %.2f s)%n",
+          run, seconds, rate, received, baseline, ratio, cpuPerThousand, dynamoPerThousand);
     }
     System.out.printf("MEDIAN of %d: %.2f s, %.1f emails/s, baseline %.1f emails/s, ratio %.2f, "
         + "node CPU %.2f s per 1,000 emails%n", RUNS,
@@ -77,6 +80,14 @@ public final class SendBenchmark {
   }
 
   /** CPU seconds so far of this JVM and of its child processes, the SES emulator's left out. */
+  /** The embedded DynamoDB's process (dynalite) alone: what the node's table round trips cost it. */
+  private static double embeddedDynamoCpuSeconds() {
+    return ProcessHandle.current().descendants()
+        .filter(p -> p.info().commandLine().orElse("").contains("dynalite"))
+        .mapToDouble(p -> p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0))
+        .sum();
+  }
+
   private static double nodeCpuSeconds() {
     var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     double children = ProcessHandle.current().descendants()
