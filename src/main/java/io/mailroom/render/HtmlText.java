@@ -3,7 +3,7 @@ package io.mailroom.render;
 import java.util.regex.Pattern;
 
 /** A readable plain-text part made from an HTML body, for templates that have none of their own. */
-final class HtmlText {
+public final class HtmlText {
   private static final Pattern INVISIBLE = Pattern.compile("(?is)<(style|script|head)[^>]*>.*?</\\1>");
   private static final Pattern LINK = Pattern.compile("(?is)<a\\s[^>]*href=\"([^\"]*)\"[^>]*>(.*?)</a>");
   private static final Pattern BREAK = Pattern.compile("(?i)<(br|/p|/div|/h[1-6]|/tr|/li)[^>]*>");
@@ -12,7 +12,7 @@ final class HtmlText {
   private HtmlText() {
   }
 
-  static String of(String html) {
+  public static String of(String html) {
     String text = INVISIBLE.matcher(html).replaceAll("");
     text = LINK.matcher(text).replaceAll("$2 ($1)");
     text = BREAK.matcher(text).replaceAll("\n");
