@@ -38,7 +38,11 @@ import java.util.stream.Stream;
  * completed it prints the node's heap used after a full GC ({@code jcmd GC.run}, then
  * {@code GC.heap_info}), its peak RSS ({@code VmHWM}), its CPU seconds per 1,000 emails and the
  * wall time, and at the end the ratio of the largest size to the smallest (the goal: at most
- * 1.2×). Asserts nothing.
+ * 1.2×). With {@code -Dbench.liveEverySeconds=N} it also takes a class histogram every N seconds
+ * while the campaign runs (each one a full GC, which also shrinks the heap and so lowers the peak
+ * RSS) and reports the largest live set it saw, with that histogram: what the node holds at the
+ * end is not all it held on the way. Asserts nothing; a run whose node dies or stops answering is
+ * reported as failed and the next size runs.
  *
  * <p>DynamoDB (dynalite) and SQS (ElasticMQ) run outside the node, in this JVM and its child, as
  * real ones would, so the node's heap and RSS are the node's alone. The outbox of each run is
@@ -49,7 +53,8 @@ import java.util.stream.Stream;
  * <pre>mvn -B -ntp -q package -DskipTests
  * mvn -B -ntp -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.mailroom.bench.MemoryBenchmark</pre>
  * Options (system properties): {@code -Dbench.sizes=10000,100000 -Dbench.heap=1g -Dbench.senders=8
- * -Dbench.timeoutMinutes=90}. The node runs the packaged jar: package it first.
+ * -Dbench.timeoutMinutes=90 -Dbench.liveEverySeconds=0}. The node runs the packaged jar: package it
+ * first.
  */
 public final class MemoryBenchmark {
   private static final List<Integer> SIZES = Arrays.stream(System.getProperty("bench.sizes", "10000,100000").split(","))
@@ -61,13 +66,42 @@ public final class MemoryBenchmark {
   private static final Path JAR = Path.of(System.getProperty("mailroom.jar", "target/mailroom.jar")).toAbsolutePath();
   private static final int SEED_CHUNK = 1000;
   private static final int TOP_CLASSES = 12;
+  private static final long LIVE_EVERY_NANOS = Integer.getInteger("bench.liveEverySeconds", 0) * 1_000_000_000L;
 
   private MemoryBenchmark() {
   }
 
   /** One run's figures. */
   private record Result(int customers, long emails, long failed, double heapBeforeMb, double heapAfterMb,
-                        double peakRssMb, double cpuPerThousand, double seconds) {
+                        double peakRssMb, double cpuPerThousand, double seconds, LiveSet live) {
+  }
+
+  /**
+   * The largest live set seen while the campaign ran: every {@code bench.liveEverySeconds} a class
+   * histogram, which starts with a full GC and ends with the bytes it left live.
+   */
+  private static final class LiveSet {
+    private final Path file;
+    double lastMb;
+    double maxMb;
+    String when = "not sampled";
+    String histogram;
+
+    LiveSet(Path file) {
+      this.file = file;
+    }
+
+    /** A histogram now; the largest one so far is also written to {@code file} (a node that dies leaves it). */
+    void sample(long pid, String when) throws Exception {
+      String taken = jcmd(pid, "GC.class_histogram");
+      lastMb = histogramTotalMb(taken);
+      if (lastMb > maxMb) {
+        maxMb = lastMb;
+        this.when = when;
+        histogram = taken;
+        Files.writeString(file, taken);
+      }
+    }
   }
 
   public static void main(String[] args) throws Exception {
@@ -76,13 +110,26 @@ public final class MemoryBenchmark {
     System.out.printf("MemoryBenchmark: sizes %s, node -Xmx%s, %d senders, outbox transport, ~100 KB template, "
         + "demo audience (90%% consenting), no rate limit%n", SIZES, HEAP, SENDERS);
     List<Result> results = new ArrayList<>();
+    boolean failed = false;
     for (int customers : SIZES) {
-      Result r = run(customers);
+      Result r;
+      try {
+        r = run(customers);
+      } catch (Exception | AssertionError e) {
+        failed = true;
+        System.out.printf("RUN FAILED %,d customers: %s (node log: %s)%n", customers, e,
+            WORK.resolve(Integer.toString(customers)).resolve("node.log"));
+        continue;
+      }
       results.add(r);
       System.out.printf("RESULT %,d customers (%,d emails%s): heap after GC %.1f MB (before the campaign %.1f MB), "
           + "peak RSS %.1f MB, node CPU %.2f s per 1,000 emails, %.1f s (%.1f emails/s)%n", r.customers(), r.emails(),
           r.failed() > 0 ? ", " + r.failed() + " failed" : "", r.heapAfterMb(), r.heapBeforeMb(), r.peakRssMb(),
           r.cpuPerThousand(), r.seconds(), r.emails() / r.seconds());
+      if (r.live().histogram != null) {
+        System.out.printf("       live set during the campaign (full GC every %d s): at most %.1f MB, %s%n",
+            LIVE_EVERY_NANOS / 1_000_000_000L, r.live().maxMb, r.live().when);
+      }
     }
     if (results.size() > 1) {
       Result small = results.stream().min(Comparator.comparingInt(Result::customers)).orElseThrow();
@@ -90,8 +137,12 @@ public final class MemoryBenchmark {
       System.out.printf("larger/smaller (%,d/%,d customers): heap after GC %.2f×, peak RSS %.2f× (goal: at most 1.2×)%n",
           large.customers(), small.customers(), large.heapAfterMb() / small.heapAfterMb(),
           large.peakRssMb() / small.peakRssMb());
+      if (large.live().histogram != null && small.live().histogram != null) {
+        System.out.printf("larger/smaller: largest live set during the campaign %.2f×%n",
+            large.live().maxMb / small.live().maxMb);
+      }
     }
-    System.exit(0);
+    System.exit(failed ? 1 : 0);
   }
 
   /** The node runs the packaged jar: it must be there and not older than the compiled classes. */
@@ -143,7 +194,8 @@ public final class MemoryBenchmark {
       if (accepted.status() != 202) {
         throw new IllegalStateException("the webhook answered " + accepted.status() + ": " + accepted.body());
       }
-      JsonObject done = awaitFinished(client, accepted.json().getString("campaignId"), pid, start);
+      LiveSet live = new LiveSet(dir.resolve("histogram-largest-live.txt"));
+      JsonObject done = awaitFinished(client, node.process(), accepted.json().getString("campaignId"), start, live);
       double seconds = (System.nanoTime() - start) / 1e9;
       double cpu = cpuSeconds(node.process()) - cpuBefore;
       JsonObject counts = done.getJsonObject("counts");
@@ -156,9 +208,13 @@ public final class MemoryBenchmark {
       double peakRss = procStatusKb(pid, "VmHWM") / 1024.0;
       String histogram = jcmd(pid, "GC.class_histogram");
       Files.writeString(dir.resolve("histogram-after.txt"), histogram);
-      printTopClasses(customers, histogram);
+      printTopClasses(customers, "after the campaign", dir.resolve("histogram-after.txt"), histogram);
+      if (live.histogram != null) {
+        printTopClasses(customers, "at the largest live set during the campaign (" + live.when + ")",
+            dir.resolve("histogram-largest-live.txt"), live.histogram);
+      }
       return new Result(customers, emails, failed, heapBefore, heapAfter, peakRss,
-          cpu * 1000 / Math.max(1, emails + failed), seconds);
+          cpu * 1000 / Math.max(1, emails + failed), seconds, live);
     } finally {
       stop(node, outbox);
       Runtime.getRuntime().removeShutdownHook(cleanup);
@@ -204,11 +260,32 @@ public final class MemoryBenchmark {
         (System.nanoTime() - start) / 1e9);
   }
 
-  /** Polls the campaign every second until it leaves queued/running; a progress line every 30 s. */
-  private static JsonObject awaitFinished(SignedClient client, String id, long pid, long start) throws Exception {
+  /**
+   * Polls the campaign every second until it leaves queued/running; a progress line every 30 s,
+   * and the live set sampled every {@code bench.liveEverySeconds}.
+   */
+  private static JsonObject awaitFinished(SignedClient client, Process node, String id, long start, LiveSet live)
+      throws Exception {
+    long pid = node.pid();
     long lastPrint = System.nanoTime();
+    long lastSample = lastPrint;
+    int unanswered = 0;
     while (true) {
-      JsonObject status = client.get("/v1/campaigns/" + id).json();
+      if (!node.isAlive()) {
+        throw new IllegalStateException("the node exited with " + node.exitValue() + " before campaign " + id + " finished");
+      }
+      JsonObject status;
+      try {
+        status = client.get("/v1/campaigns/" + id).json();
+        unanswered = 0;
+      } catch (IllegalStateException e) {
+        if (++unanswered >= 30) {
+          throw new IllegalStateException("the node stopped answering (" + e.getMessage() + ") before campaign " + id
+              + " finished", e);
+        }
+        Thread.sleep(1000);
+        continue;
+      }
       String state = status.getString("status");
       if (!"queued".equals(state) && !"running".equals(state)) {
         return status;
@@ -218,15 +295,33 @@ public final class MemoryBenchmark {
         throw new IllegalStateException("campaign " + id + " not finished within " + TIMEOUT_MILLIS / 60_000
             + " minutes: " + status.encode());
       }
+      if (LIVE_EVERY_NANOS > 0 && now - lastSample >= LIVE_EVERY_NANOS) {
+        lastSample = now;
+        JsonObject counts = status.getJsonObject("counts");
+        live.sample(pid, String.format("at %.0f s, %,d queued, %,d sent", (now - start) / 1e9, counts.getLong("queued"),
+            counts.getLong("sent")));
+      }
       if (now - lastPrint >= 30_000_000_000L) {
         lastPrint = now;
         JsonObject counts = status.getJsonObject("counts");
-        System.out.printf("  [%5.0f s] queued %,d, sent %,d, failed %,d; node RSS %.0f MB%n", (now - start) / 1e9,
+        System.out.printf("  [%5.0f s] queued %,d, sent %,d, failed %,d; node RSS %.0f MB%s%n", (now - start) / 1e9,
             counts.getLong("queued"), counts.getLong("sent"), counts.getLong("failed"),
-            procStatusKb(pid, "VmRSS") / 1024.0);
+            procStatusKb(pid, "VmRSS") / 1024.0,
+            live.histogram == null ? "" : String.format(", live %.1f MB at the last full GC", live.lastMb));
       }
       Thread.sleep(1000);
     }
+  }
+
+  private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
+
+  /** The bytes a class histogram found live (its {@code Total} line), in MB. */
+  private static double histogramTotalMb(String histogram) {
+    Matcher m = HISTOGRAM_TOTAL.matcher(histogram);
+    if (!m.find()) {
+      throw new IllegalStateException("no Total line in the class histogram");
+    }
+    return Long.parseLong(m.group(1)) / (1024.0 * 1024.0);
   }
 
   private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total\\s+(\\d+)K,\\s+used\\s+(\\d+)K");
@@ -267,9 +362,9 @@ public final class MemoryBenchmark {
   }
 
   /** The histogram's top classes by bytes, with how many bytes and instances they hold. */
-  private static void printTopClasses(int customers, String histogram) {
-    System.out.printf("%,d customers: top classes after the campaign (full histogram in %s):%n", customers,
-        WORK.resolve(Integer.toString(customers)).resolve("histogram-after.txt"));
+  private static void printTopClasses(int customers, String when, Path file, String histogram) {
+    System.out.printf("%,d customers: top classes %s (%.1f MB live; full histogram in %s):%n", customers, when,
+        histogramTotalMb(histogram), file);
     histogram.lines().filter(l -> l.matches("\\s*\\d+:\\s+\\d+\\s+\\d+\\s+.*")).limit(TOP_CLASSES)
         .forEach(l -> System.out.println("   " + l.trim()));
   }
