@@ -41,8 +41,9 @@ import java.util.stream.Stream;
  * 1.2×). With {@code -Dbench.liveEverySeconds=N} it also takes a class histogram every N seconds
  * while the campaign runs (each one a full GC, which also shrinks the heap and so lowers the peak
  * RSS) and reports the largest live set it saw, with that histogram: what the node holds at the
- * end is not all it held on the way. Asserts nothing; a run whose node dies or stops answering is
- * reported as failed and the next size runs.
+ * end is not all it held on the way. Asserts nothing; a run whose node dies, stops answering or
+ * stops making progress is reported as failed and the next size runs, and a node log that shows
+ * a stack overflow, an OutOfMemoryError or a thread that died is pointed out.
  *
  * <p>DynamoDB (dynalite) and SQS (ElasticMQ) run outside the node, in this JVM and its child, as
  * real ones would, so the node's heap and RSS are the node's alone. The outbox of each run is
@@ -53,8 +54,8 @@ import java.util.stream.Stream;
  * <pre>mvn -B -ntp -q package -DskipTests
  * mvn -B -ntp -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.mailroom.bench.MemoryBenchmark</pre>
  * Options (system properties): {@code -Dbench.sizes=10000,100000 -Dbench.heap=1g -Dbench.senders=8
- * -Dbench.timeoutMinutes=90 -Dbench.liveEverySeconds=0}. The node runs the packaged jar: package it
- * first.
+ * -Dbench.timeoutMinutes=90 -Dbench.stallMinutes=5 -Dbench.liveEverySeconds=0}. The node runs the
+ * packaged jar: package it first.
  */
 public final class MemoryBenchmark {
   private static final List<Integer> SIZES = Arrays.stream(System.getProperty("bench.sizes", "10000,100000").split(","))
@@ -62,6 +63,8 @@ public final class MemoryBenchmark {
   private static final String HEAP = System.getProperty("bench.heap", "1g");
   private static final int SENDERS = Integer.getInteger("bench.senders", 8);
   private static final long TIMEOUT_MILLIS = Integer.getInteger("bench.timeoutMinutes", 90) * 60_000L;
+  private static final long STALL_NANOS = Integer.getInteger("bench.stallMinutes", 5) * 60_000_000_000L;
+  private static final Pattern SERIOUS = Pattern.compile("StackOverflowError|OutOfMemoryError|Exception in thread");
   private static final Path WORK = Path.of("target", "memory-bench").toAbsolutePath();
   private static final Path JAR = Path.of(System.getProperty("mailroom.jar", "target/mailroom.jar")).toAbsolutePath();
   private static final int SEED_CHUNK = 1000;
@@ -119,9 +122,11 @@ public final class MemoryBenchmark {
         failed = true;
         System.out.printf("RUN FAILED %,d customers: %s (node log: %s)%n", customers, e,
             WORK.resolve(Integer.toString(customers)).resolve("node.log"));
+        reportSerious(customers);
         continue;
       }
       results.add(r);
+      reportSerious(customers);
       System.out.printf("RESULT %,d customers (%,d emails%s): heap after GC %.1f MB (before the campaign %.1f MB), "
           + "peak RSS %.1f MB, node CPU %.2f s per 1,000 emails, %.1f s (%.1f emails/s)%n", r.customers(), r.emails(),
           r.failed() > 0 ? ", " + r.failed() + " failed" : "", r.heapAfterMb(), r.heapBeforeMb(), r.peakRssMb(),
@@ -134,7 +139,8 @@ public final class MemoryBenchmark {
     if (results.size() > 1) {
       Result small = results.stream().min(Comparator.comparingInt(Result::customers)).orElseThrow();
       Result large = results.stream().max(Comparator.comparingInt(Result::customers)).orElseThrow();
-      System.out.printf("larger/smaller (%,d/%,d customers): heap after GC %.2f×, peak RSS %.2f× (goal: at most 1.2×)%n",
+      System.out.printf("larger/smaller (%,d/%,d customers): heap after GC %.2f×, peak RSS %.2f×"
+          + " (goal: at most 1.2×)%n",
           large.customers(), small.customers(), large.heapAfterMb() / small.heapAfterMb(),
           large.peakRssMb() / small.peakRssMb());
       if (large.live().histogram != null && small.live().histogram != null) {
@@ -153,7 +159,8 @@ public final class MemoryBenchmark {
     }
     long newestClass;
     try (Stream<Path> files = Files.walk(classes)) {
-      newestClass = files.filter(p -> p.toString().endsWith(".class")).mapToLong(MemoryBenchmark::modified).max().orElse(0);
+      newestClass = files.filter(p -> p.toString().endsWith(".class")).mapToLong(MemoryBenchmark::modified)
+          .max().orElse(0);
     }
     if (newestClass > modified(JAR)) {
       fail(JAR + " is older than target/classes: run mvn -B -ntp -q package -DskipTests again");
@@ -269,10 +276,13 @@ public final class MemoryBenchmark {
     long pid = node.pid();
     long lastPrint = System.nanoTime();
     long lastSample = lastPrint;
+    long lastMove = lastPrint;
+    long lastDone = -1;
     int unanswered = 0;
     while (true) {
       if (!node.isAlive()) {
-        throw new IllegalStateException("the node exited with " + node.exitValue() + " before campaign " + id + " finished");
+        throw new IllegalStateException("the node exited with " + node.exitValue() + " before campaign " + id
+            + " finished");
       }
       JsonObject status;
       try {
@@ -293,6 +303,15 @@ public final class MemoryBenchmark {
       long now = System.nanoTime();
       if (now - start > TIMEOUT_MILLIS * 1_000_000) {
         throw new IllegalStateException("campaign " + id + " not finished within " + TIMEOUT_MILLIS / 60_000
+            + " minutes: " + status.encode());
+      }
+      JsonObject progress = status.getJsonObject("counts");
+      long done = progress.getLong("queued") + progress.getLong("sent") + progress.getLong("failed");
+      if (done != lastDone) {
+        lastDone = done;
+        lastMove = now;
+      } else if (now - lastMove > STALL_NANOS) {
+        throw new IllegalStateException("campaign " + id + " made no progress for " + STALL_NANOS / 60_000_000_000L
             + " minutes: " + status.encode());
       }
       if (LIVE_EVERY_NANOS > 0 && now - lastSample >= LIVE_EVERY_NANOS) {
@@ -344,6 +363,21 @@ public final class MemoryBenchmark {
       throw new IllegalStateException("jcmd " + pid + " " + command + " failed:\n" + out);
     }
     return out;
+  }
+
+  /** The node log's lines that say the node is broken (a stack overflow, out of memory, a thread that died), if any. */
+  private static void reportSerious(int customers) {
+    Path log = WORK.resolve(Integer.toString(customers)).resolve("node.log");
+    List<String> serious;
+    try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
+      serious = lines.filter(l -> SERIOUS.matcher(l).find()).toList();
+    } catch (IOException | UncheckedIOException e) {
+      return;
+    }
+    if (!serious.isEmpty()) {
+      System.out.printf("  WARNING %,d customers: %d line(s) in the node log say it broke, the first: %s%n", customers,
+          serious.size(), serious.get(0).strip());
+    }
   }
 
   /** A {@code kB} line of {@code /proc/<pid>/status} ({@code VmHWM} is the peak RSS). */
