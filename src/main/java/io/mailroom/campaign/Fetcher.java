@@ -9,6 +9,7 @@ import io.mailroom.config.MailroomConfig;
 import io.mailroom.metrics.MailroomMetrics;
 import io.mailroom.subscription.ConsentCheck;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
@@ -119,50 +120,59 @@ public final class Fetcher extends VerticleBase {
     if (campaign.fetchDone()) {
       return Future.succeededFuture();
     }
-    return users.scan(cursor, settings.scanLimit()).compose(page -> queuePage(campaign, page, Future.succeededFuture(true)));
+    Promise<Void> done = Promise.promise();
+    users.scan(cursor, settings.scanLimit())
+        .onSuccess(page -> queuePage(campaign, page, Future.succeededFuture(true), done))
+        .onFailure(done::tryFail);
+    return done.future();
   }
 
   /**
    * Queues one page while the next one is read and the previous page's checkpoint is written,
    * then checkpoints this page: its cursor and its counts in one write. Checkpoints are written in
-   * order, one at a time; a refused one (paused, cancelled, or the lease lost) ends the scan.
+   * order, one at a time; a refused one (paused, cancelled, or the lease lost) ends the scan. Each
+   * page hands on to the next from a callback and the scan ends by completing {@code done}: no
+   * future waits on the rest of the scan, so a scan of millions of customers keeps no chain that
+   * grows with every page.
    */
-  private Future<Void> queuePage(Campaign campaign, UserStore.Page page, Future<Boolean> previous) {
+  private void queuePage(Campaign campaign, UserStore.Page page, Future<Boolean> previous, Promise<Void> done) {
     Future<UserStore.Page> next = page.last() ? Future.succeededFuture() : users.scan(page.lastKey(), settings.scanLimit());
-    return consent.blocked(page.recipients(), topic(campaign)).compose(blocked -> {
-      List<Recipient> consenting = page.recipients().stream().filter(r -> !blocked.containsKey(r.email())).toList();
-      return queueWithRetry(campaign, consenting, 1).compose(v -> checkpoint(campaign, page, consenting.size(),
-          blocked.size(), next, previous));
-    });
+    consent.blocked(page.recipients(), topic(campaign))
+        .compose(blocked -> {
+          List<Recipient> consenting = page.recipients().stream().filter(r -> !blocked.containsKey(r.email())).toList();
+          return queueWithRetry(campaign, consenting, 1).map(v -> new long[] {consenting.size(), blocked.size()});
+        })
+        .compose(counts -> previous.map(saved -> saved ? counts : null))
+        .onFailure(done::tryFail)
+        .onSuccess(counts -> {
+          if (counts == null) {
+            LOG.info("campaign {}: audience scan stopped here (paused, cancelled or taken over)", campaign.id());
+            done.tryComplete();
+            return;
+          }
+          Future<Boolean> checkpoint = checkpoint(campaign, page, counts[0], counts[1]);
+          if (page.last()) {
+            checkpoint.compose(saved -> saved ? finished(campaign) : Future.succeededFuture()).onComplete(done);
+          } else {
+            next.onFailure(done::tryFail).onSuccess(following -> queuePage(campaign, following, checkpoint, done));
+          }
+        });
   }
 
-  private Future<Void> checkpoint(Campaign campaign, UserStore.Page page, long queued, long skipped,
-                                  Future<UserStore.Page> next, Future<Boolean> previous) {
-    return previous
-        .compose(saved -> {
-          if (!saved) {
-            LOG.info("campaign {}: audience scan stopped here (paused, cancelled or taken over)", campaign.id());
-            return Future.succeededFuture();
+  private Future<Boolean> checkpoint(Campaign campaign, UserStore.Page page, long queued, long skipped) {
+    return campaigns.checkpoint(campaign.id(), owner, settings.leaseSeconds() * 1000L,
+            page.last() ? null : encode(page.lastKey()), queued, skipped, now())
+        .onSuccess(checkpointed -> {
+          if (checkpointed) {
+            metrics.campaign(campaign.id(), "queued", queued);
+            metrics.campaign(campaign.id(), "skipped", skipped);
           }
-          Future<Boolean> checkpoint = campaigns.checkpoint(campaign.id(), owner, settings.leaseSeconds() * 1000L,
-              page.last() ? null : encode(page.lastKey()), queued, skipped, now())
-              .onSuccess(checkpointed -> {
-                if (checkpointed) {
-                  metrics.campaign(campaign.id(), "queued", queued);
-                  metrics.campaign(campaign.id(), "skipped", skipped);
-                }
-              });
-          if (!page.last()) {
-            return next.compose(following -> queuePage(campaign, following, checkpoint));
-          }
-          return checkpoint.compose(done -> {
-            if (!done) {
-              return Future.succeededFuture();
-            }
-            LOG.info("campaign {}: audience scan finished", campaign.id());
-            return campaigns.completeIfDone(campaign.id(), now()).mapEmpty();
-          });
         });
+  }
+
+  private Future<Void> finished(Campaign campaign) {
+    LOG.info("campaign {}: audience scan finished", campaign.id());
+    return campaigns.completeIfDone(campaign.id(), now()).mapEmpty();
   }
 
   private Future<Void> queueWithRetry(Campaign campaign, List<Recipient> recipients, int attempt) {
