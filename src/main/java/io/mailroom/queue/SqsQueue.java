@@ -88,6 +88,11 @@ public final class SqsQueue {
   }
 
   /** Makes a message visible again after {@code seconds}: the retry backoff. */
+  /** {@link #retryAfter} for a wait in milliseconds: rounded up to whole seconds, at least one. */
+  public Future<Void> retryAfterMillis(Message message, long millis) {
+    return retryAfter(message, (int) Math.max(1, Math.ceil(millis / 1000.0)));
+  }
+
   public Future<Void> retryAfter(Message message, int seconds) {
     return Async.of(sqs.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle(message.receiptHandle())
         .visibilityTimeout(seconds))).mapEmpty();

@@ -142,10 +142,18 @@ final class Outcomes {
     }
     LOG.warn("campaign {}: a delivery failed for good after {} attempt(s): {}", task.campaignId(), attempt,
         verdict.code());
-    return deliveries.failed(task.campaignId(), email, attempt, verdict.code(), verdict.reason())
-        .onSuccess(v -> {
-          counters.failed(task.campaignId());
-          metrics.failed(verdict.code());
-        }).map(true);
+    return failedForGood(task, attempt, verdict.code(), verdict.reason());
+  }
+
+  /** Failed for good with {@code code} and {@code reason}: recorded and counted; the message is finished with. */
+  Future<Boolean> failedForGood(SendTask task, int attempt, String code, String reason) {
+    return deliveries.failed(task.campaignId(), task.recipient().email(), attempt, code, reason)
+        .onSuccess(v -> countFailed(task, code)).map(true);
+  }
+
+  /** A delivery recorded failed for good counts in its campaign and in the metrics. */
+  void countFailed(SendTask task, String code) {
+    counters.failed(task.campaignId());
+    metrics.failed(code);
   }
 }

@@ -84,10 +84,7 @@ final class Reconciler {
     LOG.warn("campaign {}: {} calls got no answer from SES and no Send event; failed for good", task.campaignId(), calls);
     return deliveries.noAnswer(task.campaignId(), task.recipient().email(), claim.attempt(), calls
             + " calls got no answer from SES and no Send event came within " + settings.reconcileMillis() / 1000 + " s")
-        .onSuccess(v -> {
-          counters.failed(task.campaignId());
-          metrics.failed("NoAnswer");
-        }).map(true);
+        .onSuccess(v -> outcomes.countFailed(task, "NoAnswer")).map(true);
   }
 
   /** The call of {@code deliveryId} got no answer ({@code error}): SES may have the email. */
@@ -117,17 +114,12 @@ final class Reconciler {
           metrics.reconciled("unconfirmed");
           LOG.info("campaign {}: attempt {} has no answer from SES; waiting for its Send event until {}",
               task.campaignId(), attempt, java.time.Instant.ofEpochMilli(until));
-          int seconds = (int) Math.max(1, Math.ceil((until - System.currentTimeMillis()) / 1000.0));
-          return queue.retryAfter(message, seconds).map(false);
+          return queue.retryAfterMillis(message, until - System.currentTimeMillis()).map(false);
         });
   }
 
   private Future<Boolean> ambiguousSend(SendTask task, int attempt, String reason) {
-    return deliveries.failed(task.campaignId(), task.recipient().email(), attempt, "AmbiguousSend", reason)
-        .onSuccess(v -> {
-          counters.failed(task.campaignId());
-          metrics.failed("AmbiguousSend");
-        }).map(true);
+    return outcomes.failedForGood(task, attempt, "AmbiguousSend", reason);
   }
 
   /** SES's Send event: the delivery is sent. The reply says whether this event recorded it. */

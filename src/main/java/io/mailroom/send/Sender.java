@@ -237,7 +237,7 @@ public final class Sender extends VerticleBase {
     return deliveries.claim(task.campaignId(), task.recipient().email(), leaseMillis).compose(claim -> switch (claim.state()) {
       case FINISHED -> Future.succeededFuture(true);
       case BUSY -> Future.succeededFuture(false);
-      case WAITING -> queue.retryAfter(message, (int) Math.max(1, Math.ceil(claim.waitMillis() / 1000.0))).map(false);
+      case WAITING -> queue.retryAfterMillis(message, claim.waitMillis()).map(false);
       case AMBIGUOUS -> reconciler.takenOver(task, claim, message, () -> sendUnlessStopped(task, claim, message));
       case UNANSWERED -> reconciler.windowOver(task, claim, () -> sendUnlessStopped(task, claim, message));
       case CLAIMED -> sendUnlessStopped(task, claim, message);

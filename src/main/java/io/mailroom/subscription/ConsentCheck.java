@@ -71,16 +71,11 @@ public final class ConsentCheck {
     });
   }
 
-  /** At send time: reads the customer and their suppression afresh; the reason they may not receive it, if any. */
-  public Future<Optional<String>> blockedNow(String email, String topic) {
-    return readNow(List.of(email)).map(found -> verdict(found, email, topic));
-  }
-
   /**
    * Send-time checks for one Sender (one event loop): the checks asked for within
    * {@code windowMillis} of each other (a received batch's claims come back together) are read in
-   * one BatchGetItem of at most {@value #NOW_BATCH} customers, each read fresh and consistent as
-   * {@link #blockedNow} does. Not thread-safe: use it on its Sender's context only.
+   * one BatchGetItem of at most {@value #NOW_BATCH} customers, each customer and their
+   * suppression read fresh and consistent. Not thread-safe: use it on its Sender's context only.
    */
   public Batch batch(long windowMillis) {
     return new Batch(windowMillis);
