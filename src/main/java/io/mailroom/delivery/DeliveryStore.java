@@ -20,10 +20,12 @@ import java.util.Map;
 /**
  * The Deliveries table (campaign id, email): one record per email of a campaign, the truth the
  * campaign's counters are kept from. A Sender claims a delivery with a conditional write
- * ({@code SENDING}), marks it {@code CALLING} right before the SES call, and records the outcome
- * with a write conditioned on still holding that claim. A delivery is ambiguous (SES may or may
- * not have the email) only while it is {@code CALLING}, or {@code UNCONFIRMED} after a call that
- * got no answer: then SES's Send event, or its absence for the reconcile window, decides.
+ * ({@code SENDING}), marks it {@code CALLING} before it waits for its send slot and calls SES, and
+ * records the outcome with a write conditioned on still holding that claim. A delivery is ambiguous
+ * (SES may or may not have the email) only while it is {@code CALLING}, or {@code UNCONFIRMED}
+ * after a call that got no answer: then SES's Send event, or its absence for the reconcile window,
+ * decides. (A {@code CALLING} delivery taken over may never have called, its sender having died
+ * waiting for the slot: the wait for the Send event is then merely cautious.)
  */
 public final class DeliveryStore {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryStore.class);
@@ -194,8 +196,9 @@ public final class DeliveryStore {
    */
   public Future<Boolean> park(String campaignId, String email, int attempt, String task) {
     UpdateItemRequest parked = update(campaignId, email,
-        "SET #s = :parked, Task = :task, UpdatedAt = :now, Attempts = Attempts - :one REMOVE LeaseUntil",
-        "#s = :sending AND Attempts = :attempt", Map.of(":attempt", n(attempt), ":task", s(task))).build();
+        "SET #s = :parked, Task = :task, UpdatedAt = :now, Attempts = Attempts - :one"
+            + " REMOVE LeaseUntil, DeliveryId, CalledAt",
+        "#s IN (:sending, :calling) AND Attempts = :attempt", Map.of(":attempt", n(attempt), ":task", s(task))).build();
     Update delivery = Update.builder().tableName(table).key(parked.key())
         .updateExpression(parked.updateExpression()).conditionExpression(parked.conditionExpression())
         .expressionAttributeNames(parked.expressionAttributeNames())
@@ -225,7 +228,8 @@ public final class DeliveryStore {
    */
   public Future<Void> giveBack(String campaignId, String email, int attempt) {
     return write(update(campaignId, email, "SET #s = :retrying, UpdatedAt = :now, Attempts = Attempts - :one"
-        + " REMOVE LeaseUntil", "#s = :sending AND Attempts = :attempt", Map.of(":attempt", n(attempt))));
+        + " REMOVE LeaseUntil, DeliveryId, CalledAt", "#s IN (:sending, :calling) AND Attempts = :attempt",
+        Map.of(":attempt", n(attempt))));
   }
 
   /** Failed for now: another attempt follows when SQS shows the message again. */

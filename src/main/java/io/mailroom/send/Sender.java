@@ -6,6 +6,7 @@ import io.mailroom.campaign.CampaignStore;
 import io.mailroom.campaign.StatusCache;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.delivery.DeliveryStore;
+import io.mailroom.limit.NoSendSlot;
 import io.mailroom.limit.SendGate;
 import io.mailroom.metrics.MailroomMetrics;
 import io.mailroom.queue.SendTask;
@@ -64,19 +65,13 @@ public final class Sender extends VerticleBase {
 
   private final SqsQueue queue;
   private final DeliveryStore deliveries;
-  private final CampaignCounters counters;
-  private final StatusCache states;
   private final Campaigns campaign;
   private final Outbound outbound;
   private final EmailComposer composer;
-  private final Transport transport;
-  private final int waitSeconds;
   private final int maxInFlight;
   private final Settings settings;
   private final MailroomMetrics metrics;
   private final ConsentCheck consent;
-  private final String defaultTopic;
-  private final long leaseMillis;
   private final SendGate gate;
   private boolean waitingForRoom;
   private final List<Message> finished = new ArrayList<>();
@@ -96,29 +91,23 @@ public final class Sender extends VerticleBase {
     this.deliveries = deliveries;
     this.campaign = campaign;
     this.outbound = outbound;
-    this.states = campaign.statuses();
-    this.counters = campaign.counters();
     this.composer = composer;
-    this.transport = outbound.transport();
     this.gate = outbound.gate();
     this.consent = consent;
     this.metrics = metrics;
-    this.waitSeconds = settings.waitSeconds();
-    this.leaseMillis = settings.leaseMillis();
     this.maxInFlight = Math.max(RECEIVE_MAX, settings.maxInFlight());
     this.settings = settings;
-    this.defaultTopic = settings.defaultTopic();
   }
 
   @Override
   public Future<?> start() {
     outcomes = new Outcomes(vertx, queue, deliveries, campaign, outbound, metrics);
     consentNow = consent.batch(CONSENT_WINDOW_MILLIS);
-    reconciler = new Reconciler(deliveries, transport, queue, counters, outcomes, metrics, settings,
+    reconciler = new Reconciler(deliveries, outbound.transport(), queue, campaign.counters(), outcomes, metrics, settings,
         outbound.retries().maxAttempts());
     running = true;
     pump();
-    flushTimer = vertx.setPeriodic(COUNTER_FLUSH_MILLIS, t -> counters.flush());
+    flushTimer = vertx.setPeriodic(COUNTER_FLUSH_MILLIS, t -> campaign.counters().flush());
     return Channels.SEND_CONFIRMED.consumer(vertx.eventBus(), event -> reconciler.confirm(event.body())
         .onSuccess(event::reply)
         .onFailure(e -> {
@@ -139,7 +128,7 @@ public final class Sender extends VerticleBase {
     if (inFlight == 0) {
       drained.tryComplete();
     }
-    return drained.future().compose(v -> flushDeletes()).eventually(counters::flush);
+    return drained.future().compose(v -> flushDeletes()).eventually(campaign.counters()::flush);
   }
 
   /** Keeps up to {@code maxInFlight} messages in hand: receives more whenever there is room for ten. */
@@ -157,7 +146,7 @@ public final class Sender extends VerticleBase {
       return;
     }
     receiving = true;
-    queue.receive(RECEIVE_MAX, waitSeconds).onComplete(received -> {
+    queue.receive(RECEIVE_MAX, settings.waitSeconds()).onComplete(received -> {
       receiving = false;
       gate.unreserve(received.succeeded() && running ? RECEIVE_MAX - received.result().size() : RECEIVE_MAX);
       if (received.failed()) {
@@ -234,23 +223,26 @@ public final class Sender extends VerticleBase {
           message.messageId(), e.getMessage());
       return Future.succeededFuture(false);
     }
-    return deliveries.claim(task.campaignId(), task.recipient().email(), leaseMillis).compose(claim -> switch (claim.state()) {
+    // the lease as this node's clock sees it: no SES call is begun in its last half
+    long callBy = System.nanoTime() + settings.leaseMillis() * 500_000L;
+    return deliveries.claim(task.campaignId(), task.recipient().email(), settings.leaseMillis()).compose(claim -> switch (claim.state()) {
       case FINISHED -> Future.succeededFuture(true);
       case BUSY -> Future.succeededFuture(false);
       case WAITING -> queue.retryAfterMillis(message, claim.waitMillis()).map(false);
-      case AMBIGUOUS -> reconciler.takenOver(task, claim, message, () -> sendUnlessStopped(task, claim, message));
-      case UNANSWERED -> reconciler.windowOver(task, claim, () -> sendUnlessStopped(task, claim, message));
-      case CLAIMED -> sendUnlessStopped(task, claim, message);
+      case AMBIGUOUS -> reconciler.takenOver(task, claim, message, () -> sendUnlessStopped(task, claim, message, callBy));
+      case UNANSWERED -> reconciler.windowOver(task, claim, () -> sendUnlessStopped(task, claim, message, callBy));
+      case CLAIMED -> sendUnlessStopped(task, claim, message, callBy);
     });
   }
 
-  private Future<Boolean> sendUnlessStopped(SendTask task, DeliveryStore.Claim claim, Message message) {
-    return states.status(task.campaignId()).compose(status -> switch (status) {
+  private Future<Boolean> sendUnlessStopped(SendTask task, DeliveryStore.Claim claim, Message message, long callBy) {
+    return campaign.statuses().status(task.campaignId()).compose(status -> switch (status) {
       case PAUSED, QUOTA_EXHAUSTED -> deliveries.park(task.campaignId(), task.recipient().email(), claim.attempt(), message.body())
-          .compose(parked -> parked ? Future.succeededFuture(true) : sendIfConsenting(task, claim.attempt(), message));
+          .compose(parked -> parked ? Future.succeededFuture(true)
+              : sendIfConsenting(task, claim.attempt(), message, callBy));
       case CANCELLED, FAILED -> deliveries.cancelled(task.campaignId(), task.recipient().email(), claim.attempt())
-          .onSuccess(v -> counters.cancelled(task.campaignId())).map(true);
-      default -> sendIfConsenting(task, claim.attempt(), message);
+          .onSuccess(v -> campaign.counters().cancelled(task.campaignId())).map(true);
+      default -> sendIfConsenting(task, claim.attempt(), message, callBy);
     });
   }
 
@@ -258,41 +250,47 @@ public final class Sender extends VerticleBase {
    * Asks again, right before sending, whether the customer still wants this topic and is not
    * suppressed: an unsubscribe clicked while the campaign runs wins over the queued email.
    */
-  private Future<Boolean> sendIfConsenting(SendTask task, int attempt, Message message) {
+  private Future<Boolean> sendIfConsenting(SendTask task, int attempt, Message message, long callBy) {
     String email = task.recipient().email();
-    String topic = task.topic() == null ? defaultTopic : task.topic();
+    String topic = task.topic() == null ? settings.defaultTopic() : task.topic();
     return consentNow.blockedNow(email, topic).compose(
         blocked -> blocked.isPresent() ? outcomes.suppressed(task, attempt, blocked.get())
             : composer.compose(task.campaignId(), task.templateId(), task.subject(), task.recipient())
-                .compose(rendered -> gate.acquire().map(slot -> rendered))
-                .compose(rendered -> call(task, attempt, rendered, message),
+                .compose(rendered -> call(task, attempt, rendered, message, callBy),
                     error -> outcomes.failed(task, attempt, message, error)),
         error -> outcomes.failed(task, attempt, message, error));
   }
 
   /**
-   * Marks the delivery {@code CALLING} with a new delivery id, which the email carries, then calls
-   * the transport: its answer is recorded, its silence reconciled. An attempt that no longer holds
-   * the delivery does not call.
+   * Marks the delivery {@code CALLING} with a new delivery id (the email carries it), then waits for
+   * the send slot, so that a slow write never bunches calls at SES, and calls the transport. An
+   * attempt that no longer holds the delivery, or whose slot came late in its lease, does not call.
    */
-  private Future<Boolean> call(SendTask task, int attempt, RenderedEmail email, Message message) {
+  private Future<Boolean> call(SendTask task, int attempt, RenderedEmail email, Message message, long callBy) {
     String deliveryId = attempt + "-" + UUID.randomUUID();
     return deliveries.calling(task.campaignId(), task.recipient().email(), attempt, deliveryId).compose(ours -> {
       if (!ours) {
         LOG.info("campaign {}: attempt {} no longer holds its delivery; not sent", task.campaignId(), attempt);
         return Future.succeededFuture(false);
       }
-      long started = System.nanoTime();
-      return transport.send(email, deliveryId).onComplete(x -> metrics.transportCall(System.nanoTime() - started))
-          .transform(answer -> {
-            if (answer.succeeded()) {
-              gate.accepted();
-              return outcomes.sent(task, attempt, answer.result()).map(true);
-            }
-            return outbound.retries().ambiguous(answer.cause())
-                ? reconciler.unanswered(task, attempt, deliveryId, message, answer.cause())
-                : outcomes.failed(task, attempt, message, answer.cause());
-          });
+      return outbound.gate().acquire().transform(slot -> slot.failed() ? outcomes.failed(task, attempt, message, slot.cause())
+          : System.nanoTime() - callBy < 0 ? transmit(task, attempt, email, message, deliveryId)
+          : outcomes.failed(task, attempt, message,
+              new NoSendSlot(NoSendSlot.Reason.TIMED_OUT, "the send slot came late in the delivery's lease")));
     }, error -> outcomes.failed(task, attempt, message, error));
+  }
+
+  private Future<Boolean> transmit(SendTask task, int attempt, RenderedEmail email, Message message, String deliveryId) {
+    long started = System.nanoTime();
+    return outbound.transport().send(email, deliveryId).onComplete(x -> metrics.transportCall(System.nanoTime() - started))
+        .transform(answer -> {
+          if (answer.succeeded()) {
+            gate.accepted();
+            return outcomes.sent(task, attempt, answer.result()).map(true);
+          }
+          return outbound.retries().ambiguous(answer.cause())
+              ? reconciler.unanswered(task, attempt, deliveryId, message, answer.cause())
+              : outcomes.failed(task, attempt, message, answer.cause());
+        });
   }
 }
