@@ -17,16 +17,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The names of Mailroom's DynamoDB tables under one prefix, and their creation. */
+/** The names of Mailroom's DynamoDB tables under one prefix, and their creation (with the Seen table's TTL). */
 public record Tables(String users, String templates, String campaigns, String deliveries, String syncState,
-                     String suppressions) {
+                     String suppressions, String seen) {
 
   private static final Duration ACTIVE_POLL = Duration.ofMillis(250);
   private static final Duration ACTIVE_WAIT = Duration.ofMinutes(5);
 
   public static Tables withPrefix(String prefix) {
     return new Tables(prefix + "Users", prefix + "Templates", prefix + "Campaigns", prefix + "Deliveries",
-        prefix + "SyncState", prefix + "Suppressions");
+        prefix + "SyncState", prefix + "Suppressions", prefix + "Seen");
   }
 
   /** Creates every missing table (on-demand billing) and waits until each is active. */
@@ -38,6 +38,7 @@ public record Tables(String users, String templates, String campaigns, String de
     all.add(create(dynamo, deliveries, "CampaignId", "Email"));
     all.add(create(dynamo, syncState, "Name", null));
     all.add(create(dynamo, suppressions, "Email", null));
+    all.add(create(dynamo, seen, "Key", null).compose(v -> OnceStore.enableExpiry(dynamo, seen)));
     return Future.all(all).mapEmpty();
   }
 
