@@ -133,6 +133,14 @@ public record MailroomConfig(
     }
   }
 
+  /**
+   * A production node talks to Amazon itself: no DynamoDB or SQS endpoint is set (an embedded or
+   * local one is for development and tests). The production checks apply to it alone.
+   */
+  public boolean production() {
+    return dynamodb.endpoint().isEmpty() && sqs.endpoint().isEmpty();
+  }
+
   /** Reads and validates, section by section; throws {@link ConfigException} naming the first bad key. */
   public static MailroomConfig from(JsonObject json) {
     ConfigReader r = new ConfigReader(json);
