@@ -2,6 +2,7 @@ package io.mailroom.render;
 
 import io.mailroom.subscription.UnsubscribeToken;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,7 +27,7 @@ public final class UnsubscribeLinks {
   public record Link(String url, List<RenderedEmail.Header> headers) { }
 
   public Link of(String email, String campaignId) {
-    String token = tokens.seal(email, campaignId, System.currentTimeMillis() / 1000);
+    String token = tokens.seal(email, campaignId, Instant.now());
     String url = baseUrl + "/u/" + token;
     String value = "<" + url + ">";
     if (!mailto.isEmpty()) {

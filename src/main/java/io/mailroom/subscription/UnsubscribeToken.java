@@ -1,54 +1,93 @@
 package io.mailroom.subscription;
 
-import javax.crypto.Cipher;
-import javax.crypto.Mac;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
+import com.google.crypto.tink.DeterministicAead;
+import com.google.crypto.tink.subtle.AesSiv;
+import com.google.crypto.tink.subtle.Hkdf;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.util.Arrays;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The opaque token of an unsubscribe link: who (email) unsubscribes from what (campaign), sealed
- * so that it can neither be forged nor read. The tag is an HMAC-SHA256 over the email, the
- * campaign and the issue time; the same fields are encrypted with AES-CTR under that tag as the
- * IV (the SIV construction), so the URL shows no address. Tokens do not expire. Secrets rotate:
- * the first one seals, every one opens.
+ * The opaque token of an unsubscribe link: who (email) unsubscribes from what (campaign), when the
+ * token was issued and what kind it is (a campaign's email, or a preview or test send), sealed so
+ * that it can neither be forged nor read. Tokens do not expire: any token may withdraw consent;
+ * whether it may give consent again is the UnsubscribeHandler's decision from the issue time.
+ *
+ * <p>Format (version 2), URL-safe base64 without padding of: the byte {@code 0x02}, then
+ * AES-SIV (RFC 5297, Tink's {@code DeterministicAead}, 512-bit key) of the claims with the version
+ * byte as associated data. The claims are: kind (1 byte: 0 campaign, 1 preview), issue time in
+ * epoch milliseconds (6 bytes, big-endian), the campaign id's length (1 byte), the campaign id and
+ * the email (UTF-8). The 64-byte key of each secret is
+ * {@code HKDF-SHA256(ikm = UTF-8 bytes of the secret, salt = "mailroom unsubscribe token",
+ * info = "mailroom unsubscribe token v2 aes-siv", length = 64)}.
+ *
+ * <p>Version-1 tokens (mailed before) still open, through {@link LegacyTokenFormat}; they are all
+ * campaign tokens. Secrets rotate: the first one seals, every one opens.
  */
 public final class UnsubscribeToken {
-  private static final byte VERSION = 1;
-  private static final int TAG_BYTES = 16;
+  private static final byte VERSION = 2;
+  private static final byte[] ASSOCIATED = {VERSION};
+  private static final byte[] SALT = "mailroom unsubscribe token".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] INFO = "mailroom unsubscribe token v2 aes-siv".getBytes(StandardCharsets.UTF_8);
+  private static final int KEY_BYTES = 64;
+  private static final int SIV_BYTES = 16;
+  private static final int FIXED_BYTES = 1 + 6 + 1;
+  private static final long MAX_MILLIS = (1L << 48) - 1;
   private static final int MAX_TOKEN_CHARS = 600;
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
+  /** What a token was issued for: a campaign's email, or a preview or test send that may change nothing. */
+  public enum Kind { CAMPAIGN, PREVIEW }
+
   /** What a valid token stands for. */
-  public record Claims(String email, String campaignId, long issuedAt) { }
+  public record Claims(String email, String campaignId, Instant issuedAt, Kind kind) { }
 
-  private record Keys(SecretKeySpec mac, SecretKeySpec cipher) { }
+  private record Secret(DeterministicAead siv, LegacyTokenFormat legacy) { }
 
-  private final List<Keys> keys;
+  private final List<Secret> secrets;
 
   public UnsubscribeToken(List<String> secrets) {
     if (secrets.isEmpty()) {
       throw new IllegalArgumentException("at least one unsubscribe token secret is needed");
     }
-    this.keys = secrets.stream().map(UnsubscribeToken::derive).toList();
+    this.secrets = secrets.stream().map(s -> new Secret(siv(s), new LegacyTokenFormat(s))).toList();
   }
 
-  /** A token for {@code email} in {@code campaignId}, issued at {@code issuedAt} (epoch seconds). */
-  public String seal(String email, String campaignId, long issuedAt) {
-    byte[] plain = plain(email, campaignId, issuedAt);
-    Keys current = keys.get(0);
-    byte[] tag = tag(current, plain);
-    byte[] sealed = ByteBuffer.allocate(1 + TAG_BYTES + plain.length)
-        .put(VERSION).put(tag).put(ctr(current, tag, plain)).array();
-    return ENCODER.encodeToString(sealed);
+  /** A token for a campaign's email to {@code email}, issued at {@code issuedAt}. */
+  public String seal(String email, String campaignId, Instant issuedAt) {
+    return seal(Kind.CAMPAIGN, email, campaignId, issuedAt);
+  }
+
+  /** A token for a preview or test send: its page opens, but it changes no consent. */
+  public String sealPreview(String email, String campaignId, Instant issuedAt) {
+    return seal(Kind.PREVIEW, email, campaignId, issuedAt);
+  }
+
+  private String seal(Kind kind, String email, String campaignId, Instant issuedAt) {
+    byte[] campaign = campaignId.getBytes(StandardCharsets.UTF_8);
+    byte[] address = email.getBytes(StandardCharsets.UTF_8);
+    long millis = issuedAt.toEpochMilli();
+    if (campaign.length > 255) {
+      throw new IllegalArgumentException("campaign id too long for a token");
+    }
+    if (millis < 0 || millis > MAX_MILLIS) {
+      throw new IllegalArgumentException("issue time out of range for a token");
+    }
+    byte[] plain = ByteBuffer.allocate(FIXED_BYTES + campaign.length + address.length)
+        .put((byte) kind.ordinal()).putShort((short) (millis >>> 32)).putInt((int) millis)
+        .put((byte) campaign.length).put(campaign).put(address).array();
+    try {
+      byte[] sealed = secrets.get(0).siv().encryptDeterministically(plain, ASSOCIATED);
+      return ENCODER.encodeToString(ByteBuffer.allocate(1 + sealed.length).put(VERSION).put(sealed).array());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The token's claims, or empty when it is malformed, tampered with or sealed under an unknown secret. */
@@ -62,70 +101,47 @@ public final class UnsubscribeToken {
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
-    if (sealed.length <= 1 + TAG_BYTES + 9 || sealed[0] != VERSION) {
+    if (sealed.length == 0) {
       return Optional.empty();
     }
-    byte[] tag = Arrays.copyOfRange(sealed, 1, 1 + TAG_BYTES);
-    byte[] cipherText = Arrays.copyOfRange(sealed, 1 + TAG_BYTES, sealed.length);
-    for (Keys key : keys) {
-      byte[] plain = ctr(key, tag, cipherText);
-      if (MessageDigest.isEqual(tag, tag(key, plain))) {
-        return claims(plain);
+    for (Secret secret : secrets) {
+      Optional<Claims> claims = sealed[0] == VERSION ? open(secret.siv(), sealed)
+          : sealed[0] == LegacyTokenFormat.VERSION ? secret.legacy().open(sealed) : Optional.empty();
+      if (claims.isPresent()) {
+        return claims;
       }
     }
     return Optional.empty();
   }
 
-  private static byte[] plain(String email, String campaignId, long issuedAt) {
-    byte[] campaign = campaignId.getBytes(StandardCharsets.UTF_8);
-    byte[] address = email.getBytes(StandardCharsets.UTF_8);
-    if (campaign.length > 255) {
-      throw new IllegalArgumentException("campaign id too long for a token");
-    }
-    return ByteBuffer.allocate(8 + 1 + campaign.length + address.length)
-        .putLong(issuedAt).put((byte) campaign.length).put(campaign).put(address).array();
-  }
-
-  private static Optional<Claims> claims(byte[] plain) {
-    ByteBuffer buffer = ByteBuffer.wrap(plain);
-    long issuedAt = buffer.getLong();
-    int campaignLength = Byte.toUnsignedInt(buffer.get());
-    if (buffer.remaining() <= campaignLength) {
+  private static Optional<Claims> open(DeterministicAead siv, byte[] sealed) {
+    if (sealed.length <= 1 + SIV_BYTES + FIXED_BYTES) {
       return Optional.empty();
     }
-    String campaign = new String(plain, 9, campaignLength, StandardCharsets.UTF_8);
-    String email = new String(plain, 9 + campaignLength, plain.length - 9 - campaignLength, StandardCharsets.UTF_8);
-    return Optional.of(new Claims(email, campaign, issuedAt));
-  }
-
-  private static byte[] tag(Keys key, byte[] plain) {
+    byte[] plain;
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(key.mac());
-      return Arrays.copyOf(mac.doFinal(plain), TAG_BYTES);
+      plain = siv.decryptDeterministically(java.util.Arrays.copyOfRange(sealed, 1, sealed.length), ASSOCIATED);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
+      return Optional.empty();
     }
+    ByteBuffer buffer = ByteBuffer.wrap(plain);
+    int kind = buffer.get();
+    long millis = (Short.toUnsignedLong(buffer.getShort()) << 32) | Integer.toUnsignedLong(buffer.getInt());
+    int campaignLength = Byte.toUnsignedInt(buffer.get());
+    if (kind < 0 || kind >= Kind.values().length || buffer.remaining() <= campaignLength) {
+      return Optional.empty();
+    }
+    String campaign = new String(plain, FIXED_BYTES, campaignLength, StandardCharsets.UTF_8);
+    String email = new String(plain, FIXED_BYTES + campaignLength, plain.length - FIXED_BYTES - campaignLength,
+        StandardCharsets.UTF_8);
+    return Optional.of(new Claims(email, campaign, Instant.ofEpochMilli(millis), Kind.values()[kind]));
   }
 
-  private static byte[] ctr(Keys key, byte[] iv, byte[] data) {
+  /** The AES-SIV of one secret, keyed as the class comment says. */
+  private static DeterministicAead siv(String secret) {
     try {
-      Cipher cipher = Cipher.getInstance("AES/CTR/NoPadding");
-      cipher.init(Cipher.ENCRYPT_MODE, key.cipher(), new IvParameterSpec(iv));
-      return cipher.doFinal(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** Two independent keys from one secret: one for the HMAC, one for the cipher. */
-  private static Keys derive(String secret) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      byte[] macKey = mac.doFinal("mailroom unsubscribe mac".getBytes(StandardCharsets.UTF_8));
-      byte[] cipherKey = Arrays.copyOf(mac.doFinal("mailroom unsubscribe cipher".getBytes(StandardCharsets.UTF_8)), 16);
-      return new Keys(new SecretKeySpec(macKey, "HmacSHA256"), new SecretKeySpec(cipherKey, "AES"));
+      byte[] key = Hkdf.computeHkdf("HMACSHA256", secret.getBytes(StandardCharsets.UTF_8), SALT, INFO, KEY_BYTES);
+      return new AesSiv(key);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }

@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +76,7 @@ class SubscriptionTest {
   }
 
   private static String token(int i) {
-    return tokens.seal(email(i), "c_test", System.currentTimeMillis() / 1000);
+    return tokens.seal(email(i), "c_test", Instant.now());
   }
 
   @Test
@@ -158,7 +159,7 @@ class SubscriptionTest {
     String token = token(3);
     String tampered = token.substring(0, 10) + (token.charAt(10) == 'x' ? 'y' : 'x') + token.substring(11);
     String foreign = new UnsubscribeToken(List.of("some-other-secret-of-another-shop"))
-        .seal(email(3), "c_test", 1L);
+        .seal(email(3), "c_test", Instant.ofEpochSecond(1));
     for (String bad : List.of(tampered, foreign, "nonsense")) {
       SignedClient.Reply page = form(bad, "List-Unsubscribe=One-Click", "en");
       assertThat(page.status()).isEqualTo(400);

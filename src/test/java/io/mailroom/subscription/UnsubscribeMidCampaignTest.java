@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,7 @@ class UnsubscribeMidCampaignTest {
         String campaignId = test.startCampaign();
         Map<String, Long> clickedAt = new HashMap<>();
         for (int i = CUSTOMERS - CLICKERS; i < CUSTOMERS; i++) {
-          String url = "http://127.0.0.1:" + port + "/u/" + tokens.seal(email(i), campaignId, System.currentTimeMillis() / 1000);
+          String url = "http://127.0.0.1:" + port + "/u/" + tokens.seal(email(i), campaignId, Instant.now());
           SignedClient.Reply click = client.send(HttpRequest.newBuilder(URI.create(url))
               .header("Content-Type", "application/x-www-form-urlencoded")
               .POST(HttpRequest.BodyPublishers.ofString("List-Unsubscribe=One-Click")).build());

@@ -182,7 +182,7 @@ class SyncerTest {
     assertThat(users().get("c4@example.com").get("SubscriptionStatus").bool()).isTrue();
 
     Channels.SUBSCRIPTION_CHANGE.request(node.eventBus(),
-        SubscriptionChange.unsubscribe(tokens.seal("c4@example.com", "c_writeback", 1L), "one_click"))
+        SubscriptionChange.unsubscribe(tokens.seal("c4@example.com", "c_writeback", java.time.Instant.ofEpochSecond(1)), "one_click"))
         .await(T, TimeUnit.SECONDS);
     Row row = Eventually.until("the unsubscribe written back to MySQL", 60_000,
         () -> db.query("SELECT marketing_opt_in, opt_in_updated_at FROM customers WHERE id = 4").execute()
