@@ -15,8 +15,10 @@ import java.util.Set;
 /**
  * The consent attributes of the Users table, as the UnsubscribeHandler changes them:
  * {@code SubscriptionStatus}, {@code UnsubscribedAt} (which the Syncer never undoes with an older
- * MySQL row), {@code OptedOutTopics} and {@code ConsentAt}. Each write is conditioned on the state
- * it was decided from, so two clicks at once cannot interleave.
+ * MySQL row), {@code LastUnsubscribeAt} (the latest unsubscribe, repeats included),
+ * {@code OptedOutTopics} and {@code ConsentAt}. Each write is conditioned on the state it was
+ * decided from, so two clicks at once cannot interleave; consent given again is conditioned on a
+ * token issued after the last unsubscribe.
  */
 public final class ConsentStore {
   private final DynamoDbAsyncClient dynamo;
@@ -27,34 +29,71 @@ public final class ConsentStore {
     this.table = table;
   }
 
+  /** A customer's consent and the time (epoch millis, 0 for never) of their last unsubscribe through Mailroom. */
+  public record Customer(Recipient recipient, long lastUnsubscribeAt) {
+    /** Whether a token issued at {@code issuedAtMillis} may give consent again: only one issued after the last unsubscribe. */
+    public boolean mayConsentAgain(long issuedAtMillis) {
+      return issuedAtMillis > lastUnsubscribeAt;
+    }
+  }
+
   /** A customer's consent as stored; empty when the address is not in the Users table. */
   public Future<Optional<Recipient>> read(String email) {
+    return customer(email).map(found -> found.map(Customer::recipient));
+  }
+
+  /** As {@link #read}, with the time of the last unsubscribe. */
+  public Future<Optional<Customer>> customer(String email) {
     return Async.of(dynamo.getItem(b -> b.tableName(table).key(key(email)).consistentRead(true)))
-        .map(r -> r.hasItem() && !r.item().isEmpty() ? Optional.of(Recipient.fromItem(r.item())) : Optional.empty());
+        .map(r -> r.hasItem() && !r.item().isEmpty() ? Optional.of(customer(r.item())) : Optional.empty());
+  }
+
+  private static Customer customer(Map<String, AttributeValue> item) {
+    return new Customer(Recipient.fromItem(item), Math.max(millis(item, "UnsubscribedAt"), millis(item, "LastUnsubscribeAt")));
+  }
+
+  private static long millis(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    try {
+      return value == null || value.n() == null ? 0L : Long.parseLong(value.n());
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
   }
 
   /**
    * Withdraws consent to all marketing in one conditional write. True when this call withdrew it;
    * false when Mailroom had recorded an unsubscribe already and no consent came after it (the
-   * first unsubscribe's time is kept), or when the address is not in the table.
+   * first unsubscribe's time is kept in {@code UnsubscribedAt}), or when the address is not in the
+   * table. Either way {@code LastUnsubscribeAt} becomes {@code now}, so that no token issued before
+   * this click can give consent again.
    */
   public Future<Boolean> unsubscribe(String email, long now) {
-    return conditional(email, "SET SubscriptionStatus = :false, UnsubscribedAt = :now",
+    AttributeValue at = AttributeValue.fromN(Long.toString(now));
+    return conditional(email, "SET SubscriptionStatus = :false, UnsubscribedAt = :now, LastUnsubscribeAt = :now",
         "(SubscriptionStatus <> :false OR attribute_not_exists(UnsubscribedAt) OR UnsubscribedAt < ConsentAt)",
-        Map.of(":false", AttributeValue.fromBool(false), ":now", AttributeValue.fromN(Long.toString(now))));
+        Map.of(":false", AttributeValue.fromBool(false), ":now", at))
+        .compose(withdrawn -> withdrawn ? Future.succeededFuture(true)
+            : conditional(email, "SET LastUnsubscribeAt = :now", null, Map.of(":now", at)).map(false));
   }
 
   /**
    * Sets the topics a customer left; with {@code consent}, the customer also consents (again) to
-   * marketing now, which lifts an earlier unsubscribe. False when the customer is not in the table.
+   * marketing now, which lifts an earlier unsubscribe, but only when the token was issued
+   * ({@code issuedAt}, epoch millis) after the last unsubscribe. False when the customer is not in
+   * the table or, with {@code consent}, an unsubscribe came after the token.
    */
-  public Future<Boolean> preferences(String email, Set<String> optedOut, boolean consent, long now) {
+  public Future<Boolean> preferences(String email, Set<String> optedOut, boolean consent, long now, long issuedAt) {
     Map<String, AttributeValue> values = new HashMap<>();
     StringBuilder set = new StringBuilder("SET PreferencesAt = :now");
     values.put(":now", AttributeValue.fromN(Long.toString(now)));
+    String condition = null;
     if (consent) {
       set.append(", SubscriptionStatus = :true, ConsentAt = :now");
       values.put(":true", AttributeValue.fromBool(true));
+      values.put(":issued", AttributeValue.fromN(Long.toString(issuedAt)));
+      condition = "(attribute_not_exists(UnsubscribedAt) OR UnsubscribedAt < :issued)"
+          + " AND (attribute_not_exists(LastUnsubscribeAt) OR LastUnsubscribeAt < :issued)";
     }
     String expression;
     if (optedOut.isEmpty()) {
@@ -64,7 +103,7 @@ public final class ConsentStore {
       values.put(":topics", AttributeValue.fromSs(optedOut.stream().sorted().toList()));
       expression = set.toString();
     }
-    return conditional(email, expression, null, values);
+    return conditional(email, expression, condition, values);
   }
 
   /** Counts a soft bounce on the customer; false when the address is not in the table. */

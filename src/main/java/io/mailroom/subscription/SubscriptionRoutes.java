@@ -131,10 +131,11 @@ public final class SubscriptionRoutes {
   }
 
   private void refuse(RoutingContext ctx, Throwable e) {
-    int status = e instanceof ReplyException reply && reply.failureCode() == 400 ? 400 : 503;
-    String code = status == 400 ? e.getMessage() : "unavailable";
+    int failure = e instanceof ReplyException reply ? reply.failureCode() : 0;
+    int status = failure == 400 || failure == 403 || failure == 409 ? failure : 503;
+    String code = status != 503 ? e.getMessage() : "unavailable";
     String field = switch (code) {
-      case "invalid_token" -> "token";
+      case "invalid_token", "preview_token", "token_predates_unsubscribe" -> "token";
       case "unknown_topic" -> "topic";
       default -> null;
     };

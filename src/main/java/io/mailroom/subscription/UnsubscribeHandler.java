@@ -24,11 +24,23 @@ import java.util.Set;
  * The one place consent changes: unsubscribe links (all marketing, or topic by topic), one-click
  * unsubscribes from mail providers, and SES bounces and complaints. It verifies each token,
  * writes the Users table and the Suppressions table, and publishes the change for the write-back
- * to MySQL. Replies carry no address in clear; failures carry a status and a stable code
- * ({@code 400 invalid_token}, {@code 400 unknown_topic}, {@code 422 unknown_recipient}).
+ * to MySQL. Any campaign token may withdraw consent; only one issued after the customer's last
+ * unsubscribe may give it again, and a preview or test-send token changes nothing. Replies carry
+ * no address in clear; failures carry a status and a stable code ({@code 400 invalid_token},
+ * {@code 400 unknown_topic}, {@code 403 preview_token}, {@code 409 token_predates_unsubscribe},
+ * {@code 422 unknown_recipient}).
  */
 public final class UnsubscribeHandler extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(UnsubscribeHandler.class);
+  static final String PREVIEW_TOKEN = "preview_token";
+  static final String TOKEN_PREDATES_UNSUBSCRIBE = "token_predates_unsubscribe";
+
+  /** A change the token may not make; nothing was written. */
+  private static final class Refused extends RuntimeException {
+    Refused(String code) {
+      super(code, null, false, false);
+    }
+  }
 
   private final UnsubscribeToken tokens;
   private final ConsentStore consent;
@@ -59,9 +71,13 @@ public final class UnsubscribeHandler extends VerticleBase {
       message.fail(400, "invalid_token");
       return;
     }
-    String email = claims.get().email();
-    consent.read(email)
-        .onSuccess(found -> message.reply(view(email, found, false)))
+    UnsubscribeToken.Claims token = claims.get();
+    boolean preview = token.kind() == UnsubscribeToken.Kind.PREVIEW;
+    long issuedAt = token.issuedAt().toEpochMilli();
+    consent.customer(token.email())
+        .onSuccess(found -> message.reply(view(token.email(), found.map(ConsentStore.Customer::recipient), false,
+            !preview && found.map(c -> c.recipient().subscribed() || c.mayConsentAgain(issuedAt)).orElse(false))
+            .put("preview", preview)))
         .onFailure(e -> fail(message, e));
   }
 
@@ -72,8 +88,13 @@ public final class UnsubscribeHandler extends VerticleBase {
       message.fail(400, "invalid_token");
       return;
     }
+    if (claims.get().kind() == UnsubscribeToken.Kind.PREVIEW) {
+      message.fail(403, PREVIEW_TOKEN);
+      return;
+    }
     String email = claims.get().email();
     String campaignId = claims.get().campaignId();
+    long issuedAt = claims.get().issuedAt().toEpochMilli();
     String via = change.via();
     if (change.action() == SubscriptionChange.Action.PREFERENCES) {
       Set<String> keep = new LinkedHashSet<>();
@@ -85,14 +106,14 @@ public final class UnsubscribeHandler extends VerticleBase {
         keep.add(topic);
       }
       if (!keep.isEmpty()) {
-        preferences(email, keep)
-            .onSuccess(found -> message.reply(view(email, found, true)))
+        preferences(email, keep, issuedAt)
+            .onSuccess(found -> message.reply(view(email, found, true, true)))
             .onFailure(e -> fail(message, e));
         return;
       }
     }
     unsubscribe(email, campaignId, via)
-        .onSuccess(changed -> message.reply(view(email, Optional.empty(), changed)))
+        .onSuccess(changed -> message.reply(view(email, Optional.empty(), changed, false)))
         .onFailure(e -> fail(message, e));
   }
 
@@ -115,21 +136,28 @@ public final class UnsubscribeHandler extends VerticleBase {
         });
   }
 
-  /** Stays on {@code keep} only; staying on any topic is consent again, which lifts an unsubscribe. */
-  private Future<Optional<Recipient>> preferences(String email, Set<String> keep) {
+  /**
+   * Stays on {@code keep} only; staying on any topic is consent again, which lifts an unsubscribe,
+   * and is refused to a token issued ({@code issuedAt}) before the last unsubscribe.
+   */
+  private Future<Optional<Recipient>> preferences(String email, Set<String> keep, long issuedAt) {
     long now = System.currentTimeMillis();
     Set<String> leave = new LinkedHashSet<>(topics);
     leave.removeAll(keep);
-    return consent.read(email).compose(before -> {
+    return consent.customer(email).compose(before -> {
       if (before.isEmpty()) {
-        return Future.succeededFuture(before);
+        return Future.succeededFuture(Optional.empty());
       }
-      Recipient was = before.get();
+      Recipient was = before.get().recipient();
       boolean consentAgain = !was.subscribed();
+      if (consentAgain && !before.get().mayConsentAgain(issuedAt)) {
+        return Future.failedFuture(new Refused(TOKEN_PREDATES_UNSUBSCRIBE));
+      }
       Optional<Recipient> after = Optional.of(new Recipient(was.email(), was.name(), was.gender(), was.createTime(),
           true, leave, consentAgain ? now : was.consentAt()));
-      return consent.preferences(email, leave, consentAgain, now)
-          .compose(v -> consentAgain ? suppressions.liftUnsubscribe(email) : Future.succeededFuture())
+      return consent.preferences(email, leave, consentAgain, now, issuedAt)
+          .compose(saved -> !consentAgain ? Future.succeededFuture()
+              : saved ? suppressions.liftUnsubscribe(email) : Future.failedFuture(new Refused(TOKEN_PREDATES_UNSUBSCRIBE)))
           .map(after)
           .onSuccess(saved -> {
             LOG.info("preferences saved: {} of {} topics kept{}", keep.size(), topics.size(),
@@ -183,15 +211,18 @@ public final class UnsubscribeHandler extends VerticleBase {
   /**
    * What the pages show: the masked address, consent, and each topic with whether the customer is
    * on it. No customer (not in the audience, or one who just left everything) shows no consent.
+   * {@code canChoose} says whether the page may offer the topics form, i.e. whether this token's
+   * choice would be accepted.
    */
-  private JsonObject view(String email, Optional<Recipient> found, boolean changed) {
+  private JsonObject view(String email, Optional<Recipient> found, boolean changed, boolean canChoose) {
     boolean subscribed = found.map(Recipient::subscribed).orElse(false);
     JsonArray list = new JsonArray();
     for (String topic : topics) {
       list.add(new JsonObject().put("name", topic)
           .put("subscribed", subscribed && found.map(r -> r.wants(topic)).orElse(false)));
     }
-    return new JsonObject().put("maskedEmail", mask(email)).put("subscribed", subscribed).put("changed", changed).put("topics", list);
+    return new JsonObject().put("maskedEmail", mask(email)).put("subscribed", subscribed).put("changed", changed)
+        .put("canChoose", canChoose).put("preview", false).put("topics", list);
   }
 
   /** {@code c******9@example.com}: enough for the customer to recognise, too little for anyone else. */
@@ -211,6 +242,10 @@ public final class UnsubscribeHandler extends VerticleBase {
   }
 
   private static void fail(Message<?> message, Throwable e) {
+    if (e instanceof Refused refused) {
+      message.fail(409, refused.getMessage());
+      return;
+    }
     LOG.error("consent change failed: {}", e.toString());
     message.fail(503, "unavailable");
   }

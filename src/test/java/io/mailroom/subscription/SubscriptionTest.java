@@ -187,11 +187,15 @@ class SubscriptionTest {
   }
 
   @Test
-  void everyPreferenceChoiceCanBeUndoneOnThePage() {
+  void anUnsubscribeIsUndoneOnlyWithALinkIssuedAfterIt() {
     String token = token(4);
-    assertThat(form(token, "action=unsubscribe", "ko").body()).contains("수신 거부가 완료되었습니다");
+    assertThat(form(token, "action=unsubscribe", "ko").body()).contains("수신 거부가 완료되었습니다")
+        .doesNotContain("value=\"preferences\"");
     assertThat(user(4).get("SubscriptionStatus").bool()).isFalse();
-    SignedClient.Reply again = form(token, "action=preferences&topic=newsletter", "en");
+    assertThat(form(token, "action=preferences&topic=newsletter", "en").status()).isEqualTo(409);
+    assertThat(user(4).get("SubscriptionStatus").bool()).isFalse();
+    String later = tokens.seal(email(4), "c_test", Instant.now().plusSeconds(1));
+    SignedClient.Reply again = form(later, "action=preferences&topic=newsletter", "en");
     assertThat(again.body()).contains("Your preferences are saved.");
     assertThat(user(4).get("SubscriptionStatus").bool()).isTrue();
     assertThat(suppression(4)).isEmpty();
