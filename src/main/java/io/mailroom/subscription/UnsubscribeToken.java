@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -120,7 +121,7 @@ public final class UnsubscribeToken {
     }
     byte[] plain;
     try {
-      plain = siv.decryptDeterministically(java.util.Arrays.copyOfRange(sealed, 1, sealed.length), ASSOCIATED);
+      plain = siv.decryptDeterministically(Arrays.copyOfRange(sealed, 1, sealed.length), ASSOCIATED);
     } catch (GeneralSecurityException e) {
       return Optional.empty();
     }
