@@ -253,6 +253,7 @@ public record MailroomConfig(
       throw new ConfigException("config key 'sqs.maxReceives' must be greater than 'sender.maxAttempts'"
           + " so that retries finish before a message moves to the dead-letter queue");
     }
+    ProductionChecks.check(config);
   }
 
   /** Comma-separated secrets of 16 characters or more, at least one. */
