@@ -23,5 +23,18 @@ final class ProductionChecks {
       throw new ConfigException("config key 'subscription.sns.certificateFile' must be empty in production: a local"
           + " certificate skips the check of where SNS's signing certificate comes from (it is for tests)");
     }
+    if (!sns.localEndpoint().isEmpty()) {
+      throw new ConfigException("config key 'subscription.sns.localEndpoint' must be empty in production: it lets"
+          + " a loopback server play SNS (it is for tests)");
+    }
+  }
+
+  /** Empty, or an http(s) base URL on loopback with a port and nothing after it. */
+  static String loopback(ConfigReader r, String key) {
+    String url = r.string(key);
+    if (!url.isEmpty() && !url.matches("https?://(127\\.0\\.0\\.1|localhost):\\d{1,5}")) {
+      throw new ConfigException("config key '" + key + "' must be empty or http://127.0.0.1:PORT");
+    }
+    return url;
   }
 }

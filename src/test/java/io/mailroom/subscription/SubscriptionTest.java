@@ -53,7 +53,7 @@ class SubscriptionTest {
     test = TestNode.named("subscription")
         .publicPort()
         .config(json -> json.getJsonObject("subscription").put("mailto", "unsubscribe@shop.example.com")
-            .getJsonObject("sns").put("allowedUrlPattern", "^" + Pattern.quote(sns.base())))
+            .getJsonObject("sns").put("localEndpoint", sns.endpoint()))
         .template(new Template(TestNode.TEMPLATE_ID, "test", "Hello {{ Name }}",
             "<html><body><p>Hello {{ Name }}</p></body></html>", null, List.of()))
         .customers(CUSTOMERS, SubscriptionTest::email)
