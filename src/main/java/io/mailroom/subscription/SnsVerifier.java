@@ -15,6 +15,9 @@ import java.security.GeneralSecurityException;
 import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -24,9 +27,14 @@ import java.util.Optional;
  * address {@link SnsAddress} allows, in the region of the message's topic, and must be SNS's own
  * ({@link SnsCertificates}), or is the configured local certificate (tests only, refused in
  * production); the signature over the message's signed fields must verify; the topic must be an
- * allowed one. Confirms subscriptions by calling their SubscribeURL, under the same address rules.
+ * allowed one; its Timestamp must be within the last hour. Confirms subscriptions by calling their SubscribeURL, under the same address rules.
  */
 public final class SnsVerifier {
+  /** The oldest message taken: SNS delivers within minutes, and retries stop well before an hour by default. */
+  static final Duration MAX_AGE = Duration.ofHours(1);
+  /** How far ahead of our clock a Timestamp may be. */
+  static final Duration MAX_AHEAD = Duration.ofMinutes(5);
+
   private final WebClient http;
   private final SnsAddress addresses;
   private final SnsCertificates certificates;
@@ -67,8 +75,12 @@ public final class SnsVerifier {
     }
   }
 
-  /** Succeeds when the message is SNS's own, for an allowed topic. */
+  /** Succeeds when the message is SNS's own, for an allowed topic, and fresh. */
   public Future<SnsMessage> verify(SnsMessage message) {
+    if (!fresh(message.field("Timestamp"))) {
+      return Future.failedFuture(new Refused(400, "invalid_field", "Timestamp",
+          "Timestamp must be an ISO-8601 instant within the last hour"));
+    }
     if (!topicArns.isEmpty() && !topicArns.contains(message.field("TopicArn"))) {
       return Future.failedFuture(new Refused(403, "topic_not_allowed", "TopicArn",
           "this endpoint does not take messages from that topic"));
@@ -114,6 +126,16 @@ public final class SnsVerifier {
           "SigningCertURL is not an SNS address"));
     }
     return certificates.get(message.field("SigningCertURL"), host.get());
+  }
+
+  private static boolean fresh(String timestamp) {
+    try {
+      Instant at = Instant.parse(timestamp);
+      Instant now = Instant.now();
+      return !at.isBefore(now.minus(MAX_AGE)) && !at.isAfter(now.plus(MAX_AHEAD));
+    } catch (DateTimeParseException e) {
+      return false;
+    }
   }
 
   /** SNS signs with its own region's host: arn:partition:sns:REGION:account:topic. */

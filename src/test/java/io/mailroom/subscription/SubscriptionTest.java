@@ -225,8 +225,7 @@ class SubscriptionTest {
     assertThat(missing.status()).isEqualTo(400);
     assertThat(missing.json().getJsonObject("error").getString("field")).isEqualTo("Signature");
     SignedClient.Reply unknown = sns(sns.notification(SnsPublisher.bounce("Permanent", "nobody@subscription.test")));
-    assertThat(unknown.status()).isEqualTo(422);
-    assertThat(unknown.json().getJsonObject("error").getString("code")).isEqualTo("unknown_recipient");
+    assertThat(unknown.status()).as("no answer tells who is a customer").isEqualTo(200);
     assertThat(suppression(8)).isEmpty();
     assertThat(suppression(9)).isEmpty();
 

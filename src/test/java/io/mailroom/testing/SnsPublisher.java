@@ -13,6 +13,7 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -89,17 +90,28 @@ public final class SnsPublisher implements AutoCloseable {
   }
 
   public JsonObject notification(JsonObject sesEvent) {
+    return notification(sesEvent, Instant.now());
+  }
+
+  /** A notification published at {@code timestamp} (SNS's Timestamp is when the message was published). */
+  public JsonObject notification(JsonObject sesEvent, Instant timestamp) {
     JsonObject message = new JsonObject().put("Type", "Notification").put("MessageId", UUID.randomUUID().toString())
-        .put("TopicArn", TOPIC).put("Message", sesEvent.encode()).put("Timestamp", "2026-11-25T09:00:00.000Z")
+        .put("TopicArn", TOPIC).put("Message", sesEvent.encode()).put("Timestamp", timestamp.toString())
         .put("UnsubscribeURL", endpoint() + "/?Action=Unsubscribe");
     return signed(message, List.of("Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"));
   }
 
   public JsonObject subscriptionConfirmation() {
+    return subscriptionConfirmation(TOPIC);
+  }
+
+  /** A confirmation of a subscription to {@code topic} (an account's topic may be any). */
+  public JsonObject subscriptionConfirmation(String topic) {
     JsonObject message = new JsonObject().put("Type", "SubscriptionConfirmation")
         .put("MessageId", UUID.randomUUID().toString()).put("Token", "token-" + UUID.randomUUID())
-        .put("TopicArn", TOPIC).put("Message", "You have chosen to subscribe to the topic.")
-        .put("SubscribeURL", endpoint() + "/?Action=ConfirmSubscription&TopicArn=" + TOPIC + "&Token=t").put("Timestamp", "2026-11-25T09:00:00.000Z");
+        .put("TopicArn", topic).put("Message", "You have chosen to subscribe to the topic.")
+        .put("SubscribeURL", endpoint() + "/?Action=ConfirmSubscription&TopicArn=" + topic + "&Token=t")
+        .put("Timestamp", Instant.now().toString());
     return signed(message, List.of("Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"));
   }
 
