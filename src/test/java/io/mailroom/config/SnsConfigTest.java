@@ -38,4 +38,17 @@ class SnsConfigTest {
         "MAILROOM_SUBSCRIPTION_SNS_TOPIC_ARNS", TOPIC, "MAILROOM_SUBSCRIPTION_SNS_CERTIFICATE_FILE", "/tmp/sns.pem")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("'subscription.sns.certificateFile'");
   }
+
+  @Test
+  void theLocalEndpointIsForLoopbackAndNeverForProduction() {
+    assertThatThrownBy(() -> MailroomConfig.load("conf/production.json", production(
+        "MAILROOM_SUBSCRIPTION_SNS_TOPIC_ARNS", TOPIC, "MAILROOM_SUBSCRIPTION_SNS_LOCAL_ENDPOINT", "http://127.0.0.1:9911")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'subscription.sns.localEndpoint'");
+    assertThatThrownBy(() -> MailroomConfig.load(ConfigSource.DEFAULT_FILE,
+        Map.of("MAILROOM_SUBSCRIPTION_SNS_LOCAL_ENDPOINT", "https://sns.s3.amazonaws.com")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'subscription.sns.localEndpoint'");
+    assertThat(MailroomConfig.load(ConfigSource.DEFAULT_FILE,
+        Map.of("MAILROOM_SUBSCRIPTION_SNS_LOCAL_ENDPOINT", "http://127.0.0.1:9911")).subscription().sns().localEndpoint())
+        .isEqualTo("http://127.0.0.1:9911");
+  }
 }
