@@ -53,7 +53,11 @@ final class SnsCertificates {
   synchronized Future<X509Certificate> get(String url, SnsAddress.Host host) {
     X509Certificate known = good.get(url);
     if (known != null) {
-      return valid(known, host.certificateName());
+      Future<X509Certificate> checked = valid(known, host.certificateName());
+      if (checked.succeeded()) {
+        return checked;
+      }
+      good.remove(url);
     }
     Long failedAt = bad.get(url);
     if (failedAt != null && System.currentTimeMillis() - failedAt < FAILURE_MILLIS) {
