@@ -34,7 +34,7 @@ import io.mailroom.send.SesTransport;
 import io.mailroom.send.Transport;
 import io.mailroom.subscription.ConsentCheck;
 import io.mailroom.subscription.ConsentStore;
-import io.mailroom.subscription.SnsVerifier;
+import io.mailroom.subscription.SesEventRoute;
 import io.mailroom.subscription.SubscriptionRoutes;
 import io.mailroom.subscription.SuppressionStore;
 import io.mailroom.subscription.UnsubscribeHandler;
@@ -175,8 +175,8 @@ public final class Mailroom {
   private HttpApi httpApi(CampaignStore campaigns, SqsQueue queue) {
     Readiness readiness = new Readiness(vertx, aws, tables.users(), queue.url(), sesTransport());
     limits.readinessChecks().forEach(readiness::with);
-    SubscriptionRoutes pages = new SubscriptionRoutes(vertx, new SnsVerifier(vertx, config.subscription().sns()),
-        brand(config.ses().fromAddress()));
+    SubscriptionRoutes pages = new SubscriptionRoutes(vertx, SesEventRoute.create(vertx, config.subscription().sns(),
+        aws.dynamo(), tables), brand(config.ses().fromAddress()));
     return new HttpApi(config, campaigns, templates(), new DeliveryQueries(aws.dynamo(), tables.deliveries()),
         deadLetters, metrics, readiness, pages);
   }

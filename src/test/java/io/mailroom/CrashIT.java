@@ -83,8 +83,7 @@ class CrashIT {
     if (ses != null) {
       json.getJsonObject("ses").put("endpoint", ses.endpoint()).put("configurationSet", "mailroom-test");
       json.getJsonObject("sender").put("reconcileSeconds", 5);
-      json.getJsonObject("subscription").getJsonObject("sns")
-          .put("allowedUrlPattern", "^" + java.util.regex.Pattern.quote(sns.base()));
+      sns.configure(json.getJsonObject("subscription").getJsonObject("sns"));
     }
     json.getJsonObject("sqs").put("visibilityTimeoutSeconds", visibilitySeconds);
     json.getJsonObject("fetcher").put("leaseSeconds", 5).put("resumeSeconds", 1).put("staleSeconds", 5)

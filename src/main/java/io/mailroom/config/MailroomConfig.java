@@ -54,11 +54,11 @@ public record MailroomConfig(
   }
 
   /**
-   * How {@code POST /v1/ses/events} trusts SNS: the URLs it may fetch signing certificates from
-   * and confirm subscriptions at, an optional local certificate used instead (tests, private
-   * endpoints), and the topics it accepts (empty: any).
+   * How {@code POST /v1/ses/events} trusts SNS: an optional local certificate used instead of
+   * SNS's (tests; refused in production), an optional loopback endpoint that plays SNS's host
+   * (tests; refused in production), and the topics it accepts (empty: any; required in production).
    */
-  public record Sns(String allowedUrlPattern, String certificateFile, List<String> topicArns) { }
+  public record Sns(String certificateFile, String localEndpoint, List<String> topicArns) { }
 
   public record Aws(String region, String accessKeyId, String secretAccessKey) {
     public boolean staticCredentials() {
@@ -182,8 +182,8 @@ public record MailroomConfig(
     if (!mailto.isEmpty() && !mailto.matches("[^\\s@<>,;:\"]+@[A-Za-z0-9.-]+")) {
       throw new ConfigException("config key 'subscription.mailto' must be empty or a plain email address");
     }
-    Sns sns = new Sns(r.pattern("subscription.sns.allowedUrlPattern"), r.string("subscription.sns.certificateFile"),
-        list(r.string("subscription.sns.topicArns")));
+    Sns sns = new Sns(r.string("subscription.sns.certificateFile"), ProductionChecks.loopback(r,
+        "subscription.sns.localEndpoint"), list(r.string("subscription.sns.topicArns")));
     return new Subscription(secrets(r, "subscription.tokenSecrets"), mailto, topics, defaultTopic, sns);
   }
 
@@ -253,6 +253,7 @@ public record MailroomConfig(
       throw new ConfigException("config key 'sqs.maxReceives' must be greater than 'sender.maxAttempts'"
           + " so that retries finish before a message moves to the dead-letter queue");
     }
+    ProductionChecks.check(config);
   }
 
   /** Comma-separated secrets of 16 characters or more, at least one. */

@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -50,6 +51,23 @@ final class SesEvent {
     return Optional.empty();
   }
 
+  /** The delivery an event is tagged with (campaign, delivery) and the email SES names, when it is tagged. */
+  record Origin(String campaignId, String deliveryId, String messageId, String email) { }
+
+  /** The delivery the event's {@code mail.tags} name, or empty for an event Mailroom did not tag. */
+  static Optional<Origin> origin(String message) {
+    JsonObject mail = new JsonObject(message).getValue("mail") instanceof JsonObject m ? m : new JsonObject();
+    JsonObject tags = mail.getValue("tags") instanceof JsonObject t ? t : new JsonObject();
+    String campaign = firstOf(tags, "campaign");
+    String delivery = firstOf(tags, "delivery");
+    if (campaign == null || delivery == null) {
+      return Optional.empty();
+    }
+    JsonArray destination = mail.getValue("destination") instanceof JsonArray d ? d : new JsonArray();
+    String to = destination.size() == 1 && destination.getValue(0) instanceof String t ? lower(t) : null;
+    return Optional.of(new Origin(campaign, delivery, mail.getValue("messageId") instanceof String id ? id : null, to));
+  }
+
   /** A Send event of an email Mailroom tagged (others, sent by other systems, are ignored). */
   private static Optional<SesNotice> send(JsonObject json) {
     JsonObject mail = object(json, "mail");
@@ -64,7 +82,12 @@ final class SesEvent {
     if (destination.size() != 1 || !(destination.getValue(0) instanceof String to) || messageId == null) {
       throw new SnsMessage.Invalid("Message", "the Send event needs mail.messageId and one mail.destination");
     }
-    return Optional.of(new SendConfirmation(campaign, to, delivery, messageId));
+    return Optional.of(new SendConfirmation(campaign, lower(to), delivery, messageId));
+  }
+
+  /** Addresses are compared lower-cased, as the audience keys them. */
+  private static String lower(String address) {
+    return address.trim().toLowerCase(Locale.ROOT);
   }
 
   private static String firstOf(JsonObject tags, String name) {
@@ -86,7 +109,7 @@ final class SesEvent {
     if (recipients != null) {
       for (Object recipient : recipients) {
         if (recipient instanceof JsonObject r && r.getString("emailAddress") != null) {
-          addresses.add(r.getString("emailAddress"));
+          addresses.add(lower(r.getString("emailAddress")));
         }
       }
     }

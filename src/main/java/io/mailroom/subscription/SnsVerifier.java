@@ -6,7 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,35 +15,40 @@ import java.security.GeneralSecurityException;
 import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Base64;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Checks that a message really comes from SNS: its signing certificate is fetched only from an
- * allowed address (by default {@code https://sns.<region>.amazonaws.com/}) and cached, or is the
- * configured local certificate; the signature over the message's signed fields must verify; the
- * topic must be an allowed one. Confirms subscriptions by calling their SubscribeURL, under the
- * same address rule.
+ * address {@link SnsAddress} allows, in the region of the message's topic, and must be SNS's own
+ * ({@link SnsCertificates}), or is the configured local certificate (tests only, refused in
+ * production); the signature over the message's signed fields must verify; the topic must be an
+ * allowed one; its Timestamp must be within the last hour. Confirms subscriptions by calling their SubscribeURL, under the same address rules.
  */
 public final class SnsVerifier {
-  private static final int MAX_CERTIFICATES = 64;
+  /** The oldest message taken: SNS delivers within minutes, and retries stop well before an hour by default. */
+  static final Duration MAX_AGE = Duration.ofHours(1);
+  /** How far ahead of our clock a Timestamp may be. */
+  static final Duration MAX_AHEAD = Duration.ofMinutes(5);
 
   private final WebClient http;
-  private final Pattern allowedUrl;
+  private final SnsAddress addresses;
+  private final SnsCertificates certificates;
   private final X509Certificate localCertificate;
-  private final java.util.List<String> topicArns;
-  private final Map<String, Future<X509Certificate>> certificates = new ConcurrentHashMap<>();
+  private final List<String> topicArns;
 
   public SnsVerifier(Vertx vertx, MailroomConfig.Sns settings) {
     this.http = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(5000).setIdleTimeout(10)
         .setFollowRedirects(false).setUserAgent("Mailroom"));
-    this.allowedUrl = Pattern.compile(settings.allowedUrlPattern());
+    this.addresses = new SnsAddress(settings.localEndpoint());
+    this.certificates = new SnsCertificates(vertx);
     this.localCertificate = settings.certificateFile().isEmpty() ? null : load(Path.of(settings.certificateFile()));
     this.topicArns = settings.topicArns();
   }
-
   /** Why a message is refused: the code and the field at fault. */
   public static final class Refused extends RuntimeException {
     private final int status;
@@ -71,13 +75,17 @@ public final class SnsVerifier {
     }
   }
 
-  /** Succeeds when the message is SNS's own, for an allowed topic. */
+  /** Succeeds when the message is SNS's own, for an allowed topic, and fresh. */
   public Future<SnsMessage> verify(SnsMessage message) {
+    if (!fresh(message.field("Timestamp"))) {
+      return Future.failedFuture(new Refused(400, "invalid_field", "Timestamp",
+          "Timestamp must be an ISO-8601 instant within the last hour"));
+    }
     if (!topicArns.isEmpty() && !topicArns.contains(message.field("TopicArn"))) {
       return Future.failedFuture(new Refused(403, "topic_not_allowed", "TopicArn",
           "this endpoint does not take messages from that topic"));
     }
-    return certificate(message.field("SigningCertURL")).compose(certificate -> {
+    return certificate(message).compose(certificate -> {
       try {
         certificate.checkValidity();
         Signature signature = Signature.getInstance(message.signatureAlgorithm());
@@ -97,7 +105,7 @@ public final class SnsVerifier {
   /** Confirms a verified SubscriptionConfirmation by calling its SubscribeURL. */
   public Future<Void> confirm(SnsMessage message) {
     String url = message.field("SubscribeURL");
-    if (!allowed(url)) {
+    if (addresses.subscribe(url).filter(host -> inTopicRegion(host, message)).isEmpty()) {
       return Future.failedFuture(new Refused(400, "invalid_field", "SubscribeURL",
           "SubscribeURL is not an SNS address this endpoint may call"));
     }
@@ -107,38 +115,33 @@ public final class SnsVerifier {
             "SNS answered the confirmation with HTTP " + response.statusCode())));
   }
 
-  private Future<X509Certificate> certificate(String url) {
+  private Future<X509Certificate> certificate(SnsMessage message) {
     if (localCertificate != null) {
       return Future.succeededFuture(localCertificate);
     }
-    if (!allowed(url)) {
+    Optional<SnsAddress.Host> host = addresses.certificate(message.field("SigningCertURL"))
+        .filter(h -> inTopicRegion(h, message));
+    if (host.isEmpty()) {
       return Future.failedFuture(new Refused(401, "invalid_signature", "SigningCertURL",
           "SigningCertURL is not an SNS address"));
     }
-    if (certificates.size() > MAX_CERTIFICATES) {
-      certificates.clear();
+    return certificates.get(message.field("SigningCertURL"), host.get());
+  }
+
+  private static boolean fresh(String timestamp) {
+    try {
+      Instant at = Instant.parse(timestamp);
+      Instant now = Instant.now();
+      return !at.isBefore(now.minus(MAX_AGE)) && !at.isAfter(now.plus(MAX_AHEAD));
+    } catch (DateTimeParseException e) {
+      return false;
     }
-    return certificates.computeIfAbsent(url, this::fetch)
-        .onFailure(e -> certificates.remove(url));
   }
 
-  private Future<X509Certificate> fetch(String url) {
-    return http.getAbs(url).timeout(10_000).send().compose(response -> {
-      if (response.statusCode() != 200 || response.body() == null) {
-        return Future.failedFuture(new Refused(401, "invalid_signature", "SigningCertURL",
-            "the signing certificate could not be fetched (HTTP " + response.statusCode() + ")"));
-      }
-      try {
-        return Future.succeededFuture(parse(new ByteArrayInputStream(response.body().getBytes())));
-      } catch (GeneralSecurityException e) {
-        return Future.failedFuture(new Refused(401, "invalid_signature", "SigningCertURL",
-            "the signing certificate is not an X.509 certificate"));
-      }
-    });
-  }
-
-  private boolean allowed(String url) {
-    return url != null && allowedUrl.matcher(url).find() && !url.contains("@");
+  /** SNS signs with its own region's host: arn:partition:sns:REGION:account:topic. */
+  private static boolean inTopicRegion(SnsAddress.Host host, SnsMessage message) {
+    String[] arn = message.field("TopicArn").split(":", -1);
+    return host.region().isEmpty() || arn.length >= 6 && host.region().equals(arn[3]);
   }
 
   private static X509Certificate load(Path file) {

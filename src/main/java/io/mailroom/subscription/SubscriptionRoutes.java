@@ -1,15 +1,11 @@
 package io.mailroom.subscription;
 
 import io.mailroom.bus.Channels;
-import io.mailroom.bus.SendConfirmation;
-import io.mailroom.bus.SesFeedback;
-import io.mailroom.bus.SesNotice;
 import io.mailroom.bus.SubscriptionChange;
 import io.mailroom.http.ApiError;
 import io.pebbletemplates.pebble.PebbleEngine;
 import io.pebbletemplates.pebble.loader.ClasspathLoader;
 import io.pebbletemplates.pebble.template.PebbleTemplate;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
@@ -31,7 +27,8 @@ import java.util.ResourceBundle;
 /**
  * The customer-facing routes: {@code GET /u/{token}} (the preference page, English or Korean by
  * {@code Accept-Language} or {@code ?lang=}), {@code POST /u/{token}} (RFC 8058 one-click, or the
- * page's form), and {@code POST /v1/ses/events} (SES bounces and complaints through SNS). They
+ * page's form), and {@code POST /v1/ses/events} (SES bounces and complaints through SNS, in
+ * {@link SesEventRoute}). They
  * decide nothing about consent: the UnsubscribeHandler does, over the event bus. Pages carry no
  * script, are never cached, and send no Referer (the token is in the URL).
  */
@@ -42,13 +39,13 @@ public final class SubscriptionRoutes {
       .autoEscaping(true).defaultEscapingStrategy("html").build();
 
   private final Vertx vertx;
-  private final SnsVerifier sns;
+  private final SesEventRoute events;
   private final String brand;
   private final PebbleTemplate page;
 
-  public SubscriptionRoutes(Vertx vertx, SnsVerifier sns, String brand) {
+  public SubscriptionRoutes(Vertx vertx, SesEventRoute events, String brand) {
     this.vertx = vertx;
-    this.sns = sns;
+    this.events = events;
     this.brand = brand;
     this.page = PAGES.getTemplate("pages/subscription.peb");
   }
@@ -56,7 +53,7 @@ public final class SubscriptionRoutes {
   public void mount(Router router, int maxBodyBytes) {
     router.get("/u/:token").handler(this::preferencesPage);
     router.post("/u/:token").handler(BodyHandler.create(false).setBodyLimit(FORM_LIMIT)).handler(this::change);
-    router.post("/v1/ses/events").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(this::sesEvent);
+    events.mount(router, maxBodyBytes);
   }
 
   private void preferencesPage(RoutingContext ctx) {
@@ -87,47 +84,6 @@ public final class SubscriptionRoutes {
     Channels.SUBSCRIPTION_CHANGE.request(vertx.eventBus(), request)
         .onSuccess(view -> page(ctx, 200, "done", view, null))
         .onFailure(e -> refuse(ctx, e));
-  }
-
-  private Future<JsonObject> forward(SesNotice notice) {
-    if (notice instanceof SendConfirmation send) {
-      return Channels.SEND_CONFIRMED.request(vertx.eventBus(), send)
-          .map(recorded -> new JsonObject().put("kind", "send").put("recorded", recorded));
-    }
-    return Channels.SES_FEEDBACK.request(vertx.eventBus(), (SesFeedback) notice);
-  }
-
-  private void sesEvent(RoutingContext ctx) {
-    SnsMessage message;
-    try {
-      message = SnsMessage.parse(ctx.body().asString());
-    } catch (SnsMessage.Invalid e) {
-      json(ctx, 400, error(e.field() == null ? "invalid_json" : "invalid_field", e.getMessage(), e.field()));
-      return;
-    }
-    sns.verify(message).compose(verified -> switch (verified.type()) {
-      case "SubscriptionConfirmation" -> sns.confirm(verified).map(v -> {
-        LOG.info("SNS subscription confirmed");
-        return new JsonObject().put("confirmed", true);
-      });
-      case "UnsubscribeConfirmation" -> Future.succeededFuture(new JsonObject().put("ignored", true));
-      default -> SesEvent.of(verified.field("Message"))
-          .map(this::forward)
-          .orElse(Future.succeededFuture(new JsonObject().put("ignored", true)));
-    }).onSuccess(body -> json(ctx, 200, body)).onFailure(e -> {
-      if (e instanceof SnsVerifier.Refused refused) {
-        LOG.warn("SNS message refused: {}", refused.code());
-        json(ctx, refused.status(), error(refused.code(), refused.getMessage(), refused.field()));
-      } else if (e instanceof SnsMessage.Invalid invalid) {
-        json(ctx, 400, error("invalid_field", invalid.getMessage(), invalid.field()));
-      } else if (e instanceof ReplyException reply && reply.failureCode() == 422) {
-        json(ctx, 422, error("unknown_recipient", "no recipient of this event is in the audience; nothing changed",
-            "Message"));
-      } else {
-        LOG.error("SES event not handled: {}", e.toString());
-        json(ctx, 503, error("unavailable", "the event could not be recorded now; SNS will deliver it again", null));
-      }
-    });
   }
 
   private void refuse(RoutingContext ctx, Throwable e) {

@@ -82,7 +82,8 @@ class MailroomConfigTest {
     MailroomConfig config = MailroomConfig.load("conf/production.json",
         Map.of("MAILROOM_WEBHOOK_SECRETS", "a-production-secret-of-some-length",
             "MAILROOM_SUBSCRIPTION_TOKEN_SECRETS", "an-unsubscribe-secret-of-some-length",
-            "MAILROOM_LIMITER_REDIS_URL", "redis://redis.internal:6379"));
+            "MAILROOM_LIMITER_REDIS_URL", "redis://redis.internal:6379",
+            "MAILROOM_SUBSCRIPTION_SNS_TOPIC_ARNS", "arn:aws:sns:us-east-1:123456789012:mailroom-ses-events"));
     assertThat(config.publicBaseUrl()).startsWith("https://");
     assertThat(config.subscription().topics()).contains(config.subscription().defaultTopic());
     assertThat(config.limiter().kind()).isEqualTo(MailroomConfig.LimiterKind.REDIS);

@@ -52,4 +52,17 @@ class SesEventTest {
       assertThat(feedback.recipients()).containsExactly("a@example.com");
     });
   }
+
+  @Test
+  void addressesAreReadLowerCased() {
+    JsonObject complaint = new JsonObject().put("eventType", "Complaint").put("complaint", new JsonObject()
+        .put("complainedRecipients", new JsonArray().add(new JsonObject().put("emailAddress", "Mixed.Case@Example.COM"))));
+
+    assertThat(SesEvent.of(complaint.encode())).get().isInstanceOfSatisfying(SesFeedback.class,
+        feedback -> assertThat(feedback.recipients()).containsExactly("mixed.case@example.com"));
+    JsonObject tags = new JsonObject().put("campaign", new JsonArray().add("c_1"))
+        .put("delivery", new JsonArray().add("2-abc"));
+    assertThat(SesEvent.of(send(tags, new JsonArray().add("A@Example.com")).encode()))
+        .contains(new SendConfirmation("c_1", "a@example.com", "2-abc", "0100-ses-id"));
+  }
 }

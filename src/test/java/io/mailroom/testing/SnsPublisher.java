@@ -13,6 +13,7 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -26,16 +27,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class SnsPublisher implements AutoCloseable {
   public static final String TOPIC = "arn:aws:sns:us-east-1:123456789012:mailroom-ses-events";
+  private static final String CERTIFICATE_PATH = "/SimpleNotificationService-0123456789abcdef.pem";
   private final Vertx vertx = Vertx.vertx();
   private final PrivateKey key;
   private final HttpServer server;
   public final AtomicInteger confirmations = new AtomicInteger();
+  /** Requests for any {@code /SimpleNotificationService-*.pem}, served or not. */
+  public final AtomicInteger certificateFetches = new AtomicInteger();
 
   public SnsPublisher() throws Exception {
+    this("sns.amazonaws.com");
+  }
+
+  /** A publisher whose certificate is issued to {@code commonName} (SNS's is sns.amazonaws.com). */
+  public SnsPublisher(String commonName) throws Exception {
     Path dir = Files.createTempDirectory("sns");
     Path store = dir.resolve("sns.p12");
     Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-        "-genkeypair", "-keyalg", "RSA", "-keysize", "2048", "-alias", "sns", "-dname", "CN=sns.test",
+        "-genkeypair", "-keyalg", "RSA", "-keysize", "2048", "-alias", "sns", "-dname", "CN=" + commonName,
         "-validity", "3", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "changeit",
         "-keypass", "changeit").redirectErrorStream(true).start();
     if (!keytool.waitFor(60, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
@@ -51,9 +60,12 @@ public final class SnsPublisher implements AutoCloseable {
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded())
         + "\n-----END CERTIFICATE-----\n";
     server = vertx.createHttpServer().requestHandler(request -> {
-      if (request.path().equals("/cert.pem")) {
+      if (request.path().startsWith("/SimpleNotificationService-")) {
+        certificateFetches.incrementAndGet();
+      }
+      if (request.path().equals(CERTIFICATE_PATH)) {
         request.response().putHeader("Content-Type", "application/x-pem-file").end(pem);
-      } else if (request.path().equals("/confirm")) {
+      } else if (request.path().equals("/") && "ConfirmSubscription".equals(request.getParam("Action"))) {
         confirmations.incrementAndGet();
         request.response().end("<ConfirmSubscriptionResponse/>");
       } else {
@@ -62,23 +74,44 @@ public final class SnsPublisher implements AutoCloseable {
     }).listen(FreePort.pick(), "127.0.0.1").await(10, TimeUnit.SECONDS);
   }
 
-  /** The base address of the certificate server, for {@code subscription.sns.allowedUrlPattern}. */
-  public String base() {
-    return "http://127.0.0.1:" + server.actualPort() + "/";
+  /** The base address of the certificate server, for {@code subscription.sns.localEndpoint}. */
+  public String endpoint() {
+    return "http://127.0.0.1:" + server.actualPort();
+  }
+
+  /** Where this publisher serves its signing certificate. */
+  public String certificateUrl() {
+    return endpoint() + CERTIFICATE_PATH;
+  }
+
+  /** Points a node's {@code subscription.sns} section at this publisher, for its topic. */
+  public JsonObject configure(JsonObject sns) {
+    return sns.put("localEndpoint", endpoint()).put("topicArns", TOPIC);
   }
 
   public JsonObject notification(JsonObject sesEvent) {
+    return notification(sesEvent, Instant.now());
+  }
+
+  /** A notification published at {@code timestamp} (SNS's Timestamp is when the message was published). */
+  public JsonObject notification(JsonObject sesEvent, Instant timestamp) {
     JsonObject message = new JsonObject().put("Type", "Notification").put("MessageId", UUID.randomUUID().toString())
-        .put("TopicArn", TOPIC).put("Message", sesEvent.encode()).put("Timestamp", "2026-11-25T09:00:00.000Z")
-        .put("UnsubscribeURL", base() + "unsubscribe");
+        .put("TopicArn", TOPIC).put("Message", sesEvent.encode()).put("Timestamp", timestamp.toString())
+        .put("UnsubscribeURL", endpoint() + "/?Action=Unsubscribe");
     return signed(message, List.of("Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"));
   }
 
   public JsonObject subscriptionConfirmation() {
+    return subscriptionConfirmation(TOPIC);
+  }
+
+  /** A confirmation of a subscription to {@code topic} (an account's topic may be any). */
+  public JsonObject subscriptionConfirmation(String topic) {
     JsonObject message = new JsonObject().put("Type", "SubscriptionConfirmation")
         .put("MessageId", UUID.randomUUID().toString()).put("Token", "token-" + UUID.randomUUID())
-        .put("TopicArn", TOPIC).put("Message", "You have chosen to subscribe to the topic.")
-        .put("SubscribeURL", base() + "confirm").put("Timestamp", "2026-11-25T09:00:00.000Z");
+        .put("TopicArn", topic).put("Message", "You have chosen to subscribe to the topic.")
+        .put("SubscribeURL", endpoint() + "/?Action=ConfirmSubscription&TopicArn=" + topic + "&Token=t")
+        .put("Timestamp", Instant.now().toString());
     return signed(message, List.of("Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"));
   }
 
@@ -103,7 +136,7 @@ public final class SnsPublisher implements AutoCloseable {
   }
 
   private JsonObject signed(JsonObject message, List<String> fields) {
-    message.put("SignatureVersion", "2").put("SigningCertURL", base() + "cert.pem");
+    message.put("SignatureVersion", "2").put("SigningCertURL", certificateUrl());
     StringBuilder text = new StringBuilder();
     for (String field : fields) {
       if (message.containsKey(field)) {

@@ -71,8 +71,7 @@ public final class TestNode implements AutoCloseable {
      * that a send with no answer waits {@code reconcileSeconds} for its Send event.
      */
     public Builder sesEvents(SnsPublisher sns, int reconcileSeconds) {
-      json.getJsonObject("subscription").getJsonObject("sns")
-          .put("allowedUrlPattern", "^" + java.util.regex.Pattern.quote(sns.base()));
+      sns.configure(json.getJsonObject("subscription").getJsonObject("sns"));
       json.getJsonObject("ses").put("configurationSet", "mailroom-test");
       json.getJsonObject("sender").put("reconcileSeconds", reconcileSeconds);
       return this;

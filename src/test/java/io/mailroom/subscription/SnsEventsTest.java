@@ -1,0 +1,148 @@
+package io.mailroom.subscription;
+
+import io.mailroom.Mailroom;
+import io.mailroom.testing.SignedClient;
+import io.mailroom.testing.SnsPublisher;
+import io.mailroom.testing.TestNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Which signed SNS messages {@code POST /v1/ses/events} applies, through the real endpoint of a node
+ * that takes one topic: fresh ones, once each, for our own emails, answering alike whoever they name.
+ */
+@ExtendWith(VertxExtension.class)
+class SnsEventsTest {
+  private static TestNode test;
+  private static Mailroom node;
+  private static SignedClient client;
+  private static SnsPublisher sns;
+
+  @BeforeAll
+  static void start(Vertx vertx) throws Exception {
+    sns = new SnsPublisher();
+    test = TestNode.named("snsevents")
+        .config(json -> sns.configure(json.getJsonObject("subscription").getJsonObject("sns")))
+        .customers(20, SnsEventsTest::email)
+        .start(vertx);
+    node = test.mailroom();
+    client = test.client();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    test.close();
+    sns.close();
+  }
+
+  static String email(int i) {
+    return String.format("sns%03d@snsevents.test", i);
+  }
+
+  @Test
+  void aConfirmationForAnotherTopicIsRefusedAndNotCalled() {
+    int before = sns.confirmations.get();
+    SignedClient.Reply refused = post(sns.subscriptionConfirmation("arn:aws:sns:us-east-1:999999999999:attacker"));
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.json().getJsonObject("error").getString("field")).isEqualTo("TopicArn");
+    assertThat(sns.confirmations.get()).isEqualTo(before);
+    assertThat(post(sns.subscriptionConfirmation()).status()).isEqualTo(200);
+    assertThat(sns.confirmations.get()).isEqualTo(before + 1);
+  }
+
+  @Test
+  void aMessageOlderThanAnHourIsRefused() {
+    JsonObject old = sns.notification(SnsPublisher.complaint(email(1)), Instant.now().minus(Duration.ofMinutes(61)));
+    SignedClient.Reply refused = post(old);
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.json().getJsonObject("error").getString("field")).isEqualTo("Timestamp");
+    assertThat(suppression(email(1))).isEmpty();
+
+    JsonObject ancient = sns.notification(SnsPublisher.complaint(email(1)), Instant.parse("2015-01-01T00:00:00Z"));
+    assertThat(post(ancient).status()).isEqualTo(400);
+    assertThat(suppression(email(1))).isEmpty();
+  }
+
+  @Test
+  void eachMessageIdIsAppliedOnce() {
+    JsonObject soft = sns.notification(SnsPublisher.bounce("Transient", email(2)));
+    assertThat(post(soft).status()).isEqualTo(200);
+    assertThat(post(soft).status()).isEqualTo(200);
+    assertThat(user(email(2)).get("SoftBounces").n()).isEqualTo("1");
+    assertThat(post(sns.notification(SnsPublisher.bounce("Transient", email(2)))).status()).isEqualTo(200);
+    assertThat(user(email(2)).get("SoftBounces").n()).isEqualTo("2");
+  }
+
+  @Test
+  void strangersAndCustomersGetTheSameAnswer() {
+    SignedClient.Reply stranger = post(sns.notification(SnsPublisher.bounce("Permanent", "nobody@snsevents.test")));
+    SignedClient.Reply customer = post(sns.notification(SnsPublisher.bounce("Permanent", email(4))));
+    assertThat(stranger.status()).isEqualTo(200);
+    assertThat(customer.status()).isEqualTo(200);
+    assertThat(stranger.body()).isEqualTo(customer.body());
+    assertThat(suppression(email(4)).get("Reason").s()).isEqualTo("BOUNCE");
+  }
+
+  @Test
+  void aMixedCaseAddressMatchesItsCustomer() {
+    assertThat(post(sns.notification(SnsPublisher.complaint(email(5).toUpperCase()))).status()).isEqualTo(200);
+    assertThat(suppression(email(5)).get("Reason").s()).isEqualTo("COMPLAINT");
+  }
+
+  @Test
+  void anEventForADeliveryWhoseSesIdDiffersIsIgnored() throws Exception {
+    node.aws().dynamo().putItem(b -> b.tableName(node.tables().deliveries()).item(Map.of(
+        "CampaignId", AttributeValue.fromS("c_sns"), "Email", AttributeValue.fromS(email(6)),
+        "DeliveryId", AttributeValue.fromS("1-sns"), "Status", AttributeValue.fromS("SENT"),
+        "MessageId", AttributeValue.fromS("0100-ours")))).get(10, TimeUnit.SECONDS);
+
+    assertThat(post(sns.notification(taggedComplaint(email(6), "0100-theirs"))).status()).isEqualTo(200);
+    assertThat(suppression(email(6))).isEmpty();
+    assertThat(post(sns.notification(taggedComplaint(email(6), "0100-ours"))).status()).isEqualTo(200);
+    assertThat(suppression(email(6)).get("Reason").s()).isEqualTo("COMPLAINT");
+  }
+
+  private static JsonObject taggedComplaint(String email, String sesMessageId) {
+    JsonObject tags = new JsonObject().put("campaign", new JsonArray().add("c_sns"))
+        .put("delivery", new JsonArray().add("1-sns"));
+    return SnsPublisher.complaint(email).put("mail", new JsonObject().put("messageId", sesMessageId)
+        .put("destination", new JsonArray().add(email)).put("tags", tags));
+  }
+
+  private SignedClient.Reply post(JsonObject message) {
+    return client.send(client.unsigned("/v1/ses/events").header("Content-Type", "text/plain; charset=UTF-8")
+        .POST(HttpRequest.BodyPublishers.ofString(message.encode())).build());
+  }
+
+  private static Map<String, AttributeValue> user(String email) {
+    return item(node.tables().users(), email);
+  }
+
+  private static Map<String, AttributeValue> suppression(String email) {
+    return item(node.tables().suppressions(), email);
+  }
+
+  private static Map<String, AttributeValue> item(String table, String email) {
+    try {
+      return node.aws().dynamo().getItem(b -> b.tableName(table).consistentRead(true)
+          .key(Map.of("Email", AttributeValue.fromS(email)))).get(10, TimeUnit.SECONDS).item();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
