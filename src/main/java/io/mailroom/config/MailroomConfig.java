@@ -238,6 +238,9 @@ public record MailroomConfig(
 
   /** What holds between sections. */
   private static void crossCheck(MailroomConfig config) {
+    if (config.production()) {
+      ProductionSecrets.check(config.webhook, config.subscription);
+    }
     if (config.aws.staticCredentials() && config.aws.secretAccessKey.isEmpty()) {
       throw new ConfigException("config key 'aws.secretAccessKey' must be set when 'aws.accessKeyId' is");
     }
