@@ -1,5 +1,6 @@
 package io.mailroom;
 
+import io.mailroom.aws.AwsClients;
 import io.mailroom.config.ConfigException;
 import io.mailroom.config.ConfigSource;
 import io.mailroom.config.MailroomConfig;
@@ -36,6 +37,7 @@ public final class Main {
     MailroomConfig config;
     try {
       config = MailroomConfig.load(given.configFile(), System.getenv());
+      AwsClients.checkCredentials(config.aws());
     } catch (ConfigException e) {
       System.err.println("mailroom: " + e.getMessage());
       System.exit(2);

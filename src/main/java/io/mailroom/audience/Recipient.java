@@ -5,8 +5,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * One customer of the Users table as the send path needs it. {@code SubscriptionStatus} is read
@@ -21,8 +23,32 @@ public record Recipient(String email, String name, String gender, long createTim
     this(email, name, gender, createTime, subscribed, Set.of(), 0L);
   }
 
+  /**
+   * One plain mailbox, nothing else: a local part of letters, digits and {@code !#$%&'*+/=?^_`{|}~.-},
+   * one {@code @}, a domain of letters, digits, {@code -} and dots. No display name, comma, quote,
+   * angle bracket, whitespace or control character can pass, so one address never becomes two.
+   */
+  private static final Pattern ADDRESS =
+      Pattern.compile("[a-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[a-z0-9-]+(\\.[a-z0-9-]+)+");
+
+  /** The address lower-cased, as it is stored and sent to. */
   public Recipient {
+    email = email == null ? "" : email.toLowerCase(Locale.ROOT);
     optedOutTopics = Set.copyOf(optedOutTopics);
+  }
+
+  /** {@code raw} trimmed and lower-cased when it is one plain mailbox of at most 254 characters; null otherwise. */
+  public static String address(String raw) {
+    if (raw == null) {
+      return null;
+    }
+    String address = raw.strip().toLowerCase(Locale.ROOT);
+    return address.length() <= 254 && ADDRESS.matcher(address).matches() ? address : null;
+  }
+
+  /** Whether this customer's address may be sent to (see {@link #address}). */
+  public boolean sendable() {
+    return email.equals(address(email));
   }
 
   public static Recipient fromItem(Map<String, AttributeValue> item) {

@@ -1,5 +1,6 @@
 package io.mailroom.aws;
 
+import io.mailroom.config.ConfigException;
 import io.mailroom.config.MailroomConfig;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -8,6 +9,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsAsyncClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -46,6 +48,27 @@ public final class AwsClients implements AutoCloseable {
             .apiCallAttemptTimeout(Duration.ofMillis(sesTimeoutMillis))
             .apiCallTimeout(Duration.ofMillis(sesTimeoutMillis)))
         .build();
+  }
+
+  /**
+   * Checks, before a node starts, that credentials can be found: without static ones in the config,
+   * the default chain must give some. Blocking (it may ask a container or instance endpoint).
+   *
+   * @throws ConfigException one line saying what is missing and where it is looked for
+   */
+  public static void checkCredentials(MailroomConfig.Aws aws) {
+    if (aws.staticCredentials()) {
+      return;
+    }
+    try (DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build()) {
+      chain.resolveCredentials();
+    } catch (SdkClientException e) {
+      throw new ConfigException("no AWS credentials found: set config keys aws.accessKeyId and aws.secretAccessKey"
+          + " (MAILROOM_AWS_ACCESS_KEY_ID, MAILROOM_AWS_SECRET_ACCESS_KEY), or give the default credentials chain"
+          + " some: environment AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, Java system properties aws.accessKeyId"
+          + " and aws.secretAccessKey, a profile in ~/.aws/credentials (AWS_PROFILE), a web identity token,"
+          + " or a container or instance role");
+    }
   }
 
   private <B extends AwsClientBuilder<B, ?> & AwsAsyncClientBuilder<B, ?>> B configure(

@@ -95,6 +95,15 @@ final class ConfigReader {
         + (words.length > 0 ? " or one of " + String.join(", ", quoted(words)) : ""));
   }
 
+  /** One of the given words, as written. */
+  String word(String path, String... words) {
+    String text = string(path);
+    if (!java.util.Arrays.asList(words).contains(text)) {
+      throw new ConfigException("config key '" + path + "' must be one of " + String.join(", ", quoted(words)));
+    }
+    return text;
+  }
+
   /** A regular expression that compiles. */
   String pattern(String path) {
     String text = nonEmpty(path);

@@ -15,10 +15,13 @@ import java.util.Map;
 /**
  * Reads a JSON configuration file and lets environment variables override any key it holds:
  * {@code ses.region} is overridden by {@code MAILROOM_SES_REGION}, {@code http.maxBodyBytes} by
- * {@code MAILROOM_HTTP_MAX_BODY_BYTES}.
+ * {@code MAILROOM_HTTP_MAX_BODY_BYTES}. A variable ending in {@code _FILE}
+ * ({@code MAILROOM_WEBHOOK_SECRETS_FILE=/run/secrets/webhook}) names a file holding the value instead,
+ * as Docker and Kubernetes secrets are given.
  */
 public final class ConfigSource {
   public static final String DEFAULT_FILE = "conf/local.json";
+  private static final String FILE_SUFFIX = "_FILE";
 
   private ConfigSource() {
   }
@@ -61,9 +64,27 @@ public final class ConfigSource {
       Object value = json.getValue(key);
       if (value instanceof JsonObject nested) {
         applyEnv(nested, name, env);
+      } else if (env.containsKey(name + FILE_SUFFIX)) {
+        if (env.containsKey(name)) {
+          throw new ConfigException("environment variables " + name + " and " + name + FILE_SUFFIX
+              + " are both set: set one");
+        }
+        json.put(key, convert(name + FILE_SUFFIX, fromFile(name + FILE_SUFFIX, env.get(name + FILE_SUFFIX)), value));
       } else if (env.containsKey(name)) {
         json.put(key, convert(name, env.get(name), value));
       }
+    }
+  }
+
+  /** The file's text without its trailing newline; a failure names the variable and the path, never the text. */
+  private static String fromFile(String variable, String file) {
+    try {
+      String text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
+      return text.endsWith("\r\n") ? text.substring(0, text.length() - 2)
+          : text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException("environment variable " + variable + " names a file that cannot be read: " + file
+          + " (" + e.getClass().getSimpleName() + ")");
     }
   }
 

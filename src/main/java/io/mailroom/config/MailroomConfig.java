@@ -106,10 +106,11 @@ public record MailroomConfig(
   public record Sync(boolean enabled, int intervalSeconds, int chunkSize, int lookBackSeconds, int leaseSeconds,
                      boolean writeBack, Mysql mysql, String table, Columns columns) { }
 
-  public record Mysql(String host, int port, String database, String user, String password) {
+  /** {@code sslMode}: disabled, preferred, required, verify-ca or verify-full (the CA and the host name checked). */
+  public record Mysql(String host, int port, String database, String user, String password, String sslMode) {
     @Override
     public String toString() {
-      return "Mysql[" + user + "@" + host + ":" + port + "/" + database + "]";
+      return "Mysql[" + user + "@" + host + ":" + port + "/" + database + ", ssl " + sslMode + "]";
     }
   }
 
@@ -224,7 +225,8 @@ public record MailroomConfig(
 
   private static Sync sync(ConfigReader r) {
     Mysql mysql = new Mysql(r.nonEmpty("sync.mysql.host"), r.integer("sync.mysql.port", 1, 65535),
-        r.identifier("sync.mysql.database", false), r.nonEmpty("sync.mysql.user"), r.string("sync.mysql.password"));
+        r.identifier("sync.mysql.database", false), r.nonEmpty("sync.mysql.user"), r.string("sync.mysql.password"),
+        r.word("sync.mysql.sslMode", "disabled", "preferred", "required", "verify-ca", "verify-full"));
     Columns columns = new Columns(r.identifier("sync.columns.id", false), r.identifier("sync.columns.email", false),
         r.identifier("sync.columns.name", false), r.identifier("sync.columns.gender", false),
         r.identifier("sync.columns.created", false), r.identifier("sync.columns.subscribed", false),
@@ -238,6 +240,9 @@ public record MailroomConfig(
 
   /** What holds between sections. */
   private static void crossCheck(MailroomConfig config) {
+    if (config.production()) {
+      ProductionSecrets.check(config.webhook, config.subscription);
+    }
     if (config.aws.staticCredentials() && config.aws.secretAccessKey.isEmpty()) {
       throw new ConfigException("config key 'aws.secretAccessKey' must be set when 'aws.accessKeyId' is");
     }

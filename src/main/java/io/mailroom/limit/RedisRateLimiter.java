@@ -32,12 +32,20 @@ public final class RedisRateLimiter implements RateLimiter {
   private final String pendingKey;
 
   public RedisRateLimiter(Vertx vertx, String url, String keyPrefix, String namespace) {
-    this.redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(url)
-        .setMaxPoolSize(4).setMaxPoolWaiting(256));
+    this.redis = Redis.createClient(vertx, options(url));
     String tag = keyPrefix + "{" + namespace + "}";
     this.paceKey = tag + ":pace";
     this.ledgerKey = tag + ":ledger";
     this.pendingKey = tag + ":pending";
+  }
+
+  /** A {@code rediss://} URL speaks TLS and checks that the server's certificate names the URL's host. */
+  static RedisOptions options(String url) {
+    RedisOptions options = new RedisOptions().setConnectionString(url).setMaxPoolSize(4).setMaxPoolWaiting(256);
+    if (url.startsWith("rediss://")) {
+      options.getNetClientOptions().setSsl(true).setHostnameVerificationAlgorithm("HTTPS");
+    }
+    return options;
   }
 
   @Override

@@ -103,7 +103,7 @@ final class Outcomes {
         .recover(e -> {
           if (round >= RECORD_ATTEMPTS || e instanceof ConditionalCheckFailedException) {
             LOG.error("campaign {}: an accepted email (SES id {}) could not be recorded: {}", task.campaignId(),
-                messageId, e.toString());
+                messageId, e.getClass().getSimpleName());
             return Future.failedFuture(e);
           }
           return vertx.timer(100L << round).compose(t -> recordSent(task, attempt, messageId, round + 1));
@@ -133,8 +133,9 @@ final class Outcomes {
     }
     if (retries.retry(verdict, attempt)) {
       int delaySeconds = (int) Math.max(1, Math.ceil(retries.backoffMillis(attempt) / 1000.0));
-      LOG.info("campaign {}: attempt {} failed ({}: {}); retrying in {} s", task.campaignId(), attempt, verdict.code(),
-          verdict.reason(), delaySeconds);
+      // the code and the class, not SES's message: it can quote the recipient's address
+      LOG.info("campaign {}: attempt {} failed ({}, {}); retrying in {} s", task.campaignId(), attempt, verdict.code(),
+          error.getClass().getSimpleName(), delaySeconds);
       metrics.retried(verdict.code());
       return deliveries.retrying(task.campaignId(), email, attempt, verdict.code(), verdict.reason())
           .compose(v -> queue.retryAfter(message, delaySeconds))

@@ -1,12 +1,12 @@
 package io.mailroom.sync;
 
+import io.mailroom.audience.Recipient;
 import io.mailroom.config.MailroomConfig;
 import io.vertx.sqlclient.Row;
 
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * One row of the company's customer table, read through the configured column names, with the
@@ -14,8 +14,6 @@ import java.util.regex.Pattern;
  */
 record CustomerRow(long id, String email, String name, String gender, LocalDateTime created, Boolean subscribed,
                    LocalDateTime consentUpdatedAt, LocalDateTime updatedAt, LocalDateTime deletedAt) {
-  private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
-
   static CustomerRow of(Row row, MailroomConfig.Columns columns) {
     Object subscribed = row.getValue(columns.subscribed());
     return new CustomerRow(
@@ -32,7 +30,7 @@ record CustomerRow(long id, String email, String name, String gender, LocalDateT
 
   /** Why this row cannot enter the audience, or null when it can. */
   String problem() {
-    if (email == null || email.length() > 320 || !EMAIL.matcher(email.trim()).matches()) {
+    if (Recipient.address(email) == null) {
       return "invalid_email";
     }
     if (deleted()) {
@@ -47,8 +45,9 @@ record CustomerRow(long id, String email, String name, String gender, LocalDateT
     return null;
   }
 
+  /** The address trimmed and lower-cased (see {@link Recipient#address}); for a row without a problem. */
   String normalEmail() {
-    return email.trim().toLowerCase(Locale.ROOT);
+    return Recipient.address(email);
   }
 
   /** Male, Female or Other (M/F accepted), "" when not given, null when not understood. */

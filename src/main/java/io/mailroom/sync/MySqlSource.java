@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.mysqlclient.MySQLBuilder;
 import io.vertx.mysqlclient.MySQLConnectOptions;
+import io.vertx.mysqlclient.SslMode;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
@@ -29,8 +30,7 @@ final class MySqlSource implements AutoCloseable {
     MailroomConfig.Mysql mysql = sync.mysql();
     this.pool = MySQLBuilder.pool()
         .with(new PoolOptions().setMaxSize(2))
-        .connectingTo(new MySQLConnectOptions().setHost(mysql.host()).setPort(mysql.port())
-            .setDatabase(mysql.database()).setUser(mysql.user()).setPassword(mysql.password()))
+        .connectingTo(connectOptions(mysql))
         .withConnectHandler(connection -> connection.query("SET time_zone = '+00:00'").execute()
             .onComplete(done -> connection.close()))
         .using(vertx)
@@ -47,6 +47,26 @@ final class MySqlSource implements AutoCloseable {
     this.query = "SELECT " + String.join(", ", selected) + " FROM " + sync.table()
         + " WHERE (" + c.updatedAt() + " > ? OR (" + c.updatedAt() + " = ? AND " + c.id() + " > ?))"
         + " ORDER BY " + c.updatedAt() + ", " + c.id() + " LIMIT ?";
+  }
+
+  /**
+   * verify-full checks the certificate's CA and that it names the host; verify-ca the CA alone;
+   * required encrypts without checking either; preferred encrypts when the server can.
+   */
+  static MySQLConnectOptions connectOptions(MailroomConfig.Mysql mysql) {
+    MySQLConnectOptions options = new MySQLConnectOptions().setHost(mysql.host()).setPort(mysql.port())
+        .setDatabase(mysql.database()).setUser(mysql.user()).setPassword(mysql.password())
+        .setSslMode(switch (mysql.sslMode()) {
+          case "disabled" -> SslMode.DISABLED;
+          case "required" -> SslMode.REQUIRED;
+          case "verify-ca" -> SslMode.VERIFY_CA;
+          case "verify-full" -> SslMode.VERIFY_IDENTITY;
+          default -> SslMode.PREFERRED;
+        });
+    if (options.getSslMode() == SslMode.VERIFY_IDENTITY) {
+      options.getSslOptions().setHostnameVerificationAlgorithm("HTTPS");
+    }
+    return options;
   }
 
   /** The next chunk after {@code (updatedAt, id)}. */

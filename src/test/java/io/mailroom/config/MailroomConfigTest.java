@@ -2,7 +2,11 @@ package io.mailroom.config;
 
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -140,6 +144,71 @@ class MailroomConfigTest {
     assertThat(config.toString()).doesNotContain(config.webhook().secrets().get(0))
         .doesNotContain(config.subscription().tokenSecrets().get(0))
         .doesNotContain(config.aws().secretAccessKey() + ",");
+  }
+
+  private static final String WEBHOOK = "a-production-webhook-secret-of-32-bytes-or-more";
+  private static final String TOKENS = "a-production-unsubscribe-secret-of-32-bytes-or-more";
+
+  private static Map<String, String> production(String webhook, String tokens) {
+    Map<String, String> env = new HashMap<>();
+    env.put("MAILROOM_WEBHOOK_SECRETS", webhook);
+    env.put("MAILROOM_SUBSCRIPTION_TOKEN_SECRETS", tokens);
+    env.put("MAILROOM_LIMITER_REDIS_URL", "rediss://redis.internal:6379");
+    return env;
+  }
+
+  @Test
+  void productionRefusesTheSampleSecrets() {
+    assertThat(MailroomConfig.load("conf/production.json", production(WEBHOOK, TOKENS)).production()).isTrue();
+    JsonObject samples = local();
+    String webhookSample = samples.getJsonObject("webhook").getString("secrets");
+    String tokenSample = samples.getJsonObject("subscription").getString("tokenSecrets");
+    assertThatThrownBy(() -> MailroomConfig.load("conf/production.json", production(webhookSample, TOKENS)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'webhook.secrets'").hasMessageContaining("sample");
+    assertThatThrownBy(() -> MailroomConfig.load("conf/production.json", production(WEBHOOK + "," + tokenSample, TOKENS)))
+        .as("the sample of another key is a sample too").hasMessageContaining("'webhook.secrets'");
+    assertThatThrownBy(() -> MailroomConfig.load("conf/production.json",
+        production(WEBHOOK, "my-own-unsubscribe-secret-change-me-please")))
+        .hasMessageContaining("'subscription.tokenSecrets'").hasMessageContaining("sample");
+  }
+
+  @Test
+  void productionRefusesSharedAndShortSecrets() {
+    assertThatThrownBy(() -> MailroomConfig.load("conf/production.json", production(WEBHOOK, TOKENS + "," + WEBHOOK)))
+        .hasMessageContaining("'subscription.tokenSecrets'").hasMessageContaining("'webhook.secrets'");
+    assertThatThrownBy(() -> MailroomConfig.load("conf/production.json", production("0123456789abcdef0123456789abcde", TOKENS)))
+        .as("31 bytes").hasMessageContaining("'webhook.secrets'").hasMessageContaining("32 bytes");
+    assertThat(MailroomConfig.load("conf/production.json", production("0123456789abcdef0123456789abcdef", TOKENS))
+        .webhook().secrets()).hasSize(1);
+    assertThat(MailroomConfig.from(local()).production()).as("the samples still work locally").isFalse();
+  }
+
+  @Test
+  void fileVariablesReadTheValueFromAFile(@TempDir Path dir) throws Exception {
+    Path secret = dir.resolve("webhook");
+    Files.writeString(secret, WEBHOOK + "\n");
+    Map<String, String> env = production("", TOKENS);
+    env.remove("MAILROOM_WEBHOOK_SECRETS");
+    env.put("MAILROOM_WEBHOOK_SECRETS_FILE", secret.toString());
+    env.put("MAILROOM_HTTP_PORT_FILE", Files.writeString(dir.resolve("port"), "9090\n").toString());
+    MailroomConfig config = MailroomConfig.load("conf/production.json", env);
+    assertThat(config.webhook().secrets()).containsExactly(WEBHOOK);
+    assertThat(config.http().port()).isEqualTo(9090);
+
+    env.put("MAILROOM_WEBHOOK_SECRETS", WEBHOOK);
+    assertThatThrownBy(() -> MailroomConfig.load("conf/production.json", env)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("MAILROOM_WEBHOOK_SECRETS ").hasMessageContaining("MAILROOM_WEBHOOK_SECRETS_FILE");
+
+    env.remove("MAILROOM_WEBHOOK_SECRETS");
+    env.put("MAILROOM_WEBHOOK_SECRETS_FILE", dir.resolve("missing").toString());
+    assertThatThrownBy(() -> MailroomConfig.load("conf/production.json", env)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("MAILROOM_WEBHOOK_SECRETS_FILE").hasMessageContaining(dir.resolve("missing").toString());
+
+    Path unreadable = Files.writeString(dir.resolve("unreadable"), WEBHOOK);
+    env.put("MAILROOM_WEBHOOK_SECRETS_FILE", dir.toString());
+    assertThatThrownBy(() -> MailroomConfig.load("conf/production.json", env)).as("a folder is not a file")
+        .isInstanceOf(ConfigException.class).hasMessageContaining(dir.toString()).hasMessageNotContaining(WEBHOOK);
+    assertThat(unreadable).exists();
   }
 
   @Test

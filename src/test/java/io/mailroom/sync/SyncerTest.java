@@ -356,6 +356,18 @@ class SyncerTest {
   }
 
   @Test
+  void addressesThatAreNotOnePlainMailboxAreSkippedAndTheRestLowerCased() throws Exception {
+    sql("INSERT INTO customers (id, email, name, gender, marketing_opt_in) VALUES"
+        + " (1, '\"Kim\" <kim@example.com>', 'a', 'F', 1), (2, 'a@example.com, c@example.com', 'b', 'F', 1),"
+        + " (3, '\"Kim\"<kim2@example.com>', 'c', 'F', 1), (4, '<angle@example.com>', 'd', 'F', 1),"
+        + " (5, 'comma,x@example.com', 'e', 'F', 1), (6, CONCAT('ctl', CHAR(1), '@example.com'), 'f', 'F', 1),"
+        + " (7, 'quo\"te@example.com', 'g', 'F', 1), (8, 'Mixed@Example.COM', 'h', 'F', 1)");
+    JsonObject result = run(deploySyncer()).await(T, TimeUnit.SECONDS);
+    assertThat(result.getJsonObject("skipped").getMap()).containsEntry("invalid_email", 7);
+    assertThat(users().keySet()).containsExactly("mixed@example.com");
+  }
+
+  @Test
   void withTwoNodesOnlyOneSyncs() throws Exception {
     insert(1, 100);
     Vertx first = deploySyncer();
