@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Whether a customer may receive a campaign's email on a topic: consent given, the topic not left,
- * and no suppression (an unsubscribe holds unless consent was given again after it). The Fetcher
+ * Whether a customer may receive a campaign's email on a topic: a plain, lower-case address,
+ * consent given, the topic not left, and no suppression (an unsubscribe holds unless consent was given again after it). The Fetcher
  * asks for a page of customers it has just read; the Sender asks again right before each send,
  * with fresh reads, so that a click made mid-campaign wins.
  */
@@ -25,6 +25,8 @@ public final class ConsentCheck {
   private static final int GET_BATCH = 100;
   /** Customers per send-time read: two keys each, within BatchGetItem's 100. */
   private static final int NOW_BATCH = 50;
+  /** Not one plain mailbox (see {@link Recipient#address}): never sent to, at either check. */
+  private static final String INVALID_ADDRESS = "InvalidAddress";
 
   private final Vertx vertx;
   private final DynamoDbAsyncClient dynamo;
@@ -43,7 +45,9 @@ public final class ConsentCheck {
     Map<String, String> blocked = new HashMap<>();
     List<Recipient> wanting = new ArrayList<>();
     for (Recipient recipient : recipients) {
-      if (!recipient.subscribed()) {
+      if (!recipient.sendable()) {
+        blocked.put(recipient.email(), INVALID_ADDRESS);
+      } else if (!recipient.subscribed()) {
         blocked.put(recipient.email(), "Unsubscribed");
       } else if (!recipient.wants(topic)) {
         blocked.put(recipient.email(), "TopicOptOut");
@@ -138,6 +142,9 @@ public final class ConsentCheck {
 
   private Optional<String> verdict(Map<String, Map<String, Map<String, AttributeValue>>> found, String email,
                                    String topic) {
+    if (!email.equals(Recipient.address(email))) {
+      return Optional.of(INVALID_ADDRESS);
+    }
     Map<String, AttributeValue> user = found.get(users).get(email);
     if (user == null) {
       return Optional.of("NotInAudience");
