@@ -158,25 +158,39 @@ final class AudienceWriter {
     });
   }
 
-  /** True when the row said subscribed but a newer Mailroom unsubscribe was kept. */
+  /**
+   * True when the row said subscribed but a newer Mailroom unsubscribe was kept. A row that says
+   * unsubscribed moves {@code LastUnsubscribeAt} forward to its consent change (never back), so
+   * that no unsubscribe link mailed before it can give consent again.
+   */
   private Future<Boolean> update(CustomerRow row) {
     Map<String, AttributeValue> values = fields(row);
     String set = "SET #n = :name, Gender = :gender, CreateTime = :created, SourceUpdatedAt = :updated, SourceId = :id";
     if (!row.subscribed()) {
       values.put(":false", AttributeValue.fromBool(false));
-      return plain(row, set + ", SubscriptionStatus = :false", values).map(false);
+      Map<String, AttributeValue> withLine = new HashMap<>(values);
+      withLine.put(":left", AttributeValue.fromN(Long.toString(row.consentChangedAt())));
+      return conditional(row, set + ", SubscriptionStatus = :false, LastUnsubscribeAt = :left",
+          "attribute_not_exists(LastUnsubscribeAt) OR LastUnsubscribeAt < :left", withLine)
+          .recover(e -> e instanceof ConditionalCheckFailedException
+              ? plain(row, set + ", SubscriptionStatus = :false", values) : Future.failedFuture(e))
+          .map(false);
     }
     Map<String, AttributeValue> withConsent = new HashMap<>(values);
     withConsent.put(":true", AttributeValue.fromBool(true));
     withConsent.put(":consent", AttributeValue.fromN(Long.toString(CustomerRow.millis(row.consentUpdatedAt()))));
-    return Async.of(dynamo.updateItem(b -> b.tableName(table).key(Map.of("Email", AttributeValue.fromS(row.normalEmail())))
-            .updateExpression(set + ", SubscriptionStatus = :true, ConsentAt = :consent")
-            .conditionExpression("attribute_not_exists(UnsubscribedAt) OR UnsubscribedAt < :consent")
-            .expressionAttributeNames(Map.of("#n", "Name"))
-            .expressionAttributeValues(withConsent)))
+    return conditional(row, set + ", SubscriptionStatus = :true, ConsentAt = :consent",
+        "attribute_not_exists(UnsubscribedAt) OR UnsubscribedAt < :consent", withConsent)
         .map(false)
         .recover(e -> e instanceof ConditionalCheckFailedException ? plain(row, set, values).map(true)
             : Future.failedFuture(e));
+  }
+
+  private Future<Void> conditional(CustomerRow row, String set, String condition, Map<String, AttributeValue> values) {
+    return Async.of(dynamo.updateItem(b -> b.tableName(table).key(Map.of("Email", AttributeValue.fromS(row.normalEmail())))
+        .updateExpression(set).conditionExpression(condition)
+        .expressionAttributeNames(Map.of("#n", "Name")).expressionAttributeValues(values)))
+        .mapEmpty();
   }
 
   private Future<Void> plain(CustomerRow row, String set, Map<String, AttributeValue> values) {
@@ -203,6 +217,9 @@ final class AudienceWriter {
     item.put("CreateTime", AttributeValue.fromN(Long.toString(CustomerRow.millis(row.created()) / 1000)));
     item.put("SubscriptionStatus", AttributeValue.fromBool(row.subscribed()));
     item.put("ConsentAt", AttributeValue.fromN(Long.toString(CustomerRow.millis(row.consentUpdatedAt()))));
+    if (!row.subscribed()) {
+      item.put("LastUnsubscribeAt", AttributeValue.fromN(Long.toString(row.consentChangedAt())));
+    }
     item.put("SourceUpdatedAt", AttributeValue.fromN(Long.toString(CustomerRow.millis(row.updatedAt()))));
     item.put("SourceId", AttributeValue.fromN(Long.toString(row.id())));
     return item;

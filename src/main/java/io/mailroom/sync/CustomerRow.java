@@ -67,6 +67,11 @@ record CustomerRow(long id, String email, String name, String gender, LocalDateT
     return deletedAt != null;
   }
 
+  /** When the row's consent last changed: its consent column where mapped and set, else its last update. */
+  long consentChangedAt() {
+    return millis(consentUpdatedAt != null ? consentUpdatedAt : updatedAt);
+  }
+
   static long millis(LocalDateTime time) {
     return time == null ? 0 : time.toInstant(ZoneOffset.UTC).toEpochMilli();
   }

@@ -249,6 +249,28 @@ class SyncerTest {
   }
 
   @Test
+  void anUnsubscribeMadeInMySqlStopsOlderLinksFromGivingConsentAgain() throws Exception {
+    insert(1, 10);
+    Vertx node = deploySyncer();
+    run(node).await(T, TimeUnit.SECONDS);
+    ConsentStore consent = new ConsentStore(aws.dynamo(), tables.users());
+    long mailedAt = System.currentTimeMillis() - 60_000;
+    assertThat(consent.customer("c5@example.com").await(T, TimeUnit.SECONDS).orElseThrow().mayConsentAgain(mailedAt))
+        .as("a subscribed customer's link").isTrue();
+
+    sql("UPDATE customers SET marketing_opt_in = 0, opt_in_updated_at = UTC_TIMESTAMP() WHERE id = 5");
+    run(node).await(T, TimeUnit.SECONDS);
+
+    ConsentStore.Customer customer = consent.customer("c5@example.com").await(T, TimeUnit.SECONDS).orElseThrow();
+    assertThat(customer.recipient().subscribed()).isFalse();
+    assertThat(customer.mayConsentAgain(mailedAt)).as("a link mailed before the MySQL unsubscribe").isFalse();
+    assertThat(consent.preferences("c5@example.com", java.util.Set.of(), true, System.currentTimeMillis(), mailedAt)
+        .await(T, TimeUnit.SECONDS)).as("its re-consent is refused by the write's condition").isFalse();
+    assertThat(users().get("c5@example.com").get("SubscriptionStatus").bool()).isFalse();
+    assertThat(customer.mayConsentAgain(System.currentTimeMillis() + 60_000)).as("a link issued later").isTrue();
+  }
+
+  @Test
   void mysqlGoingAwayMidRunFailsTheRunWithoutMovingTheWatermarkPastUnwrittenRows() throws Exception {
     insert(1, 10_000);
     String user = database + "_u";
