@@ -178,7 +178,7 @@ public final class Mailroom {
     SubscriptionRoutes pages = new SubscriptionRoutes(vertx, new SnsVerifier(vertx, config.subscription().sns()),
         brand(config.ses().fromAddress()));
     return new HttpApi(config, campaigns, templates(), new DeliveryQueries(aws.dynamo(), tables.deliveries()),
-        deadLetters, metrics, readiness, pages);
+        deadLetters, metrics, readiness, pages, new io.mailroom.aws.OnceStore(aws.dynamo(), tables.seen()));
   }
 
   private UnsubscribeHandler unsubscribeHandler(UnsubscribeToken tokens) {

@@ -1,5 +1,6 @@
 package io.mailroom.api;
 
+import io.mailroom.aws.OnceStore;
 import io.mailroom.bus.CampaignRef;
 import io.mailroom.bus.Channels;
 import io.mailroom.campaign.Campaign;
@@ -46,13 +47,15 @@ public final class HttpApi extends VerticleBase {
   private final Readiness readiness;
   private final MailroomMetrics metrics;
   private final SubscriptionRoutes subscriptionRoutes;
+  private final RouteGuard guard;
   private Resumer resumer;
   private HttpServer server;
 
   public HttpApi(MailroomConfig config, CampaignStore campaigns, TemplateStore templates, DeliveryQueries deliveries,
                  DeadLetters deadLetters, MailroomMetrics metrics, Readiness readiness,
-                 SubscriptionRoutes subscriptionRoutes) {
+                 SubscriptionRoutes subscriptionRoutes, OnceStore once) {
     this.subscriptionRoutes = subscriptionRoutes;
+    this.guard = new RouteGuard(config.webhook(), once);
     this.config = config;
     this.campaigns = campaigns;
     this.templates = templates;
@@ -78,20 +81,20 @@ public final class HttpApi extends VerticleBase {
     router.get("/metrics").handler(this::metrics);
     router.post("/v1/campaigns")
         .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
-        .handler(this::requireJson)
-        .handler(this::authenticate)
+        .handler(RouteGuard::requireJson)
+        .handler(guard::authenticate)
         .handler(this::createCampaign);
-    router.get("/v1/campaigns/:id").handler(this::authenticate).handler(this::getCampaign);
-    router.get("/v1/campaigns/:id/failures").handler(this::authenticate).handler(this::failures);
+    router.get("/v1/campaigns/:id").handler(guard::authenticate).handler(this::getCampaign);
+    router.get("/v1/campaigns/:id/failures").handler(guard::authenticate).handler(this::failures);
     router.post("/v1/campaigns/:id/:action")
         .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
-        .handler(this::authenticate)
+        .handler(guard::authenticate)
         .handler(this::control);
-    router.get("/v1/sync").handler(this::authenticate).handler(this::syncStatus);
-    router.get("/v1/dead-letters").handler(this::authenticate).handler(this::deadLetters);
+    router.get("/v1/sync").handler(guard::authenticate).handler(this::syncStatus);
+    router.get("/v1/dead-letters").handler(guard::authenticate).handler(this::deadLetters);
     router.post("/v1/dead-letters/redrive")
         .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
-        .handler(this::authenticate)
+        .handler(guard::authenticate)
         .handler(this::redrive);
     subscriptionRoutes.mount(router, bodyLimit);
     router.route().handler(ctx -> ctx.fail(new ApiError(404, "not_found", "no such route", null)));
@@ -156,27 +159,9 @@ public final class HttpApi extends VerticleBase {
     return "r_" + HexFormat.of().formatHex(bytes);
   }
 
-  private void requireJson(RoutingContext ctx) {
-    String type = ctx.request().getHeader("Content-Type");
-    if (type == null || !type.toLowerCase().split(";")[0].trim().equals("application/json")) {
-      ctx.fail(new ApiError(415, "unsupported_media_type", "Content-Type must be application/json", null));
-      return;
-    }
-    ctx.next();
-  }
-
-  private void authenticate(RoutingContext ctx) {
-    byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-    WebhookSignature.verify(config.webhook().secrets(), config.webhook().maxSkewSeconds(),
-        System.currentTimeMillis() / 1000, ctx.request().getHeader(WebhookSignature.TIMESTAMP_HEADER),
-        ctx.request().getHeader(WebhookSignature.SIGNATURE_HEADER), ctx.request().method().name(),
-        ctx.request().uri(), body);
-    ctx.next();
-  }
-
   private void createCampaign(RoutingContext ctx) {
-    CampaignRequest request = CampaignRequest.parse(ctx.body().asString(), ctx.request().getHeader("Idempotency-Key"),
-        config.subscription().topics(), config.subscription().defaultTopic());
+    CampaignRequest request = CampaignRequest.parse(ctx.body().asString(), config.subscription().topics(),
+        config.subscription().defaultTopic());
     templates.get(request.templateId())
         .compose(template -> {
           if (template.isEmpty()) {
