@@ -238,4 +238,22 @@ class WebhookValidationTest {
     assertError(client.send(signedPost("/v1/campaigns", "{\"templateId\":\"welcome\"}", ahead, Long.toString(ahead))),
         401, "stale_signature", WebhookSignature.TIMESTAMP_HEADER);
   }
+
+  @Test
+  void aBadPathParameterIsRefusedAndNamed() {
+    String longId = "c_" + "x".repeat(3000);
+    assertError(client.get("/v1/campaigns/" + longId), 400, "invalid_path_parameter", "id");
+    assertError(client.get("/v1/campaigns/" + longId + "/failures"), 400, "invalid_path_parameter", "id");
+    assertError(client.get("/v1/campaigns/c%20x%3Cy"), 400, "invalid_path_parameter", "id");
+    assertError(client.post("/v1/campaigns/" + longId + "/pause", ""), 400, "invalid_path_parameter", "id");
+    assertError(client.post("/v1/campaigns/c_x/" + "p".repeat(3000), ""), 400, "invalid_path_parameter", "action");
+  }
+
+  @Test
+  void aBadUnsubscribeTokenIsRefusedAndNamed() {
+    assertError(client.send(client.unsigned("/u/" + "t".repeat(3000)).GET().build()), 400, "invalid_path_parameter",
+        "token");
+    assertError(client.send(client.unsigned("/u/a%3Cb").POST(HttpRequest.BodyPublishers.noBody()).build()), 400,
+        "invalid_path_parameter", "token");
+  }
 }

@@ -10,6 +10,7 @@ import io.mailroom.campaign.TemplateStore;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.delivery.DeliveryQueries;
 import io.mailroom.http.ApiError;
+import io.mailroom.http.PathParams;
 import io.mailroom.metrics.MailroomMetrics;
 import io.mailroom.queue.DeadLetters;
 import io.mailroom.subscription.SubscriptionRoutes;
@@ -84,10 +85,11 @@ public final class HttpApi extends VerticleBase {
         .handler(RouteGuard::requireJson)
         .handler(guard::authenticate)
         .handler(this::createCampaign);
-    router.get("/v1/campaigns/:id").handler(guard::authenticate).handler(this::getCampaign);
-    router.get("/v1/campaigns/:id/failures").handler(guard::authenticate).handler(this::failures);
+    router.get("/v1/campaigns/:id").handler(PathParams::check).handler(guard::authenticate).handler(this::getCampaign);
+    router.get("/v1/campaigns/:id/failures").handler(PathParams::check).handler(guard::authenticate).handler(this::failures);
     router.post("/v1/campaigns/:id/:action")
         .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
+        .handler(PathParams::check)
         .handler(guard::authenticate)
         .handler(this::control);
     router.get("/v1/sync").handler(guard::authenticate).handler(this::syncStatus);
@@ -264,13 +266,18 @@ public final class HttpApi extends VerticleBase {
     } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
       api = new ApiError(ctx.statusCode(), "bad_request", "the request was refused", null);
     } else {
-      LOG.error("{} {} failed (request {})", ctx.request().method(), ctx.request().path(), ctx.<String>get(REQUEST_ID),
-          error);
+      LOG.error("{} {} failed (request {})", ctx.request().method(), routeOf(ctx), ctx.<String>get(REQUEST_ID), error);
       api = new ApiError(500, "internal_error", "the request could not be completed; it is safe to retry", null);
     }
     if (!ctx.response().ended()) {
       json(ctx, api.status(), api.toJson().put("requestId", ctx.<String>get(REQUEST_ID)));
     }
+  }
+
+  /** The matched route's pattern ({@code /u/:token}), never the raw path, which may hold a token. */
+  private static String routeOf(RoutingContext ctx) {
+    return ctx.currentRoute() == null || ctx.currentRoute().getPath() == null ? "(no route)"
+        : ctx.currentRoute().getPath();
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
