@@ -11,7 +11,7 @@ import io.mailroom.config.MailroomConfig;
 import io.mailroom.delivery.DeliveryQueries;
 import io.mailroom.http.ApiError;
 import io.mailroom.http.PathParams;
-import io.mailroom.metrics.MailroomMetrics;
+import io.mailroom.http.SlowClients;
 import io.mailroom.queue.DeadLetters;
 import io.mailroom.subscription.SubscriptionRoutes;
 import io.vertx.core.Future;
@@ -31,8 +31,9 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * The HTTP face of a node: the signed campaign webhook, campaign status and health, and the
- * unsubscribe and SES event routes of {@link SubscriptionRoutes}. Every
+ * The public HTTP face of a node: the signed campaign webhook, campaign status, {@code /health/live},
+ * and the unsubscribe and SES event routes of {@link SubscriptionRoutes} ({@code /metrics} and
+ * readiness are on the {@link ManagementServer}). Every
  * refusal is a 4xx with a JSON body naming the problem; nothing here answers with a stack trace.
  */
 public final class HttpApi extends VerticleBase {
@@ -45,16 +46,13 @@ public final class HttpApi extends VerticleBase {
   private final TemplateStore templates;
   private final DeliveryQueries deliveries;
   private final DeadLetters deadLetters;
-  private final Readiness readiness;
-  private final MailroomMetrics metrics;
   private final SubscriptionRoutes subscriptionRoutes;
   private final RouteGuard guard;
   private Resumer resumer;
   private HttpServer server;
 
   public HttpApi(MailroomConfig config, CampaignStore campaigns, TemplateStore templates, DeliveryQueries deliveries,
-                 DeadLetters deadLetters, MailroomMetrics metrics, Readiness readiness,
-                 SubscriptionRoutes subscriptionRoutes, OnceStore once) {
+                 DeadLetters deadLetters, SubscriptionRoutes subscriptionRoutes, OnceStore once) {
     this.subscriptionRoutes = subscriptionRoutes;
     this.guard = new RouteGuard(config.webhook(), once);
     this.config = config;
@@ -62,24 +60,21 @@ public final class HttpApi extends VerticleBase {
     this.templates = templates;
     this.deliveries = deliveries;
     this.deadLetters = deadLetters;
-    this.readiness = readiness;
-    this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
     resumer = new Resumer(vertx, campaigns);
-    server = vertx.createHttpServer();
-    return server.requestHandler(router()).listen(config.http().port(), config.http().host());
+    MailroomConfig.Http http = config.http();
+    server = vertx.createHttpServer(SlowClients.options(http.host(), http.port(), http.idleTimeoutSeconds()));
+    return new SlowClients(vertx, http.requestTimeoutSeconds()).guard(server, router()).listen();
   }
 
   private Router router() {
     int bodyLimit = config.http().maxBodyBytes();
     Router router = Router.router(vertx);
     router.route().handler(HttpApi::requestId);
-    router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
-    router.get("/health/ready").handler(this::ready);
-    router.get("/metrics").handler(this::metrics);
+    router.get("/health/live").handler(HttpApi::live);
     router.post("/v1/campaigns")
         .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
         .handler(RouteGuard::requireJson)
@@ -102,19 +97,6 @@ public final class HttpApi extends VerticleBase {
     router.route().handler(ctx -> ctx.fail(new ApiError(404, "not_found", "no such route", null)));
     router.route().failureHandler(this::failure);
     return router;
-  }
-
-  private void ready(RoutingContext ctx) {
-    readiness.check().onSuccess(result -> json(ctx, "ready".equals(result.getString("status")) ? 200 : 503, result));
-  }
-
-  private void metrics(RoutingContext ctx) {
-    String text = metrics.scrape();
-    if (text == null) {
-      ctx.fail(new ApiError(404, "not_found", "metrics are not exported by this node", null));
-      return;
-    }
-    ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text);
   }
 
   private void syncStatus(RoutingContext ctx) {
@@ -280,7 +262,11 @@ public final class HttpApi extends VerticleBase {
         : ctx.currentRoute().getPath();
   }
 
-  private static void json(RoutingContext ctx, int status, JsonObject body) {
+  static void live(RoutingContext ctx) {
+    json(ctx, 200, new JsonObject().put("status", "up"));
+  }
+
+  static void json(RoutingContext ctx, int status, JsonObject body) {
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
   }
 

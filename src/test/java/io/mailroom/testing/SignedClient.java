@@ -15,12 +15,18 @@ import java.time.Duration;
 public final class SignedClient {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+  private final int port;
   private final String base;
   private final String secret;
 
   public SignedClient(int port, String secret) {
+    this.port = port;
     this.base = "http://127.0.0.1:" + port;
     this.secret = secret;
+  }
+
+  public int port() {
+    return port;
   }
 
   /** A response: its status and its body parsed as JSON (or null when it is not JSON). */

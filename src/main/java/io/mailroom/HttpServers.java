@@ -1,0 +1,39 @@
+package io.mailroom;
+
+import io.mailroom.api.HttpApi;
+import io.mailroom.api.ManagementServer;
+import io.mailroom.api.Readiness;
+import io.mailroom.aws.OnceStore;
+import io.mailroom.campaign.CampaignStore;
+import io.mailroom.campaign.TemplateStore;
+import io.mailroom.delivery.DeliveryQueries;
+import io.mailroom.queue.DeadLetters;
+import io.mailroom.subscription.SnsVerifier;
+import io.mailroom.subscription.SubscriptionRoutes;
+
+/**
+ * A node's two HTTP servers: the public API ({@link HttpApi}, {@code http.*}) and the management
+ * server ({@link ManagementServer}, {@code management.*}: metrics and readiness).
+ */
+record HttpServers(HttpApi api, ManagementServer management) {
+
+  /** The parts the servers need, made from a node's clients, tables and queue. */
+  record Parts(CampaignStore campaigns, TemplateStore templates, DeliveryQueries deliveries, DeadLetters deadLetters,
+               OnceStore once, Readiness readiness) { }
+
+  static HttpServers create(io.vertx.core.Vertx vertx, io.mailroom.config.MailroomConfig config,
+                            io.mailroom.metrics.MailroomMetrics metrics, Parts parts) {
+    SubscriptionRoutes pages = new SubscriptionRoutes(vertx, new SnsVerifier(vertx, config.subscription().sns()),
+        brand(config.ses().fromAddress()));
+    HttpApi api = new HttpApi(config, parts.campaigns(), parts.templates(), parts.deliveries(), parts.deadLetters(),
+        pages, parts.once());
+    return new HttpServers(api, new ManagementServer(config.http(), metrics, parts.readiness()));
+  }
+
+  /** The sender's display name ("Mailroom Fashion" of "Mailroom Fashion <news@…>"), for the pages. */
+  static String brand(String fromAddress) {
+    int angle = fromAddress.indexOf('<');
+    String name = angle > 0 ? fromAddress.substring(0, angle).trim().replace("\"", "") : "";
+    return name.isEmpty() ? fromAddress.replaceAll("[<>]", "").trim() : name;
+  }
+}
