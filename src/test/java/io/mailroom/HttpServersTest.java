@@ -1,5 +1,6 @@
 package io.mailroom;
 
+import io.mailroom.http.HealthProbe;
 import io.mailroom.testing.SignedClient;
 import io.mailroom.testing.TestNode;
 import io.vertx.core.Vertx;
@@ -65,6 +66,16 @@ class HttpServersTest {
       answers.add(management.send(management.unsigned("/health/ready").GET().build()).json().getString("checkedAt"));
     }
     assertThat(answers).as("checkedAt of %d probes in a row", probes).doesNotContainNull().hasSizeLessThan(probes);
+  }
+
+  @Test
+  void theContainerHealthCheckAsksTheManagementPort() throws IOException {
+    assertThat(HealthProbe.live(node.mailroom().managementPort())).isTrue();
+    int closed;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      closed = free.getLocalPort();
+    }
+    assertThat(HealthProbe.live(closed)).as("nothing listens on " + closed).isFalse();
   }
 
   @Test
