@@ -94,6 +94,28 @@ class HttpServersTest {
         + "Content-Length: 100\r\n\r\n{\"templateId\"", node.port());
   }
 
+  @Test
+  void aFailedRequestIsLoggedByItsRouteNotItsPath(Vertx vertx) throws Exception {
+    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+        .getLogger(io.mailroom.api.HttpApi.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    log.addAppender(lines);
+    try (TestNode broken = TestNode.named("brokenstore").start(vertx)) {
+      // a real fault: the Campaigns table is gone, so reading a campaign fails inside the store
+      broken.mailroom().aws().dynamo().deleteTable(b -> b.tableName(broken.mailroom().tables().campaigns())).join();
+      SignedClient.Reply reply = broken.client().get("/v1/campaigns/c_secretlookingid42");
+      assertThat(reply.status()).isEqualTo(500);
+      assertThat(reply.body()).doesNotContain("c_secretlookingid42").doesNotContain("Exception");
+    } finally {
+      log.detachAppender(lines);
+    }
+    assertThat(lines.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+        .anySatisfy(line -> assertThat(line).contains("/v1/campaigns/:id"))
+        .allSatisfy(line -> assertThat(line).doesNotContain("c_secretlookingid42"));
+  }
+
   /** Sends {@code text}, then nothing: the server must close the connection (a read sees its end). */
   private static void assertClosedAfter(String text, int port) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", port)) {

@@ -248,18 +248,12 @@ public final class HttpApi extends VerticleBase {
     } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
       api = new ApiError(ctx.statusCode(), "bad_request", "the request was refused", null);
     } else {
-      LOG.error("{} {} failed (request {})", ctx.request().method(), routeOf(ctx), ctx.<String>get(REQUEST_ID), error);
+      LOG.error("{} {} failed (request {})", ctx.request().method(), PathParams.route(ctx), ctx.<String>get(REQUEST_ID), error);
       api = new ApiError(500, "internal_error", "the request could not be completed; it is safe to retry", null);
     }
     if (!ctx.response().ended()) {
       json(ctx, api.status(), api.toJson().put("requestId", ctx.<String>get(REQUEST_ID)));
     }
-  }
-
-  /** The matched route's pattern ({@code /u/:token}), never the raw path, which may hold a token. */
-  private static String routeOf(RoutingContext ctx) {
-    return ctx.currentRoute() == null || ctx.currentRoute().getPath() == null ? "(no route)"
-        : ctx.currentRoute().getPath();
   }
 
   static void live(RoutingContext ctx) {

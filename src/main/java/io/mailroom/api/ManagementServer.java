@@ -75,8 +75,7 @@ public final class ManagementServer extends VerticleBase {
       api = e;
     } else {
       if (ctx.statusCode() < 400 || ctx.statusCode() >= 500) {
-        LOG.error("management {} failed", ctx.currentRoute() == null ? "(no route)" : ctx.currentRoute().getPath(),
-            ctx.failure());
+        LOG.error("management {} failed", ctx.request().path(), ctx.failure());
       }
       api = new ApiError(ctx.statusCode() >= 400 && ctx.statusCode() < 500 ? ctx.statusCode() : 500, "error",
           "the request could not be completed", null);

@@ -18,10 +18,34 @@ public final class PathParams {
       "action", Pattern.compile("[A-Za-z]{1,16}"),
       "token", Pattern.compile("[A-Za-z0-9_-]{1,1024}"));
 
+  private static final String ROUTE = "io.mailroom.route";
+
   private PathParams() {
   }
 
+  /**
+   * What to log for the request's route: the matched pattern ({@code /u/:token}) where a check ran,
+   * else the path with every segment that is a path parameter's value replaced by {@code :name}.
+   * Never the raw path, which may hold a token.
+   */
+  public static String route(RoutingContext ctx) {
+    String recorded = ctx.get(ROUTE);
+    if (recorded != null) {
+      return recorded;
+    }
+    String[] segments = ctx.request().path().split("/", -1);
+    for (int i = 0; i < segments.length; i++) {
+      for (Map.Entry<String, String> param : ctx.pathParams().entrySet()) {
+        if (!segments[i].isEmpty() && segments[i].equals(param.getValue())) {
+          segments[i] = ":" + param.getKey();
+        }
+      }
+    }
+    return String.join("/", segments);
+  }
+
   public static void check(RoutingContext ctx) {
+    ctx.put(ROUTE, ctx.currentRoute().getPath());
     for (Map.Entry<String, String> param : ctx.pathParams().entrySet()) {
       String value = param.getValue();
       if (value == null || !RULES.getOrDefault(param.getKey(), DEFAULT).matcher(value).matches()) {
