@@ -6,10 +6,13 @@ import io.mailroom.api.Readiness;
 import io.mailroom.aws.OnceStore;
 import io.mailroom.campaign.CampaignStore;
 import io.mailroom.campaign.TemplateStore;
+import io.mailroom.config.MailroomConfig;
 import io.mailroom.delivery.DeliveryQueries;
+import io.mailroom.metrics.MailroomMetrics;
 import io.mailroom.queue.DeadLetters;
 import io.mailroom.subscription.SnsVerifier;
 import io.mailroom.subscription.SubscriptionRoutes;
+import io.vertx.core.Vertx;
 
 /**
  * A node's two HTTP servers: the public API ({@link HttpApi}, {@code http.*}) and the management
@@ -21,8 +24,7 @@ record HttpServers(HttpApi api, ManagementServer management) {
   record Parts(CampaignStore campaigns, TemplateStore templates, DeliveryQueries deliveries, DeadLetters deadLetters,
                OnceStore once, Readiness readiness) { }
 
-  static HttpServers create(io.vertx.core.Vertx vertx, io.mailroom.config.MailroomConfig config,
-                            io.mailroom.metrics.MailroomMetrics metrics, Parts parts) {
+  static HttpServers create(Vertx vertx, MailroomConfig config, MailroomMetrics metrics, Parts parts) {
     SubscriptionRoutes pages = new SubscriptionRoutes(vertx, new SnsVerifier(vertx, config.subscription().sns()),
         brand(config.ses().fromAddress()));
     HttpApi api = new HttpApi(config, parts.campaigns(), parts.templates(), parts.deliveries(), parts.deadLetters(),

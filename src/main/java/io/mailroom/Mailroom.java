@@ -3,6 +3,7 @@ package io.mailroom;
 import io.mailroom.api.Readiness;
 import io.mailroom.audience.UserStore;
 import io.mailroom.aws.AwsClients;
+import io.mailroom.aws.OnceStore;
 import io.mailroom.aws.Tables;
 import io.mailroom.bus.Channels;
 import io.mailroom.campaign.CampaignCounters;
@@ -176,7 +177,7 @@ public final class Mailroom {
     limits.readinessChecks().forEach(readiness::with);
     return HttpServers.create(vertx, config, metrics, new HttpServers.Parts(campaigns, templates(),
         new DeliveryQueries(aws.dynamo(), tables.deliveries()), deadLetters,
-        new io.mailroom.aws.OnceStore(aws.dynamo(), tables.seen()), readiness));
+        new OnceStore(aws.dynamo(), tables.seen()), readiness));
   }
 
   private UnsubscribeHandler unsubscribeHandler(UnsubscribeToken tokens) {
