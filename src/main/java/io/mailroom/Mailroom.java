@@ -1,9 +1,9 @@
 package io.mailroom;
 
-import io.mailroom.api.HttpApi;
 import io.mailroom.api.Readiness;
 import io.mailroom.audience.UserStore;
 import io.mailroom.aws.AwsClients;
+import io.mailroom.aws.OnceStore;
 import io.mailroom.aws.Tables;
 import io.mailroom.bus.Channels;
 import io.mailroom.campaign.CampaignCounters;
@@ -35,7 +35,6 @@ import io.mailroom.send.Transport;
 import io.mailroom.subscription.ConsentCheck;
 import io.mailroom.subscription.ConsentStore;
 import io.mailroom.subscription.SesEventRoute;
-import io.mailroom.subscription.SubscriptionRoutes;
 import io.mailroom.subscription.SuppressionStore;
 import io.mailroom.subscription.UnsubscribeHandler;
 import io.mailroom.subscription.UnsubscribeToken;
@@ -67,7 +66,7 @@ public final class Mailroom {
   private final List<String> senderDeployments = new ArrayList<>();
   private AwsClients aws;
   private Tables tables;
-  private HttpApi api;
+  private HttpServers servers;
   private Transport transport;
   private io.vertx.core.eventbus.MessageConsumer<?> changes;
   private DeadLetters deadLetters;
@@ -144,17 +143,19 @@ public final class Mailroom {
     limits = SendLimits.create(vertx, config, sesTransport() ? aws.ses() : null,
         new Resumer(vertx, campaigns)::resumeQuotaStopped, metrics);
     watchQueueDepth(queue);
-    api = httpApi(campaigns, queue);
+    servers = httpServers(campaigns, queue);
     Supplier<Sender> senders = senders(queue, campaigns, consent, tokens);
     return deploy(unsubscribeHandler(tokens))
-        .compose(v -> deploy(api))
+        .compose(v -> deploy(servers.api()))
+        .compose(v -> deploy(servers.management()))
         .compose(v -> deploy(fetcher(campaigns, consent)))
         .compose(v -> deploy(new Queuer(queue)))
         .compose(v -> limits.deploy(vertx).onSuccess(deployments::addAll))
         .compose(v -> deploySenders(senders))
         .compose(v -> config.sync().enabled() ? deploy(syncer()) : Future.succeededFuture())
-        .onSuccess(v -> LOG.info("Mailroom listening on http://{}:{} ({} senders, transport {}, {})",
-            config.http().host(), api.port(), config.sender().instances(), transport.name(), limits.describe()))
+        .onSuccess(v -> LOG.info("Mailroom listening on http://{}:{}, management on http://{}:{} ({} senders,"
+            + " transport {}, {})", config.http().host(), httpPort(), config.http().management().host(),
+            managementPort(), config.sender().instances(), transport.name(), limits.describe()))
         .mapEmpty();
   }
 
@@ -172,13 +173,13 @@ public final class Mailroom {
         .onSuccess(dead -> metrics.queue(depth, dead))).onFailure(e -> LOG.debug("queue depth: {}", e.toString())));
   }
 
-  private HttpApi httpApi(CampaignStore campaigns, SqsQueue queue) {
+  private HttpServers httpServers(CampaignStore campaigns, SqsQueue queue) {
     Readiness readiness = new Readiness(vertx, aws, tables.users(), queue.url(), sesTransport());
     limits.readinessChecks().forEach(readiness::with);
-    SubscriptionRoutes pages = new SubscriptionRoutes(vertx, SesEventRoute.create(vertx, config.subscription().sns(),
-        aws.dynamo(), tables), brand(config.ses().fromAddress()));
-    return new HttpApi(config, campaigns, templates(), new DeliveryQueries(aws.dynamo(), tables.deliveries()),
-        deadLetters, metrics, readiness, pages);
+    return HttpServers.create(vertx, config, metrics, new HttpServers.Parts(campaigns, templates(),
+        new DeliveryQueries(aws.dynamo(), tables.deliveries()), deadLetters,
+        new OnceStore(aws.dynamo(), tables.seen()), readiness,
+        SesEventRoute.create(vertx, config.subscription().sns(), aws.dynamo(), tables)));
   }
 
   private UnsubscribeHandler unsubscribeHandler(UnsubscribeToken tokens) {
@@ -215,13 +216,6 @@ public final class Mailroom {
     return new Syncer(config.sync(), aws.dynamo(), tables.users(), tables.syncState(), metrics);
   }
 
-  /** The sender's display name ("Mailroom Fashion" of "Mailroom Fashion <news@…>"), for the pages. */
-  static String brand(String fromAddress) {
-    int angle = fromAddress.indexOf('<');
-    String name = angle > 0 ? fromAddress.substring(0, angle).trim().replace("\"", "") : "";
-    return name.isEmpty() ? fromAddress.replaceAll("[<>]", "").trim() : name;
-  }
-
   private Future<Void> deploySenders(Supplier<Sender> senders) {
     return Future.all(IntStream.range(0, config.sender().instances())
         .mapToObj(i -> vertx.deployVerticle(senders.get(), new DeploymentOptions()).onSuccess(id -> {
@@ -236,7 +230,12 @@ public final class Mailroom {
   }
 
   public int httpPort() {
-    return api.port();
+    return servers.api().port();
+  }
+
+  /** The port of {@code /metrics} and {@code /health/ready} (useful when configured as 0). */
+  public int managementPort() {
+    return servers.management().port();
   }
 
   public MailroomConfig config() {

@@ -50,7 +50,8 @@ class CampaignEndToEndTest {
 
   @Test
   void theNodeIsReadyWhenDynamoSqsAndSesAnswer() {
-    SignedClient.Reply ready = client.send(client.unsigned("/health/ready").GET().build());
+    SignedClient management = node.management();
+    SignedClient.Reply ready = management.send(management.unsigned("/health/ready").GET().build());
     assertThat(ready.status()).isEqualTo(200);
     assertThat(ready.json().getJsonObject("checks").getMap())
         .containsEntry("dynamodb", "up").containsEntry("sqs", "up").containsEntry("ses", "up");

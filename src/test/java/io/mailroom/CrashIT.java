@@ -80,6 +80,7 @@ class CrashIT {
     int port = FreePort.pick();
     JsonObject json = LocalServices.configJson(prefix);
     json.getJsonObject("http").put("port", port);
+    json.getJsonObject("management").put("port", FreePort.pick());
     if (ses != null) {
       json.getJsonObject("ses").put("endpoint", ses.endpoint()).put("configurationSet", "mailroom-test");
       json.getJsonObject("sender").put("reconcileSeconds", 5);
@@ -115,7 +116,8 @@ class CrashIT {
     String id = client.post("/v1/campaigns", "{\"templateId\":\"" + DemoData.TEMPLATE_ID + "\"}").json()
         .getString("campaignId");
     awaitSent(client, id, 250);
-    String metrics = client.send(client.unsigned("/metrics").GET().build()).body();
+    SignedClient management = new SignedClient(setup.config().http().management().port(), "management-needs-no-secret");
+    String metrics = management.send(management.unsigned("/metrics").GET().build()).body();
     assertThat(metrics).contains("mailroom_emails_sent_total").contains("mailroom_transport_latency_seconds_bucket")
         .contains("vertx_http_server_requests_total").contains("mailroom_campaign_emails_total{campaign=\"" + id + "\"")
         .contains("mailroom_sync_lag_seconds");

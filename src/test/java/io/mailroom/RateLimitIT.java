@@ -73,15 +73,19 @@ class RateLimitIT {
       }
       List<NodeProcess> nodes = new ArrayList<>();
       List<SignedClient> clients = new ArrayList<>();
+      List<SignedClient> managers = new ArrayList<>();
       try {
         for (int i = 0; i < NODES; i++) {
           int port = FreePort.pick();
           json.getJsonObject("http").put("port", port);
+          int managementPort = FreePort.pick();
+          json.getJsonObject("management").put("port", managementPort);
           Path file = dir.resolve("node" + i + ".json");
           Files.writeString(file, json.encodePrettily());
           SignedClient client = new SignedClient(port, config.webhook().secrets().get(0));
           nodes.add(NodeProcess.start(file, dir.resolve("node" + i + ".log"), "384m"));
           clients.add(client);
+          managers.add(new SignedClient(managementPort, "management-needs-no-secret"));
         }
         for (int i = 0; i < NODES; i++) {
           nodes.get(i).awaitLive(clients.get(i));
@@ -110,7 +114,7 @@ class RateLimitIT {
         double waited = 0;
         long waits = 0;
         for (int i = 0; i < NODES; i++) {
-          String metrics = clients.get(i).send(clients.get(i).unsigned("/metrics").GET().build()).body();
+          String metrics = managers.get(i).send(managers.get(i).unsigned("/metrics").GET().build()).body();
           assertThat(metrics).contains("mailroom_limiter_rate_per_second " + rate + ".0")
               .contains("mailroom_limiter_daily_quota_left");
           waited += metric(metrics, "mailroom_limiter_wait_seconds_sum");

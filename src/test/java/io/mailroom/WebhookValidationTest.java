@@ -113,7 +113,7 @@ class WebhookValidationTest {
         .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(old))
         .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secret, old, "POST", "/v1/campaigns", body))
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-    assertError(client.send(request), 401, "stale_signature", null);
+    assertError(client.send(request), 401, "stale_signature", WebhookSignature.TIMESTAMP_HEADER);
   }
 
   @Test
@@ -171,10 +171,89 @@ class WebhookValidationTest {
   @Test
   void theSameIdempotencyKeyStartsOneCampaign() {
     String body = "{\"templateId\":\"welcome\",\"idempotencyKey\":\"order-2026-11-25\"}";
-    SignedClient.Reply first = client.post("/v1/campaigns", body);
-    SignedClient.Reply second = client.post("/v1/campaigns", body);
+    long now = now();
+    SignedClient.Reply first = client.send(signedPost("/v1/campaigns", body, now, Long.toString(now)));
+    // a retry is signed anew (the same signature twice is a replay)
+    SignedClient.Reply second = client.send(signedPost("/v1/campaigns", body, now - 1, Long.toString(now - 1)));
     assertThat(first.status()).isEqualTo(202);
     assertThat(second.status()).isEqualTo(200);
     assertThat(second.json().getString("campaignId")).isEqualTo(first.json().getString("campaignId"));
+  }
+
+  private static HttpRequest signedPost(String path, String body, long timestamp, String timestampHeader) {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    return client.unsigned(path).header("Content-Type", "application/json")
+        .header(WebhookSignature.TIMESTAMP_HEADER, timestampHeader)
+        .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secret, timestamp, "POST", path, bytes))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
+  }
+
+  private static long now() {
+    return System.currentTimeMillis() / 1000;
+  }
+
+  @Test
+  void aReplayedCampaignRequestIsRefused() {
+    long now = now();
+    HttpRequest request = signedPost("/v1/campaigns", "{\"templateId\":\"welcome\"}", now, Long.toString(now));
+    assertThat(client.send(request).status()).isEqualTo(202);
+    assertError(client.send(request), 409, "replayed_signature", WebhookSignature.SIGNATURE_HEADER);
+  }
+
+  @Test
+  void aReplayedControlRequestIsRefused() {
+    long now = now();
+    HttpRequest resume = signedPost("/v1/campaigns/c_missing/resume", "", now, Long.toString(now));
+    assertError(client.send(resume), 404, "campaign_not_found", "id");
+    assertError(client.send(resume), 409, "replayed_signature", WebhookSignature.SIGNATURE_HEADER);
+  }
+
+  @Test
+  void aSignedStatusRequestMayBeRepeated() {
+    HttpRequest request = client.signed("GET", "/v1/campaigns/c_missing", new byte[0]).GET().build();
+    assertError(client.send(request), 404, "campaign_not_found", "id");
+    assertError(client.send(request), 404, "campaign_not_found", "id");
+  }
+
+  @Test
+  void theUnsignedIdempotencyHeaderIsRefused() {
+    byte[] body = "{\"templateId\":\"welcome\"}".getBytes(StandardCharsets.UTF_8);
+    HttpRequest request = client.signed("POST", "/v1/campaigns", body).header("Content-Type", "application/json")
+        .header("Idempotency-Key", "order-7").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    assertError(client.send(request), 400, "unsigned_header", "Idempotency-Key");
+  }
+
+  @Test
+  void aTimestampMustBeTenDigits() {
+    long now = now();
+    assertError(client.send(signedPost("/v1/campaigns", "{\"templateId\":\"welcome\"}", now, "0" + now)), 401,
+        "unauthorized", WebhookSignature.TIMESTAMP_HEADER);
+    assertError(client.send(signedPost("/v1/campaigns", "{\"templateId\":\"welcome\"}", now, "+" + now)), 401,
+        "unauthorized", WebhookSignature.TIMESTAMP_HEADER);
+  }
+
+  @Test
+  void aTimestampMoreThanThirtySecondsAheadIsRefused() {
+    long ahead = now() + 120;
+    assertError(client.send(signedPost("/v1/campaigns", "{\"templateId\":\"welcome\"}", ahead, Long.toString(ahead))),
+        401, "stale_signature", WebhookSignature.TIMESTAMP_HEADER);
+  }
+
+  @Test
+  void aBadPathParameterIsRefusedAndNamed() {
+    String longId = "c_" + "x".repeat(3000);
+    assertError(client.get("/v1/campaigns/" + longId), 400, "invalid_path_parameter", "id");
+    assertError(client.get("/v1/campaigns/" + longId + "/failures"), 400, "invalid_path_parameter", "id");
+    assertError(client.get("/v1/campaigns/c%20x%3Cy"), 400, "invalid_path_parameter", "id");
+    assertError(client.post("/v1/campaigns/" + longId + "/pause", ""), 400, "invalid_path_parameter", "id");
+    assertError(client.post("/v1/campaigns/c_x/" + "p".repeat(3000), ""), 400, "invalid_path_parameter", "action");
+  }
+
+  @Test
+  void aBadUnsubscribeTokenIsRefusedAndNamed() {
+    assertError(client.send(client.unsigned("/u/" + "t".repeat(3000)).GET().build()), 400, "invalid_path_parameter",
+        "token");
+    assertError(client.send(client.unsigned("/u/a%3Cb").POST(HttpRequest.BodyPublishers.noBody()).build()), 400,
+        "invalid_path_parameter", "token");
   }
 }

@@ -10,14 +10,16 @@ import java.util.regex.Pattern;
 
 /**
  * The body of {@code POST /v1/campaigns}, validated field by field. The topic is one of the
- * configured preference topics (the default one when absent).
+ * configured preference topics (the default one when absent). The idempotency key is read from
+ * the (signed) body only: an {@code Idempotency-Key} header, which the signature does not cover, is
+ * refused by {@link RouteGuard}.
  */
 record CampaignRequest(String templateId, String subject, String idempotencyKey, String topic) {
   private static final Set<String> FIELDS = Set.of("templateId", "subject", "idempotencyKey", "topic");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,128}");
 
-  static CampaignRequest parse(String body, String idempotencyHeader, List<String> topics, String defaultTopic) {
+  static CampaignRequest parse(String body, List<String> topics, String defaultTopic) {
     JsonObject json;
     try {
       json = body == null || body.isBlank() ? null : new JsonObject(body);
@@ -42,9 +44,6 @@ record CampaignRequest(String templateId, String subject, String idempotencyKey,
       throw ApiError.badField("subject", "invalid_field", "subject must be one line of 1 to 998 characters");
     }
     String key = string(json, "idempotencyKey", false);
-    if (key == null && idempotencyHeader != null) {
-      key = idempotencyHeader;
-    }
     if (key != null && !KEY.matcher(key).matches()) {
       throw ApiError.badField("idempotencyKey", "invalid_field",
           "idempotencyKey must be 1 to 128 printable ASCII characters without spaces");

@@ -1,5 +1,6 @@
 package io.mailroom.api;
 
+import io.mailroom.aws.OnceStore;
 import io.mailroom.bus.CampaignRef;
 import io.mailroom.bus.Channels;
 import io.mailroom.campaign.Campaign;
@@ -9,7 +10,8 @@ import io.mailroom.campaign.TemplateStore;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.delivery.DeliveryQueries;
 import io.mailroom.http.ApiError;
-import io.mailroom.metrics.MailroomMetrics;
+import io.mailroom.http.PathParams;
+import io.mailroom.http.SlowClients;
 import io.mailroom.queue.DeadLetters;
 import io.mailroom.subscription.SubscriptionRoutes;
 import io.vertx.core.Future;
@@ -29,8 +31,9 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * The HTTP face of a node: the signed campaign webhook, campaign status and health, and the
- * unsubscribe and SES event routes of {@link SubscriptionRoutes}. Every
+ * The public HTTP face of a node: the signed campaign webhook, campaign status, {@code /health/live},
+ * and the unsubscribe and SES event routes of {@link SubscriptionRoutes} ({@code /metrics} and
+ * readiness are on the {@link ManagementServer}). Every
  * refusal is a 4xx with a JSON body naming the problem; nothing here answers with a stack trace.
  */
 public final class HttpApi extends VerticleBase {
@@ -43,73 +46,57 @@ public final class HttpApi extends VerticleBase {
   private final TemplateStore templates;
   private final DeliveryQueries deliveries;
   private final DeadLetters deadLetters;
-  private final Readiness readiness;
-  private final MailroomMetrics metrics;
   private final SubscriptionRoutes subscriptionRoutes;
+  private final RouteGuard guard;
   private Resumer resumer;
   private HttpServer server;
 
   public HttpApi(MailroomConfig config, CampaignStore campaigns, TemplateStore templates, DeliveryQueries deliveries,
-                 DeadLetters deadLetters, MailroomMetrics metrics, Readiness readiness,
-                 SubscriptionRoutes subscriptionRoutes) {
+                 DeadLetters deadLetters, SubscriptionRoutes subscriptionRoutes, OnceStore once) {
     this.subscriptionRoutes = subscriptionRoutes;
+    this.guard = new RouteGuard(config.webhook(), once);
     this.config = config;
     this.campaigns = campaigns;
     this.templates = templates;
     this.deliveries = deliveries;
     this.deadLetters = deadLetters;
-    this.readiness = readiness;
-    this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
     resumer = new Resumer(vertx, campaigns);
-    server = vertx.createHttpServer();
-    return server.requestHandler(router()).listen(config.http().port(), config.http().host());
+    MailroomConfig.Http http = config.http();
+    server = vertx.createHttpServer(SlowClients.options(http.host(), http.port(), http.idleTimeoutSeconds()));
+    return new SlowClients(vertx, http.requestTimeoutSeconds()).guard(server, router()).listen();
   }
 
   private Router router() {
     int bodyLimit = config.http().maxBodyBytes();
     Router router = Router.router(vertx);
     router.route().handler(HttpApi::requestId);
-    router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
-    router.get("/health/ready").handler(this::ready);
-    router.get("/metrics").handler(this::metrics);
+    router.get("/health/live").handler(HttpApi::live);
     router.post("/v1/campaigns")
         .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
-        .handler(this::requireJson)
-        .handler(this::authenticate)
+        .handler(RouteGuard::requireJson)
+        .handler(guard::authenticate)
         .handler(this::createCampaign);
-    router.get("/v1/campaigns/:id").handler(this::authenticate).handler(this::getCampaign);
-    router.get("/v1/campaigns/:id/failures").handler(this::authenticate).handler(this::failures);
+    router.get("/v1/campaigns/:id").handler(PathParams::check).handler(guard::authenticate).handler(this::getCampaign);
+    router.get("/v1/campaigns/:id/failures").handler(PathParams::check).handler(guard::authenticate).handler(this::failures);
     router.post("/v1/campaigns/:id/:action")
         .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
-        .handler(this::authenticate)
+        .handler(PathParams::check)
+        .handler(guard::authenticate)
         .handler(this::control);
-    router.get("/v1/sync").handler(this::authenticate).handler(this::syncStatus);
-    router.get("/v1/dead-letters").handler(this::authenticate).handler(this::deadLetters);
+    router.get("/v1/sync").handler(guard::authenticate).handler(this::syncStatus);
+    router.get("/v1/dead-letters").handler(guard::authenticate).handler(this::deadLetters);
     router.post("/v1/dead-letters/redrive")
         .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
-        .handler(this::authenticate)
+        .handler(guard::authenticate)
         .handler(this::redrive);
     subscriptionRoutes.mount(router, bodyLimit);
     router.route().handler(ctx -> ctx.fail(new ApiError(404, "not_found", "no such route", null)));
     router.route().failureHandler(this::failure);
     return router;
-  }
-
-  private void ready(RoutingContext ctx) {
-    readiness.check().onSuccess(result -> json(ctx, "ready".equals(result.getString("status")) ? 200 : 503, result));
-  }
-
-  private void metrics(RoutingContext ctx) {
-    String text = metrics.scrape();
-    if (text == null) {
-      ctx.fail(new ApiError(404, "not_found", "metrics are not exported by this node", null));
-      return;
-    }
-    ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text);
   }
 
   private void syncStatus(RoutingContext ctx) {
@@ -156,27 +143,9 @@ public final class HttpApi extends VerticleBase {
     return "r_" + HexFormat.of().formatHex(bytes);
   }
 
-  private void requireJson(RoutingContext ctx) {
-    String type = ctx.request().getHeader("Content-Type");
-    if (type == null || !type.toLowerCase().split(";")[0].trim().equals("application/json")) {
-      ctx.fail(new ApiError(415, "unsupported_media_type", "Content-Type must be application/json", null));
-      return;
-    }
-    ctx.next();
-  }
-
-  private void authenticate(RoutingContext ctx) {
-    byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-    WebhookSignature.verify(config.webhook().secrets(), config.webhook().maxSkewSeconds(),
-        System.currentTimeMillis() / 1000, ctx.request().getHeader(WebhookSignature.TIMESTAMP_HEADER),
-        ctx.request().getHeader(WebhookSignature.SIGNATURE_HEADER), ctx.request().method().name(),
-        ctx.request().uri(), body);
-    ctx.next();
-  }
-
   private void createCampaign(RoutingContext ctx) {
-    CampaignRequest request = CampaignRequest.parse(ctx.body().asString(), ctx.request().getHeader("Idempotency-Key"),
-        config.subscription().topics(), config.subscription().defaultTopic());
+    CampaignRequest request = CampaignRequest.parse(ctx.body().asString(), config.subscription().topics(),
+        config.subscription().defaultTopic());
     templates.get(request.templateId())
         .compose(template -> {
           if (template.isEmpty()) {
@@ -279,8 +248,7 @@ public final class HttpApi extends VerticleBase {
     } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
       api = new ApiError(ctx.statusCode(), "bad_request", "the request was refused", null);
     } else {
-      LOG.error("{} {} failed (request {})", ctx.request().method(), ctx.request().path(), ctx.<String>get(REQUEST_ID),
-          error);
+      LOG.error("{} {} failed (request {})", ctx.request().method(), PathParams.route(ctx), ctx.<String>get(REQUEST_ID), error);
       api = new ApiError(500, "internal_error", "the request could not be completed; it is safe to retry", null);
     }
     if (!ctx.response().ended()) {
@@ -288,7 +256,11 @@ public final class HttpApi extends VerticleBase {
     }
   }
 
-  private static void json(RoutingContext ctx, int status, JsonObject body) {
+  static void live(RoutingContext ctx) {
+    json(ctx, 200, new JsonObject().put("status", "up"));
+  }
+
+  static void json(RoutingContext ctx, int status, JsonObject body) {
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
   }
 

@@ -14,13 +14,19 @@ import java.util.function.Supplier;
 /**
  * {@code GET /health/ready}: whether this node can do its work now — the Users table answers,
  * the send queue answers, and (with the SES transport) SES answers GetAccount with sending
- * enabled. Each check has its own deadline; the answer names the ones that failed.
+ * enabled. Each check has its own deadline; the answer names the ones that failed. An answer is
+ * kept for {@link #CACHE_MILLIS} and callers meanwhile share it, so that a flood of probes makes
+ * one round of calls a second, not one per probe.
  */
 public final class Readiness {
   private static final long DEADLINE_MILLIS = 2000;
+  /** How long an answer is served again (the answer's {@code checkedAt} tells its age). */
+  static final long CACHE_MILLIS = 1000;
 
   private final Vertx vertx;
   private final Map<String, Supplier<Future<?>>> checks = new LinkedHashMap<>();
+  private Future<JsonObject> last;
+  private long lastStarted;
 
   public Readiness(Vertx vertx, AwsClients aws, String usersTable, String queueUrl, boolean ses) {
     this.vertx = vertx;
@@ -40,14 +46,25 @@ public final class Readiness {
     return this;
   }
 
+  /** The last answer if it is fresh (or still coming), else a new round of checks. Call on one context. */
   public Future<JsonObject> check() {
+    long now = System.currentTimeMillis();
+    if (last == null || now - lastStarted >= CACHE_MILLIS && last.isComplete()) {
+      lastStarted = now;
+      last = checkNow(now);
+    }
+    return last;
+  }
+
+  private Future<JsonObject> checkNow(long now) {
     JsonObject results = new JsonObject();
     List<Future<?>> all = checks.entrySet().stream().map(e -> deadline(e.getValue().get())
         .onSuccess(v -> results.put(e.getKey(), "up"))
         .onFailure(error -> results.put(e.getKey(), "down: " + error.getClass().getSimpleName())))
         .<Future<?>>map(f -> f).toList();
     return Future.join(all).transform(done -> Future.succeededFuture(new JsonObject()
-        .put("status", done.succeeded() ? "ready" : "not_ready").put("checks", results)));
+        .put("status", done.succeeded() ? "ready" : "not_ready").put("checks", results)
+        .put("checkedAt", java.time.Instant.ofEpochMilli(now).toString())));
   }
 
   private Future<Object> deadline(Future<?> check) {

@@ -12,12 +12,17 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The HMAC-SHA256 signature every API request carries. The signed text is
  * {@code timestamp \n METHOD \n path?query \n body} (the request target as sent); the headers are
- * {@code X-Mailroom-Timestamp: <unix seconds>} and {@code X-Mailroom-Signature: v1=<hex>}.
- * Any configured secret verifies, so secrets can be rotated; a stale timestamp is refused.
+ * {@code X-Mailroom-Timestamp: <unix seconds, exactly 10 digits>} and {@code X-Mailroom-Signature: v1=<hex>}.
+ * Any configured secret verifies, so secrets can be rotated. A timestamp is accepted from
+ * {@code maxSkewSeconds} (300) behind the server's clock to {@link #AHEAD_SECONDS} ahead of it. Headers
+ * are not signed: the API reads no header that changes what a request does (the idempotency key is
+ * a body field). That a signature is used once is checked by the caller of {@link #verify}.
  */
 public final class WebhookSignature {
   public static final String TIMESTAMP_HEADER = "X-Mailroom-Timestamp";
   public static final String SIGNATURE_HEADER = "X-Mailroom-Signature";
+  /** How far ahead of the server's clock a timestamp may be. */
+  public static final long AHEAD_SECONDS = 30;
   private static final String VERSION = "v1=";
 
   private WebhookSignature() {
@@ -42,15 +47,14 @@ public final class WebhookSignature {
       throw new ApiError(401, "unauthorized", "the request must carry " + TIMESTAMP_HEADER + " and "
           + SIGNATURE_HEADER + " headers", null);
     }
-    long ts;
-    try {
-      ts = Long.parseLong(timestamp.trim());
-    } catch (NumberFormatException e) {
-      throw new ApiError(401, "unauthorized", TIMESTAMP_HEADER + " must be unix seconds", null);
+    if (!timestamp.matches("[0-9]{10}")) {
+      throw new ApiError(401, "unauthorized", TIMESTAMP_HEADER + " must be unix seconds, exactly 10 digits",
+          TIMESTAMP_HEADER);
     }
-    if (Math.abs(nowSeconds - ts) > maxSkewSeconds) {
-      throw new ApiError(401, "stale_signature", "the signature timestamp is more than " + maxSkewSeconds
-          + " s away from the server's clock", null);
+    long ts = Long.parseLong(timestamp);
+    if (nowSeconds - ts > maxSkewSeconds || ts - nowSeconds > Math.min(AHEAD_SECONDS, maxSkewSeconds)) {
+      throw new ApiError(401, "stale_signature", TIMESTAMP_HEADER + " must be at most " + maxSkewSeconds
+          + " s behind and " + AHEAD_SECONDS + " s ahead of the server's clock", TIMESTAMP_HEADER);
     }
     byte[] given = signature.trim().getBytes(StandardCharsets.US_ASCII);
     for (String secret : secrets) {

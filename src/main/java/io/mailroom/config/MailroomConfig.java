@@ -30,7 +30,12 @@ public record MailroomConfig(
 
   public enum TransportKind { SES, OUTBOX }
 
-  public record Http(String host, int port, int maxBodyBytes) { }
+  /** The API server (read by {@link HttpKeys}) and the management server beside it. */
+  public record Http(String host, int port, int maxBodyBytes, int idleTimeoutSeconds, int requestTimeoutSeconds,
+                     Management management) { }
+
+  /** {@code /metrics} and {@code /health/*}: for probes and Prometheus, never the public load balancer. */
+  public record Management(String host, int port) { }
 
   /** HMAC secrets: the first signs, every one verifies, so a secret can be rotated. */
   public record Webhook(List<String> secrets, int maxSkewSeconds) {
@@ -148,8 +153,7 @@ public record MailroomConfig(
     Webhook webhook = new Webhook(secrets(r, "webhook.secrets"), r.integer("webhook.maxSkewSeconds", 1, 86400));
     Subscription subscription = subscription(r);
     MailroomConfig config = new MailroomConfig(
-        new Http(r.nonEmpty("http.host"), r.integer("http.port", 0, 65535),
-            r.integer("http.maxBodyBytes", 1024, 10 * 1024 * 1024)),
+        HttpKeys.read(r),
         publicBaseUrl(r), webhook, subscription,
         new Aws(r.nonEmpty("aws.region"), r.string("aws.accessKeyId"), r.string("aws.secretAccessKey")),
         new Dynamo(r.endpoint("dynamodb.endpoint", EMBEDDED, ""), r.string("dynamodb.tablePrefix"),
@@ -292,9 +296,11 @@ public record MailroomConfig(
     return from(ConfigSource.load(file, env));
   }
 
+  /** This config on another API port; port 0 (any free port) frees the management port too. */
   public MailroomConfig withHttpPort(int port) {
-    return new MailroomConfig(new Http(http.host, port, http.maxBodyBytes), publicBaseUrl, webhook, subscription, aws,
-        dynamodb, sqs, ses, transport, outboxDir, sender, fetcher, templateCacheSeconds, shutdownGraceSeconds, sync, demo,
-        limiter);
+    return new MailroomConfig(new Http(http.host, port, http.maxBodyBytes, http.idleTimeoutSeconds,
+        http.requestTimeoutSeconds, port == 0 ? new Management(http.management.host(), 0) : http.management),
+        publicBaseUrl, webhook, subscription, aws, dynamodb, sqs, ses, transport, outboxDir, sender, fetcher,
+        templateCacheSeconds, shutdownGraceSeconds, sync, demo, limiter);
   }
 }

@@ -51,8 +51,9 @@ public final class SubscriptionRoutes {
   }
 
   public void mount(Router router, int maxBodyBytes) {
-    router.get("/u/:token").handler(this::preferencesPage);
-    router.post("/u/:token").handler(BodyHandler.create(false).setBodyLimit(FORM_LIMIT)).handler(this::change);
+    router.get("/u/:token").handler(io.mailroom.http.PathParams::check).handler(this::preferencesPage);
+    router.post("/u/:token").handler(BodyHandler.create(false).setBodyLimit(FORM_LIMIT))
+        .handler(io.mailroom.http.PathParams::check).handler(this::change);
     events.mount(router, maxBodyBytes);
   }
 

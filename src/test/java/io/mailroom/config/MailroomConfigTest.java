@@ -40,6 +40,22 @@ class MailroomConfigTest {
   }
 
   @Test
+  void theManagementServerHasItsOwnPortAndTheTimeoutsAreChecked() {
+    MailroomConfig config = MailroomConfig.from(local());
+    assertThat(config.http().management().host()).isEqualTo("127.0.0.1");
+    assertThat(config.http().management().port()).isNotEqualTo(config.http().port());
+    assertThat(config.withHttpPort(0).http().management().port()).as("the demo's free ports").isZero();
+    JsonObject samePort = local();
+    samePort.getJsonObject("management").put("port", samePort.getJsonObject("http").getInteger("port"));
+    assertThatThrownBy(() -> MailroomConfig.from(samePort)).hasMessageContaining("'management.port'");
+    JsonObject slow = local();
+    slow.getJsonObject("http").put("requestTimeoutSeconds", 120).put("idleTimeoutSeconds", 60);
+    assertThatThrownBy(() -> MailroomConfig.from(slow)).hasMessageContaining("'http.requestTimeoutSeconds'");
+    JsonObject production = ConfigSource.load("conf/production.json", Map.of());
+    assertThat(production.getJsonObject("management").getString("host")).isEqualTo("0.0.0.0");
+  }
+
+  @Test
   void aBadEnvironmentValueNamesTheVariable() {
     assertThatThrownBy(() -> ConfigSource.load(ConfigSource.DEFAULT_FILE, Map.of("MAILROOM_HTTP_PORT", "eighty")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("MAILROOM_HTTP_PORT");

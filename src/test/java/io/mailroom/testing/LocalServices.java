@@ -53,11 +53,12 @@ public final class LocalServices {
 
   /**
    * The configuration of a node for one test: conf/local.json pointed at the shared local
-   * servers, SES transport, a free HTTP port, its own tables and queues, no demo data.
+   * servers, SES transport, free HTTP and management ports, its own tables and queues, no demo data.
    */
   public static JsonObject configJson(String prefix) {
     JsonObject json = ConfigSource.load(ConfigSource.DEFAULT_FILE, Map.of());
     json.getJsonObject("http").put("port", 0);
+    json.getJsonObject("management").put("port", 0);
     json.getJsonObject("dynamodb").put("endpoint", dynamo().endpoint()).put("tablePrefix", prefix);
     json.getJsonObject("sqs").put("endpoint", sqs().endpoint()).put("queueName", prefix + "send")
         .put("deadLetterQueueName", prefix + "send-dlq").put("waitSeconds", 1);

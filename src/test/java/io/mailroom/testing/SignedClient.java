@@ -15,12 +15,19 @@ import java.time.Duration;
 public final class SignedClient {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+  private final int port;
   private final String base;
   private final String secret;
+  private final java.util.Set<String> signatures = new java.util.HashSet<>();
 
   public SignedClient(int port, String secret) {
+    this.port = port;
     this.base = "http://127.0.0.1:" + port;
     this.secret = secret;
+  }
+
+  public int port() {
+    return port;
   }
 
   /** A response: its status and its body parsed as JSON (or null when it is not JSON). */
@@ -40,12 +47,28 @@ public final class SignedClient {
     return send(signed("GET", path, new byte[0]).GET().build());
   }
 
+  /**
+   * A request signed now. The server accepts a POST's signature once, so a POST identical to one
+   * this client signed in the same second is signed a second earlier (as a careful caller would).
+   */
   public HttpRequest.Builder signed(String method, String path, byte[] body) {
     long now = System.currentTimeMillis() / 1000;
+    String signature = WebhookSignature.sign(secret, now, method, path, body);
+    while (!"GET".equals(method) && !firstUse(signature)) {
+      now--;
+      signature = WebhookSignature.sign(secret, now, method, path, body);
+    }
     return HttpRequest.newBuilder(URI.create(base + path))
         .timeout(Duration.ofSeconds(30))
         .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(now))
-        .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secret, now, method, path, body));
+        .header(WebhookSignature.SIGNATURE_HEADER, signature);
+  }
+
+  /** True the first time {@code signature} is seen by this client. */
+  private boolean firstUse(String signature) {
+    synchronized (signatures) {
+      return signatures.add(signature);
+    }
   }
 
   public HttpRequest.Builder unsigned(String path) {

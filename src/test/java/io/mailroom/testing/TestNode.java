@@ -134,6 +134,11 @@ public final class TestNode implements AutoCloseable {
     return mailroom.httpPort();
   }
 
+  /** A client of the management port ({@code /metrics}, {@code /health/ready}); it signs as {@link #client()}. */
+  public SignedClient management() {
+    return new SignedClient(mailroom.managementPort(), mailroom.config().webhook().secrets().get(0));
+  }
+
   /** Seals unsubscribe tokens as the node's emails carry them. */
   public UnsubscribeToken tokens() {
     return new UnsubscribeToken(mailroom.config().subscription().tokenSecrets());

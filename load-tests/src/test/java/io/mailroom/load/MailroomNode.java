@@ -33,6 +33,11 @@ final class MailroomNode {
     return baseUrl;
   }
 
+  /** The started node's management port ({@code /health/ready}, {@code /metrics}): {@code -DmanagementPort}, 18081. */
+  static int managementPort() {
+    return Integer.getInteger("managementPort", 18081);
+  }
+
   /** Starts the jar unless a base URL was given; {@code customers} demo customers are loaded. */
   void start(int customers) {
     if (System.getProperty("baseUrl") != null) {
@@ -53,6 +58,7 @@ final class MailroomNode {
           .redirectErrorStream(true)
           .redirectOutput(new File("target/mailroom-node.log"));
       builder.environment().put("MAILROOM_HTTP_PORT", Integer.toString(URI.create(baseUrl).getPort()));
+      builder.environment().put("MAILROOM_MANAGEMENT_PORT", Integer.toString(managementPort()));
       builder.environment().put("MAILROOM_DEMO_CUSTOMERS", Integer.toString(customers));
       builder.environment().put("MAILROOM_OUTBOX_DIR", "target/outbox");
       builder.environment().put("MAILROOM_WEBHOOK_SECRETS", SECRET);
@@ -70,7 +76,7 @@ final class MailroomNode {
     long deadline = System.currentTimeMillis() + 90_000;
     while (System.currentTimeMillis() < deadline && process.isAlive()) {
       try {
-        HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/health/ready"))
+        HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort() + "/health/ready"))
             .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
         if (response.statusCode() == 200) {
           return;
