@@ -167,7 +167,7 @@ public record MailroomConfig(
         fetcher(r),
         r.integer("templates.cacheSeconds", 0, 86400),
         r.integer("shutdownGraceSeconds", 1, 3600),
-        sync(r),
+        SyncKeys.read(r),
         new Demo(r.bool("demo.seed"), r.integer("demo.customers", 0, 1_000_000)),
         limiter(r));
     crossCheck(config);
@@ -225,21 +225,6 @@ public record MailroomConfig(
     return new Fetcher(r.integer("fetcher.scanLimit", 1, 1000), r.integer("fetcher.batchSize", 1, 10),
         r.integer("fetcher.leaseSeconds", 1, 3600), r.integer("fetcher.resumeSeconds", 1, 3600),
         r.integer("fetcher.staleSeconds", 1, 86400));
-  }
-
-  private static Sync sync(ConfigReader r) {
-    Mysql mysql = new Mysql(r.nonEmpty("sync.mysql.host"), r.integer("sync.mysql.port", 1, 65535),
-        r.identifier("sync.mysql.database", false), r.nonEmpty("sync.mysql.user"), r.string("sync.mysql.password"),
-        r.word("sync.mysql.sslMode", "disabled", "preferred", "required", "verify-ca", "verify-full"));
-    Columns columns = new Columns(r.identifier("sync.columns.id", false), r.identifier("sync.columns.email", false),
-        r.identifier("sync.columns.name", false), r.identifier("sync.columns.gender", false),
-        r.identifier("sync.columns.created", false), r.identifier("sync.columns.subscribed", false),
-        r.identifier("sync.columns.consentUpdatedAt", true), r.identifier("sync.columns.updatedAt", false),
-        r.identifier("sync.columns.deletedAt", true));
-    return new Sync(r.bool("sync.enabled"), r.integer("sync.intervalSeconds", 1, 86400),
-        r.integer("sync.chunkSize", 1, 10_000), r.integer("sync.lookBackSeconds", 0, 3600),
-        r.integer("sync.leaseSeconds", 5, 86400), r.bool("sync.writeBack"), mysql,
-        r.identifier("sync.table", false), columns);
   }
 
   /** What holds between sections. */
