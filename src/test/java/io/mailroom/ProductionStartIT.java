@@ -29,6 +29,9 @@ class ProductionStartIT {
     env.put("MAILROOM_LIMITER_REDIS_URL", "redis://127.0.0.1:6379");
     env.put("MAILROOM_HTTP_HOST", "127.0.0.1");
     env.put("MAILROOM_HTTP_PORT", Integer.toString(FreePort.pick()));
+    env.put("MAILROOM_MANAGEMENT_HOST", "127.0.0.1");
+    env.put("MAILROOM_MANAGEMENT_PORT", Integer.toString(FreePort.pick()));
+    env.put("MAILROOM_SUBSCRIPTION_SNS_TOPIC_ARNS", "arn:aws:sns:us-east-1:123456789012:mailroom-ses-events");
     env.put("MAILROOM_LOG_FORMAT", "plain");
     Process process = builder.start();
     boolean ended = process.waitFor(3, TimeUnit.MINUTES);

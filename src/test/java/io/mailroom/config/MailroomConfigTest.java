@@ -170,6 +170,7 @@ class MailroomConfigTest {
     env.put("MAILROOM_WEBHOOK_SECRETS", webhook);
     env.put("MAILROOM_SUBSCRIPTION_TOKEN_SECRETS", tokens);
     env.put("MAILROOM_LIMITER_REDIS_URL", "rediss://redis.internal:6379");
+    env.put("MAILROOM_SUBSCRIPTION_SNS_TOPIC_ARNS", "arn:aws:sns:us-east-1:123456789012:mailroom-ses-events");
     return env;
   }
 
