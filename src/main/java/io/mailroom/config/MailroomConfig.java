@@ -140,11 +140,16 @@ public record MailroomConfig(
   }
 
   /**
-   * A production node talks to Amazon itself: no DynamoDB or SQS endpoint is set (an embedded or
-   * local one is for development and tests). The production checks apply to it alone.
+   * Every node is a production node, to which the production checks apply, unless both its
+   * DynamoDB and its SQS are embedded or on loopback (development and tests). A node pointed at a
+   * VPC or FIPS endpoint is production too: the checks fail closed.
    */
   public boolean production() {
-    return dynamodb.endpoint().isEmpty() && sqs.endpoint().isEmpty();
+    return !(local(dynamodb.endpoint()) && local(sqs.endpoint()));
+  }
+
+  private static boolean local(String endpoint) {
+    return EMBEDDED.equals(endpoint) || endpoint.matches("https?://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:\\d+)?/?");
   }
 
   /** Reads and validates, section by section; throws {@link ConfigException} naming the first bad key. */

@@ -14,9 +14,9 @@ final class ProductionChecks {
       return;
     }
     MailroomConfig.Sns sns = config.subscription().sns();
-    if (config.transport() == MailroomConfig.TransportKind.SES && sns.topicArns().isEmpty()) {
+    if (sns.topicArns().isEmpty()) {
       throw new ConfigException("config key 'subscription.sns.topicArns' must list the SNS topics of this node's SES"
-          + " events when sending through Amazon SES: without it any AWS account could subscribe POST /v1/ses/events"
+          + " events in production: without it any AWS account could subscribe POST /v1/ses/events"
           + " to a topic of its own and publish bounces and complaints");
     }
     if (!sns.certificateFile().isEmpty()) {

@@ -175,6 +175,18 @@ class MailroomConfigTest {
   }
 
   @Test
+  void aNodeOnVpcEndpointsIsProductionToo() {
+    Map<String, String> env = production(WEBHOOK, "local-unsubscribe-secret-change-me");
+    env.put("MAILROOM_DYNAMODB_ENDPOINT", "https://vpce-0a1b2c3d.dynamodb.us-east-1.vpce.amazonaws.com");
+    env.put("MAILROOM_SQS_ENDPOINT", "https://sqs.us-east-1.amazonaws.com");
+    assertThatThrownBy(() -> MailroomConfig.load("conf/production.json", env))
+        .as("the production checks fail closed").hasMessageContaining("'subscription.tokenSecrets'");
+    env.put("MAILROOM_DYNAMODB_ENDPOINT", "http://127.0.0.1:8000");
+    env.put("MAILROOM_SQS_ENDPOINT", "http://localhost:9324");
+    assertThat(MailroomConfig.load("conf/production.json", env).production()).as("both on loopback").isFalse();
+  }
+
+  @Test
   void productionRefusesTheSampleSecrets() {
     assertThat(MailroomConfig.load("conf/production.json", production(WEBHOOK, TOKENS)).production()).isTrue();
     JsonObject samples = local();
