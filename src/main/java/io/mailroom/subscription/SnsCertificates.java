@@ -73,15 +73,16 @@ final class SnsCertificates {
     }
     Future<X509Certificate> fetched = fetch(url).compose(c -> valid(c, host.certificateName()));
     pending.put(url, fetched);
-    fetched.onComplete(done -> settle(url, done.succeeded() ? done.result() : null));
+    fetched.onComplete(done -> settle(url, done.succeeded() ? done.result() : null, done.cause()));
     return fetched;
   }
 
-  private synchronized void settle(String url, X509Certificate certificate) {
+  /** A certificate refused for what it is is remembered; a fetch that failed on the way (503) is not. */
+  private synchronized void settle(String url, X509Certificate certificate, Throwable failure) {
     pending.remove(url);
     if (certificate != null) {
       good.put(url, certificate);
-    } else {
+    } else if (failure instanceof SnsVerifier.Refused refused && refused.status() == 401) {
       bad.put(url, System.currentTimeMillis());
     }
   }
@@ -97,14 +98,15 @@ final class SnsCertificates {
         return refused("the signing certificate is not an X.509 certificate");
       }
     }, e -> e instanceof SnsVerifier.Refused ? Future.failedFuture(e)
-        : refused("the signing certificate could not be fetched (" + e.getClass().getSimpleName() + ")"));
+        : unavailable("the signing certificate could not be fetched now (" + e.getClass().getSimpleName() + ")"));
   }
 
   /** The response body, refused when the status is not 200 or the body passes {@link #MAX_BYTES}. */
   private Future<Buffer> body(HttpClientResponse response) {
     if (response.statusCode() != 200) {
       response.request().reset();
-      return refused("the signing certificate could not be fetched (HTTP " + response.statusCode() + ")");
+      String why = "the signing certificate could not be fetched (HTTP " + response.statusCode() + ")";
+      return response.statusCode() >= 500 || response.statusCode() == 429 ? unavailable(why) : refused(why);
     }
     Promise<Buffer> body = Promise.promise();
     Buffer all = Buffer.buffer();
@@ -117,7 +119,8 @@ final class SnsCertificates {
         all.appendBuffer(chunk);
       }
     });
-    response.exceptionHandler(body::tryFail);
+    response.exceptionHandler(e -> body.tryFail(new SnsVerifier.Refused(503, "unavailable", "SigningCertURL",
+        "the signing certificate could not be read now (" + e.getClass().getSimpleName() + ")")));
     response.endHandler(v -> body.tryComplete(all));
     return body.future();
   }
@@ -152,6 +155,12 @@ final class SnsCertificates {
       return List.of();
     }
     return names;
+  }
+
+  /** A failure on the way, not a verdict on the certificate: SNS delivers the message again after a 503. */
+  private static <T> Future<T> unavailable(String why) {
+    return Future.failedFuture(new SnsVerifier.Refused(503, "unavailable", "SigningCertURL", why
+        + "; SNS will deliver the message again"));
   }
 
   private static <T> Future<T> refused(String why) {

@@ -72,4 +72,22 @@ class SnsCertificatesTest {
     }
     assertThat(impostor.certificateFetches.get() - before).isEqualTo(1);
   }
+
+  @Test
+  void aFetchThatFailsOnTheWayAsksSnsToDeliverAgainAndIsNotRemembered() throws Exception {
+    SnsCertificates certificates = new SnsCertificates(vertx);
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    String down = "http://127.0.0.1:" + closedPort + "/SimpleNotificationService-0a.pem";
+    for (int i = 0; i < 2; i++) {
+      // 503, not 401: SNS does not deliver again after a 4xx, so a refusal here would lose the message
+      assertThatThrownBy(() -> await(certificates.get(down, SNS)))
+          .isInstanceOfSatisfying(SnsVerifier.Refused.class, e -> {
+            assertThat(e.status()).isEqualTo(503);
+            assertThat(e.getMessage()).contains("could not be fetched now");
+          });
+    }
+  }
 }
