@@ -57,6 +57,12 @@ public final class OnceStore {
     return Async.of(dynamo.putItem(b -> b.tableName(table).item(item(key, nowSeconds() + ttlSeconds)))).mapEmpty();
   }
 
+  /** Forgets {@code key}, so that it can be claimed again (a claim whose work failed). */
+  public Future<Void> release(String key) {
+    return Async.of(dynamo.deleteItem(b -> b.tableName(table).key(Map.of("Key", AttributeValue.fromS(key)))))
+        .mapEmpty();
+  }
+
   /**
    * Turns on the table's TTL on {@code ExpiresAt} where it is off, so that DynamoDB deletes expired
    * items; a store that cannot (the embedded one) keeps them, which the expiry checks make harmless.

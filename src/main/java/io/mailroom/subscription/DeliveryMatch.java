@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * Tells whether an SES event tagged with one of Mailroom's deliveries is about the email Mailroom
  * sent: where the delivery's SES message id is recorded (a SENT delivery), the event's
- * {@code mail.messageId} must be it. An event with no tags (an identity notification) is matched
+ * {@code mail.messageId} must be it; where it is not yet (a call with no answer), the event's
+ * {@code delivery} tag must be the delivery id of the call. An event with no tags (an identity notification) is matched
  * by address alone, as before; a tagged one naming no delivery of ours is not ours.
  */
 final class DeliveryMatch {
@@ -34,13 +35,17 @@ final class DeliveryMatch {
     return Async.of(dynamo.getItem(b -> b.tableName(table).consistentRead(true)
             .key(Map.of("CampaignId", AttributeValue.fromS(event.campaignId()),
                 "Email", AttributeValue.fromS(event.email())))
-            .projectionExpression("MessageId")))
+            .projectionExpression("MessageId, DeliveryId")))
         .map(answer -> {
           if (!answer.hasItem() || answer.item().isEmpty()) {
             return false;
           }
           AttributeValue recorded = answer.item().get("MessageId");
-          return recorded == null || event.messageId().equals(recorded.s());
+          if (recorded != null) {
+            return event.messageId().equals(recorded.s());
+          }
+          AttributeValue delivery = answer.item().get("DeliveryId");
+          return delivery != null && delivery.s().equals(event.deliveryId());
         });
   }
 }

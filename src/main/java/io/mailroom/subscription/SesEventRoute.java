@@ -36,6 +36,8 @@ public final class SesEventRoute {
    * (and five minutes before it), so two hours outlive every copy of it we could still accept.
    */
   static final long SEEN_SECONDS = 2 * 3600;
+  /** Longer than applying one message may take (an event-bus request is answered within 30 s). */
+  static final long APPLYING_SECONDS = 120;
 
   private final Vertx vertx;
   private final SnsVerifier sns;
@@ -78,12 +80,22 @@ public final class SesEventRoute {
     }).onSuccess(body -> json(ctx, 200, body)).onFailure(e -> refuse(ctx, e));
   }
 
-  /** Applies a notification unless its MessageId was applied already, then records it. */
+  /**
+   * Applies a notification unless its MessageId was applied already, then records it. While one
+   * copy is being applied, another (SNS retries after some seconds) gets 503 and comes back later:
+   * a 200 could lose the message should the first copy fail.
+   */
   private Future<JsonObject> once(SnsMessage message) {
     String key = "sns:" + message.field("MessageId");
+    String busy = "sns-applying:" + message.field("MessageId");
     return once.seen(key).compose(seen -> seen
         ? Future.succeededFuture(new JsonObject().put("received", true).put("duplicate", true))
-        : apply(message.field("Message")).compose(body -> once.record(key, SEEN_SECONDS).map(body)));
+        : once.claim(busy, APPLYING_SECONDS).compose(ours -> ours
+            ? apply(message.field("Message"))
+                .compose(body -> once.record(key, SEEN_SECONDS).map(body))
+                .eventually(() -> once.release(busy))
+            : Future.failedFuture(new SnsVerifier.Refused(503, "unavailable", "MessageId",
+                "another copy of this message is being applied; SNS will deliver it again"))));
   }
 
   private Future<JsonObject> apply(String event) {

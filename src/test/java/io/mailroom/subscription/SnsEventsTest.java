@@ -1,5 +1,6 @@
 package io.mailroom.subscription;
 
+import io.mailroom.aws.OnceStore;
 import io.mailroom.Mailroom;
 import io.mailroom.testing.SignedClient;
 import io.mailroom.testing.SnsPublisher;
@@ -89,6 +90,24 @@ class SnsEventsTest {
   }
 
   @Test
+  void aCopyArrivingWhileAnotherIsAppliedComesBackLaterAndIsAppliedOnce() throws Exception {
+    JsonObject soft = sns.notification(SnsPublisher.bounce("Transient", email(8)));
+    OnceStore seen = new OnceStore(node.aws().dynamo(), node.tables().seen());
+    String applying = "sns-applying:" + soft.getString("MessageId");
+    // the state a first copy leaves in the Seen table while it is being applied
+    assertThat(seen.claim(applying, 120).await(10, TimeUnit.SECONDS)).isTrue();
+
+    SignedClient.Reply second = post(soft);
+    assertThat(second.status()).as("SNS delivers it again after a 5xx").isEqualTo(503);
+    assertThat(user(email(8))).doesNotContainKey("SoftBounces");
+
+    seen.release(applying).await(10, TimeUnit.SECONDS);
+    assertThat(post(soft).status()).isEqualTo(200);
+    assertThat(post(soft).json().getBoolean("duplicate")).isTrue();
+    assertThat(user(email(8)).get("SoftBounces").n()).isEqualTo("1");
+  }
+
+  @Test
   void strangersAndCustomersGetTheSameAnswer() {
     SignedClient.Reply stranger = post(sns.notification(SnsPublisher.bounce("Permanent", "nobody@snsevents.test")));
     SignedClient.Reply customer = post(sns.notification(SnsPublisher.bounce("Permanent", email(4))));
@@ -117,9 +136,26 @@ class SnsEventsTest {
     assertThat(suppression(email(6)).get("Reason").s()).isEqualTo("COMPLAINT");
   }
 
+  @Test
+  void anEventForADeliveryWithNoSesIdYetMustNameItsCall() throws Exception {
+    node.aws().dynamo().putItem(b -> b.tableName(node.tables().deliveries()).item(Map.of(
+        "CampaignId", AttributeValue.fromS("c_sns"), "Email", AttributeValue.fromS(email(7)),
+        "DeliveryId", AttributeValue.fromS("2-ours"), "Status", AttributeValue.fromS("UNCONFIRMED"))))
+        .get(10, TimeUnit.SECONDS);
+
+    assertThat(post(sns.notification(taggedComplaint(email(7), "0100-any", "1-sns"))).status()).isEqualTo(200);
+    assertThat(suppression(email(7))).as("a delivery tag that is not the call's").isEmpty();
+    assertThat(post(sns.notification(taggedComplaint(email(7), "0100-any", "2-ours"))).status()).isEqualTo(200);
+    assertThat(suppression(email(7)).get("Reason").s()).isEqualTo("COMPLAINT");
+  }
+
   private static JsonObject taggedComplaint(String email, String sesMessageId) {
+    return taggedComplaint(email, sesMessageId, "1-sns");
+  }
+
+  private static JsonObject taggedComplaint(String email, String sesMessageId, String delivery) {
     JsonObject tags = new JsonObject().put("campaign", new JsonArray().add("c_sns"))
-        .put("delivery", new JsonArray().add("1-sns"));
+        .put("delivery", new JsonArray().add(delivery));
     return SnsPublisher.complaint(email).put("mail", new JsonObject().put("messageId", sesMessageId)
         .put("destination", new JsonArray().add(email)).put("tags", tags));
   }
