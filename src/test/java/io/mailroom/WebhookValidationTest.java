@@ -250,6 +250,16 @@ class WebhookValidationTest {
   }
 
   @Test
+  void aBadPageCursorIsRefusedAndNamed() {
+    SignedClient.Reply started = client.post("/v1/campaigns", "{\"templateId\":\"welcome\"}");
+    assertThat(started.status()).isEqualTo(202);
+    String id = started.json().getString("campaignId");
+    assertError(client.get("/v1/campaigns/" + id + "/failures?after="), 400, "invalid_field", "after");
+    assertError(client.get("/v1/campaigns/" + id + "/failures?after=" + "a".repeat(3000)), 400, "invalid_field", "after");
+    assertThat(client.get("/v1/campaigns/" + id + "/failures?after=someone%40example.com").status()).isEqualTo(200);
+  }
+
+  @Test
   void aBadUnsubscribeTokenIsRefusedAndNamed() {
     assertError(client.send(client.unsigned("/u/" + "t".repeat(3000)).GET().build()), 400, "invalid_path_parameter",
         "token");

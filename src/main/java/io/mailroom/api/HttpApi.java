@@ -206,6 +206,10 @@ public final class HttpApi extends VerticleBase {
     String id = ctx.pathParam("id");
     int limit = intParam(ctx, "limit", 50, 1, 500);
     String after = ctx.queryParams().get("after");
+    if (after != null && (after.isEmpty() || after.length() > 320 || after.chars().anyMatch(Character::isISOControl))) {
+      ctx.fail(ApiError.badField("after", "invalid_field", "'after' must be the address a previous page ended at"));
+      return;
+    }
     campaigns.get(id)
         .compose(found -> found.isEmpty()
             ? Future.failedFuture(new ApiError(404, "campaign_not_found", "no campaign with id '" + id + "'", "id"))
