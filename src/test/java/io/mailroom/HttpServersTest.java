@@ -16,6 +16,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -117,6 +118,39 @@ class HttpServersTest {
   }
 
   /** Sends {@code text}, then nothing: the server must close the connection (a read sees its end). */
+  @Test
+  void aKeptAliveConnectionTricklingItsNextRequestIsClosed() throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", node.port())) {
+      socket.setSoTimeout(400);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      out.write(("GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+          + "GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      // one byte every 400 ms of a second request that never ends: the request deadline, re-armed after the
+      // first response, closes it (so does the idle timeout, which bytes of unfinished headers do not reset)
+      long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (System.nanoTime() < giveUp) {
+        try {
+          if (in.read(new byte[4096]) == -1) {
+            return;
+          }
+        } catch (SocketTimeoutException quiet) {
+          // nothing to read yet
+        } catch (IOException reset) {
+          return;
+        }
+        try {
+          out.write('a');
+          out.flush();
+        } catch (IOException closed) {
+          return;
+        }
+      }
+      throw new AssertionError("the server kept a trickling second request open for 60 s");
+    }
+  }
+
   private static void assertClosedAfter(String text, int port) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(60_000);

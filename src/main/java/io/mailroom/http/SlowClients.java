@@ -8,19 +8,24 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * What keeps a slow or stalled client from holding a connection (slowloris): a connection with no
  * traffic for the idle timeout is closed, and so is one whose request headers are not all in within
- * the request timeout of its opening, or whose body is not all in within the request timeout of its
+ * the request timeout of its opening or of the end of its previous response (keep-alive), or whose body is not all in within the request timeout of its
  * headers. Used by the API and the management server alike; one instance per server.
  */
 public final class SlowClients {
   private final Vertx vertx;
   private final long requestMillis;
   private final Map<HttpConnection, Long> awaitingHeaders = new HashMap<>();
+  private final Set<HttpConnection> open = new HashSet<>();
+  /** Requests in hand per connection (HTTP/1.1 may pipeline). */
+  private final Map<HttpConnection, Integer> busy = new HashMap<>();
 
   public SlowClients(Vertx vertx, int requestTimeoutSeconds) {
     this.vertx = vertx;
@@ -37,14 +42,25 @@ public final class SlowClients {
   public HttpServer guard(HttpServer server, Handler<HttpServerRequest> requests) {
     server.connectionHandler(this::opened);
     return server.requestHandler(request -> {
-      Long timer = awaitingHeaders.remove(request.connection());
+      HttpConnection connection = request.connection();
+      Long timer = awaitingHeaders.remove(connection);
       if (timer != null) {
         vertx.cancelTimer(timer);
       }
+      busy.merge(connection, 1, Integer::sum);
+      // a kept-alive connection's next request has the same deadline as its first
+      request.response().endHandler(v -> {
+        if (busy.merge(connection, -1, Integer::sum) <= 0) {
+          busy.remove(connection);
+        }
+        if (open.contains(connection) && !busy.containsKey(connection)) {
+          awaitHeaders(connection);
+        }
+      });
       if (!request.isEnded()) {
         vertx.setTimer(requestMillis, t -> {
           if (!request.isEnded()) {
-            request.connection().close();
+            connection.close();
           }
         });
       }
@@ -53,16 +69,26 @@ public final class SlowClients {
   }
 
   private void opened(HttpConnection connection) {
-    awaitingHeaders.put(connection, vertx.setTimer(requestMillis, t -> {
-      if (awaitingHeaders.remove(connection) != null) {
-        connection.close();
-      }
-    }));
+    open.add(connection);
+    awaitHeaders(connection);
     connection.closeHandler(v -> {
+      open.remove(connection);
+      busy.remove(connection);
       Long timer = awaitingHeaders.remove(connection);
       if (timer != null) {
         vertx.cancelTimer(timer);
       }
     });
+  }
+
+  private void awaitHeaders(HttpConnection connection) {
+    Long previous = awaitingHeaders.put(connection, vertx.setTimer(requestMillis, t -> {
+      if (awaitingHeaders.remove(connection) != null && !busy.containsKey(connection)) {
+        connection.close();
+      }
+    }));
+    if (previous != null) {
+      vertx.cancelTimer(previous);
+    }
   }
 }
