@@ -1,9 +1,7 @@
 package io.mailroom.limit;
 
 import io.mailroom.metrics.MailroomMetrics;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
@@ -31,17 +29,6 @@ public final class SendGate extends VerticleBase {
   public static final long STALE_NANOS = 50_000_000L;
   private static final long FIRST_THROTTLE_MILLIS = 250;
   private static final long MAX_THROTTLE_MILLIS = 30_000;
-
-  private static final class Waiter {
-    final Promise<Void> promise = Promise.promise();
-    final Context caller;
-    final long since = System.nanoTime();
-    long timer = -1;
-
-    Waiter(Context caller) {
-      this.caller = caller;
-    }
-  }
 
   private final RateLimiter limiter;
   private final MailroomMetrics metrics;
@@ -71,7 +58,15 @@ public final class SendGate extends VerticleBase {
 
   /** Completes, on the caller's context, at this email's send slot; fails with {@link NoSendSlot}. */
   public Future<Void> acquire() {
-    Waiter waiter = new Waiter(Vertx.currentContext());
+    return acquire(maxWaitMillis);
+  }
+
+  /**
+   * As {@link #acquire()}, waiting at most {@code withinMillis} (and the gate's own limit): a slot
+   * that would come later is never taken, or is given back unused, and the wait fails TIMED_OUT.
+   */
+  public Future<Void> acquire(long withinMillis) {
+    Waiter waiter = new Waiter(Vertx.currentContext(), Math.max(1, Math.min(maxWaitMillis, withinMillis)));
     context.runOnContext(v -> enqueue(waiter));
     return waiter.promise.future();
   }
@@ -145,14 +140,14 @@ public final class SendGate extends VerticleBase {
 
   private void enqueue(Waiter waiter) {
     waiting.addLast(waiter);
-    expireAfter(waiter, maxWaitMillis);
+    expireAfter(waiter, waiter.maxMillis);
     pump();
   }
 
   private void expireAfter(Waiter waiter, long millis) {
     waiter.timer = vertx.setTimer(millis, t -> {
       if (waiting.remove(waiter)) {
-        refuse(waiter, new NoSendSlot(NoSendSlot.Reason.TIMED_OUT, "no send slot within " + maxWaitMillis + " ms"));
+        refuse(waiter, new NoSendSlot(NoSendSlot.Reason.TIMED_OUT, "no send slot within " + waiter.maxMillis + " ms"));
       }
     });
   }
@@ -226,11 +221,17 @@ public final class SendGate extends VerticleBase {
 
   private void release(Waiter waiter, long at, RateLimiter.Quota q, long slot) {
     long now = System.nanoTime();
+    if (waiter.late(now)) {
+      unused(q, slot);
+      refuse(waiter, new NoSendSlot(NoSendSlot.Reason.TIMED_OUT, "no send slot within " + waiter.maxMillis + " ms"));
+      pump();
+      return;
+    }
     if (now - at > STALE_NANOS) {
       unused(q, slot);
       waiting.addFirst(waiter);
       vertx.cancelTimer(waiter.timer);
-      expireAfter(waiter, Math.max(1, maxWaitMillis - (now - waiter.since) / 1_000_000));
+      expireAfter(waiter, Math.max(1, waiter.maxMillis - (now - waiter.since) / 1_000_000));
       pump();
       return;
     }
@@ -242,7 +243,7 @@ public final class SendGate extends VerticleBase {
     }
     // checked again on the Sender's own event loop, the last stop before the SES call
     waiter.caller.runOnContext(v -> {
-      if (System.nanoTime() - at > STALE_NANOS) {
+      if (System.nanoTime() - at > STALE_NANOS || waiter.late(System.nanoTime())) {
         context.runOnContext(x -> release(waiter, at, q, slot));
       } else {
         context.runOnContext(x -> {

@@ -6,7 +6,6 @@ import io.mailroom.campaign.CampaignStore;
 import io.mailroom.campaign.StatusCache;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.delivery.DeliveryStore;
-import io.mailroom.limit.NoSendSlot;
 import io.mailroom.limit.SendGate;
 import io.mailroom.metrics.MailroomMetrics;
 import io.mailroom.queue.SendTask;
@@ -264,7 +263,8 @@ public final class Sender extends VerticleBase {
   /**
    * Marks the delivery {@code CALLING} with a new delivery id (the email carries it), then waits for
    * the send slot, so that a slow write never bunches calls at SES, and calls the transport. An
-   * attempt that no longer holds the delivery, or whose slot came late in its lease, does not call.
+   * attempt that no longer holds the delivery does not call; nor does one with no slot before the
+   * last half of its lease (the gate gives such a slot back unused).
    */
   private Future<Boolean> call(SendTask task, int attempt, RenderedEmail email, Message message, long callBy) {
     String deliveryId = attempt + "-" + UUID.randomUUID();
@@ -273,10 +273,9 @@ public final class Sender extends VerticleBase {
         LOG.info("campaign {}: attempt {} no longer holds its delivery; not sent", task.campaignId(), attempt);
         return Future.succeededFuture(false);
       }
-      return outbound.gate().acquire().transform(slot -> slot.failed() ? outcomes.failed(task, attempt, message, slot.cause())
-          : System.nanoTime() - callBy < 0 ? transmit(task, attempt, email, message, deliveryId)
-          : outcomes.failed(task, attempt, message,
-              new NoSendSlot(NoSendSlot.Reason.TIMED_OUT, "the send slot came late in the delivery's lease")));
+      return outbound.gate().acquire(Math.max(0, (callBy - System.nanoTime()) / 1_000_000))
+          .transform(slot -> slot.failed() ? outcomes.failed(task, attempt, message, slot.cause())
+              : transmit(task, attempt, email, message, deliveryId));
     }, error -> outcomes.failed(task, attempt, message, error));
   }
 

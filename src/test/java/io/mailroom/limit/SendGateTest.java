@@ -102,6 +102,17 @@ class SendGateTest {
   }
 
   @Test
+  void aSlotThatWouldComeAfterTheCallersLimitIsGivenBackUnused() throws Exception {
+    SendGate gate = gate(new RateLimiter.Quota(5, 2, 0), 30_000);
+    gate.acquire().await(30, TimeUnit.SECONDS);
+    assertThat(refusal(gate.acquire(20))).as("the next slot is 200 ms away, the caller waits 20 ms")
+        .isEqualTo(NoSendSlot.Reason.TIMED_OUT);
+    gate.acquire().await(30, TimeUnit.SECONDS);
+    assertThat(refusal(gate.acquire())).as("the day's quota of 2: the refused wait used none of it")
+        .isEqualTo(NoSendSlot.Reason.QUOTA_EXHAUSTED);
+  }
+
+  @Test
   void throttlingHoldsTheWholeNodeBack() throws Exception {
     SendGate gate = gate(new RateLimiter.Quota(1000, 1_000_000, 0), 30_000);
     gate.acquire().await(30, TimeUnit.SECONDS);
