@@ -39,6 +39,7 @@ class ListenersIT {
     int port = FreePort.pick();
     JsonObject json = ConfigSource.load(ConfigSource.DEFAULT_FILE, Map.of());
     json.getJsonObject("http").put("port", port);
+    json.getJsonObject("management").put("port", 0);
     json.put("publicBaseUrl", "http://127.0.0.1:" + port);
     json.getJsonObject("outbox").put("dir", dir.resolve("outbox").toString());
     Path config = Files.writeString(dir.resolve("local.json"), json.encodePrettily());
@@ -63,7 +64,9 @@ class ListenersIT {
     for (ProcessHandle process : processes) {
       Set<String> inodes = socketInodes(process.pid());
       for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-        for (String line : Files.readAllLines(Path.of(table)).subList(1, Files.readAllLines(Path.of(table)).size())) {
+        // read once: the table changes while other processes open and close sockets
+        List<String> lines = Files.readAllLines(Path.of(table));
+        for (String line : lines.subList(1, lines.size())) {
           String[] f = line.trim().split("\\s+");
           if (f[3].equals(LISTEN) && inodes.contains(f[9])) {
             String[] local = f[1].split(":");
