@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -165,19 +164,11 @@ class ConsentAgainTest {
   }
 
   private static Map<String, AttributeValue> user(int i) {
-    return item(node.tables().users(), email(i));
+    return test.user(email(i));
   }
 
   private static Map<String, AttributeValue> suppression(int i) {
-    return item(node.tables().suppressions(), email(i));
+    return test.suppression(email(i));
   }
 
-  private static Map<String, AttributeValue> item(String table, String email) {
-    try {
-      return node.aws().dynamo().getItem(b -> b.tableName(table).consistentRead(true)
-          .key(Map.of("Email", AttributeValue.fromS(email)))).get(10, TimeUnit.SECONDS).item();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

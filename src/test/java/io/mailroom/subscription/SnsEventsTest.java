@@ -166,19 +166,11 @@ class SnsEventsTest {
   }
 
   private static Map<String, AttributeValue> user(String email) {
-    return item(node.tables().users(), email);
+    return test.user(email);
   }
 
   private static Map<String, AttributeValue> suppression(String email) {
-    return item(node.tables().suppressions(), email);
+    return test.suppression(email);
   }
 
-  private static Map<String, AttributeValue> item(String table, String email) {
-    try {
-      return node.aws().dynamo().getItem(b -> b.tableName(table).consistentRead(true)
-          .key(Map.of("Email", AttributeValue.fromS(email)))).get(10, TimeUnit.SECONDS).item();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

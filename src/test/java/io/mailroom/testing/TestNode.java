@@ -122,6 +122,25 @@ public final class TestNode implements AutoCloseable {
     return new UserStore(node.aws().dynamo(), node.tables().users());
   }
 
+  /** The customer's Users item as stored now (a consistent read); empty when there is none. */
+  public Map<String, AttributeValue> user(String email) {
+    return item(mailroom.tables().users(), email);
+  }
+
+  /** The address's Suppressions item as stored now (a consistent read); empty when there is none. */
+  public Map<String, AttributeValue> suppression(String email) {
+    return item(mailroom.tables().suppressions(), email);
+  }
+
+  private Map<String, AttributeValue> item(String table, String email) {
+    try {
+      return mailroom.aws().dynamo().getItem(b -> b.tableName(table).consistentRead(true)
+          .key(Map.of("Email", AttributeValue.fromS(email)))).get(10, TimeUnit.SECONDS).item();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public Mailroom mailroom() {
     return mailroom;
   }
