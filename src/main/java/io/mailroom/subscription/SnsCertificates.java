@@ -12,7 +12,6 @@ import io.vertx.core.http.RequestOptions;
 
 import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.HashMap;
@@ -92,8 +91,7 @@ final class SnsCertificates {
         .setTimeout(TIMEOUT_MILLIS).setFollowRedirects(false).putHeader("User-Agent", "Mailroom");
     return http.request(request).compose(r -> r.send()).compose(this::body).compose(body -> {
       try {
-        return Future.succeededFuture((X509Certificate) CertificateFactory.getInstance("X.509")
-            .generateCertificate(new ByteArrayInputStream(body.getBytes())));
+        return Future.succeededFuture(SnsVerifier.parse(new ByteArrayInputStream(body.getBytes())));
       } catch (GeneralSecurityException | ClassCastException e) {
         return refused("the signing certificate is not an X.509 certificate");
       }

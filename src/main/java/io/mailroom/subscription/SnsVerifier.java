@@ -152,7 +152,8 @@ public final class SnsVerifier {
     }
   }
 
-  private static X509Certificate parse(InputStream in) throws GeneralSecurityException {
+  /** An X.509 certificate in PEM or DER; a ClassCastException for another kind of certificate. */
+  static X509Certificate parse(InputStream in) throws GeneralSecurityException {
     return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
   }
 }
