@@ -48,7 +48,12 @@ public record Recipient(String email, String name, String gender, long createTim
 
   /** Whether this customer's address may be sent to (see {@link #address}). */
   public boolean sendable() {
-    return email.equals(address(email));
+    return sendable(email);
+  }
+
+  /** Whether {@code email} is already one plain, lower-case mailbox (see {@link #address}). */
+  public static boolean sendable(String email) {
+    return email != null && email.equals(address(email));
   }
 
   public static Recipient fromItem(Map<String, AttributeValue> item) {

@@ -142,7 +142,7 @@ public final class ConsentCheck {
 
   private Optional<String> verdict(Map<String, Map<String, Map<String, AttributeValue>>> found, String email,
                                    String topic) {
-    if (!email.equals(Recipient.address(email))) {
+    if (!Recipient.sendable(email)) {
       return Optional.of(INVALID_ADDRESS);
     }
     Map<String, AttributeValue> user = found.get(users).get(email);
