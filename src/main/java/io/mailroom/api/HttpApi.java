@@ -1,11 +1,8 @@
 package io.mailroom.api;
 
 import io.mailroom.aws.OnceStore;
-import io.mailroom.bus.CampaignRef;
 import io.mailroom.bus.Channels;
-import io.mailroom.campaign.Campaign;
 import io.mailroom.campaign.CampaignStore;
-import io.mailroom.campaign.Resumer;
 import io.mailroom.campaign.TemplateStore;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.delivery.DeliveryQueries;
@@ -25,8 +22,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -39,7 +34,7 @@ import java.util.HexFormat;
 public final class HttpApi extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final String REQUEST_ID = "X-Request-Id";
+  private static final String REQUEST_ID = Replies.REQUEST_ID;
 
   private final MailroomConfig config;
   private final CampaignStore campaigns;
@@ -48,7 +43,6 @@ public final class HttpApi extends VerticleBase {
   private final DeadLetters deadLetters;
   private final SubscriptionRoutes subscriptionRoutes;
   private final RouteGuard guard;
-  private Resumer resumer;
   private HttpServer server;
 
   public HttpApi(MailroomConfig config, CampaignStore campaigns, TemplateStore templates, DeliveryQueries deliveries,
@@ -64,7 +58,6 @@ public final class HttpApi extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    resumer = new Resumer(vertx, campaigns);
     MailroomConfig.Http http = config.http();
     server = vertx.createHttpServer(SlowClients.options(http.host(), http.port(), http.idleTimeoutSeconds()));
     return new SlowClients(vertx, http.requestTimeoutSeconds()).guard(server, router()).listen();
@@ -75,18 +68,7 @@ public final class HttpApi extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(HttpApi::requestId);
     router.get("/health/live").handler(HttpApi::live);
-    router.post("/v1/campaigns")
-        .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
-        .handler(RouteGuard::requireJson)
-        .handler(guard::authenticate)
-        .handler(this::createCampaign);
-    router.get("/v1/campaigns/:id").handler(PathParams::check).handler(guard::authenticate).handler(this::getCampaign);
-    router.get("/v1/campaigns/:id/failures").handler(PathParams::check).handler(guard::authenticate).handler(this::failures);
-    router.post("/v1/campaigns/:id/:action")
-        .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
-        .handler(PathParams::check)
-        .handler(guard::authenticate)
-        .handler(this::control);
+    new CampaignRoutes(vertx, config, campaigns, templates, deliveries).mount(router, guard, bodyLimit);
     router.get("/v1/sync").handler(guard::authenticate).handler(this::syncStatus);
     router.get("/v1/dead-letters").handler(guard::authenticate).handler(this::deadLetters);
     router.post("/v1/dead-letters/redrive")
@@ -106,13 +88,13 @@ public final class HttpApi extends VerticleBase {
   }
 
   private void deadLetters(RoutingContext ctx) {
-    deadLetters.list(intParam(ctx, "limit", 100, 1, 1000))
+    deadLetters.list(Replies.intParam(ctx, "limit", 100, 1, 1000))
         .onSuccess(list -> json(ctx, 200, new JsonObject().put("deadLetters", new JsonArray(list))))
         .onFailure(ctx::fail);
   }
 
   private void redrive(RoutingContext ctx) {
-    deadLetters.redrive(intParam(ctx, "limit", 1000, 1, 100_000))
+    deadLetters.redrive(Replies.intParam(ctx, "limit", 1000, 1, 100_000))
         .onSuccess(moved -> {
           LOG.info("{} dead letters driven back to the send queue", moved);
           json(ctx, 200, new JsonObject().put("redriven", moved));
@@ -143,104 +125,6 @@ public final class HttpApi extends VerticleBase {
     return "r_" + HexFormat.of().formatHex(bytes);
   }
 
-  private void createCampaign(RoutingContext ctx) {
-    CampaignRequest request = CampaignRequest.parse(ctx.body().asString(), config.subscription().topics(),
-        config.subscription().defaultTopic());
-    templates.get(request.templateId())
-        .compose(template -> {
-          if (template.isEmpty()) {
-            return Future.failedFuture(new ApiError(422, "template_not_found",
-                "no template with id '" + request.templateId() + "'", "templateId"));
-          }
-          long now = System.currentTimeMillis();
-          return campaigns.create(Campaign.create(newId(), request.templateId(), request.subject(), request.topic(), now),
-              request.idempotencyKey());
-        })
-        .onSuccess(created -> {
-          Campaign campaign = created.campaign();
-          if (!created.existed()) {
-            LOG.info("campaign {} created from template {} (request {})", campaign.id(), campaign.templateId(),
-                ctx.<String>get(REQUEST_ID));
-            Channels.CAMPAIGN_START.request(vertx.eventBus(), new CampaignRef(campaign.id()))
-                .onFailure(e -> LOG.error("campaign {} could not be started: {}", campaign.id(), e.toString()));
-          }
-          ctx.response().putHeader("Location", "/v1/campaigns/" + campaign.id());
-          json(ctx, created.existed() ? 200 : 202, campaign.toJson());
-        })
-        .onFailure(ctx::fail);
-  }
-
-  private void getCampaign(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
-    campaigns.get(id)
-        .onSuccess(found -> {
-          if (found.isEmpty()) {
-            ctx.fail(new ApiError(404, "campaign_not_found", "no campaign with id '" + id + "'", "id"));
-          } else {
-            json(ctx, 200, found.get().toJson());
-          }
-        })
-        .onFailure(ctx::fail);
-  }
-
-  /** {@code POST /v1/campaigns/{id}/pause|resume|cancel}. */
-  private void control(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
-    CampaignControl action = CampaignControl.of(ctx.pathParam("action"));
-    campaigns.transition(id, action.from(), action.to(), null, System.currentTimeMillis())
-        .compose(changed -> changed.isPresent() ? Future.succeededFuture(changed.get())
-            : campaigns.get(id).compose(found -> Future.failedFuture(found.isEmpty()
-                ? new ApiError(404, "campaign_not_found", "no campaign with id '" + id + "'", "id")
-                : new ApiError(409, "invalid_state", "a " + found.get().status().wire() + " campaign cannot be "
-                    + action.done(), null))))
-        .onSuccess(campaign -> {
-          LOG.info("campaign {} {} (request {})", id, action.done(), ctx.<String>get(REQUEST_ID));
-          resumer.announce(id, action == CampaignControl.RESUME);
-          json(ctx, 200, campaign.toJson());
-        })
-        .onFailure(ctx::fail);
-  }
-
-  /** {@code GET /v1/campaigns/{id}/failures?limit=50&after=EMAIL}: failed deliveries with their reasons. */
-  private void failures(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
-    int limit = intParam(ctx, "limit", 50, 1, 500);
-    String after = ctx.queryParams().get("after");
-    if (after != null && (after.isEmpty() || after.length() > 320 || after.chars().anyMatch(Character::isISOControl))) {
-      ctx.fail(ApiError.badField("after", "invalid_field", "'after' must be the address a previous page ended at"));
-      return;
-    }
-    campaigns.get(id)
-        .compose(found -> found.isEmpty()
-            ? Future.failedFuture(new ApiError(404, "campaign_not_found", "no campaign with id '" + id + "'", "id"))
-            : deliveries.failures(id, limit, after))
-        .onSuccess(page -> {
-          JsonObject body = new JsonObject().put("campaignId", id).put("failures", new JsonArray(page.failures()));
-          if (page.next() != null) {
-            body.put("next", "/v1/campaigns/" + id + "/failures?limit=" + limit + "&after="
-                + URLEncoder.encode(page.next(), StandardCharsets.UTF_8));
-          }
-          json(ctx, 200, body);
-        })
-        .onFailure(ctx::fail);
-  }
-
-  private static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
-    String raw = ctx.queryParams().get(name);
-    if (raw == null) {
-      return fallback;
-    }
-    try {
-      int value = Integer.parseInt(raw);
-      if (value >= min && value <= max) {
-        return value;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    throw ApiError.badField(name, "invalid_field", name + " must be a whole number from " + min + " to " + max);
-  }
-
   private void failure(RoutingContext ctx) {
     Throwable error = ctx.failure();
     ApiError api;
@@ -265,12 +149,6 @@ public final class HttpApi extends VerticleBase {
   }
 
   static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
-  }
-
-  private static String newId() {
-    byte[] bytes = new byte[10];
-    RANDOM.nextBytes(bytes);
-    return "c_" + Long.toString(System.currentTimeMillis(), 36) + HexFormat.of().formatHex(bytes);
+    Replies.json(ctx, status, body);
   }
 }

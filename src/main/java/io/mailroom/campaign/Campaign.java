@@ -32,11 +32,32 @@ public record Campaign(
     long suppressed,
     boolean fetchDone,
     String cursor,
-    String error) {
+    String error,
+    long templateVersion,
+    String audience,
+    long sendAt) {
 
   public static Campaign create(String id, String templateId, String subject, String topic, long now) {
     return new Campaign(id, templateId, subject, topic, CampaignStatus.QUEUED, now, now, 0, 0, 0, 0, 0, 0, 0, false,
-        null, null);
+        null, null, 0, null, 0);
+  }
+
+  /** This campaign sending version {@code version} of its template (0: whichever is current). */
+  public Campaign withTemplateVersion(long version) {
+    return new Campaign(id, templateId, subject, topic, status, createdAt, updatedAt, queued, pending, sent, failed,
+        cancelled, skipped, suppressed, fetchDone, cursor, error, version, audience, sendAt);
+  }
+
+  /** This campaign limited to the customers {@code filter} (JSON text; null: everyone who consents) selects. */
+  public Campaign withAudience(String filter) {
+    return new Campaign(id, templateId, subject, topic, status, createdAt, updatedAt, queued, pending, sent, failed,
+        cancelled, skipped, suppressed, fetchDone, cursor, error, templateVersion, filter, sendAt);
+  }
+
+  /** This campaign waiting, {@code scheduled}, until {@code at} (epoch milliseconds). */
+  public Campaign scheduledAt(long at) {
+    return new Campaign(id, templateId, subject, topic, CampaignStatus.SCHEDULED, createdAt, updatedAt, queued,
+        pending, sent, failed, cancelled, skipped, suppressed, fetchDone, cursor, error, templateVersion, audience, at);
   }
 
   public static Campaign fromItem(Map<String, AttributeValue> item) {
@@ -57,7 +78,10 @@ public record Campaign(
         n(item, "Suppressed"),
         item.containsKey("FetchDone") && Boolean.TRUE.equals(item.get("FetchDone").bool()),
         s(item, "Cursor"),
-        s(item, "Error"));
+        s(item, "Error"),
+        n(item, "TemplateVersion"),
+        s(item, "Audience"),
+        n(item, "SendAt"));
   }
 
   public Map<String, AttributeValue> toItem() {
@@ -77,6 +101,15 @@ public record Campaign(
       item.put(counter, AttributeValue.fromN("0"));
     }
     item.put("FetchDone", AttributeValue.fromBool(false));
+    if (templateVersion > 0) {
+      item.put("TemplateVersion", AttributeValue.fromN(Long.toString(templateVersion)));
+    }
+    if (audience != null) {
+      item.put("Audience", AttributeValue.fromS(audience));
+    }
+    if (sendAt > 0) {
+      item.put("SendAt", AttributeValue.fromN(Long.toString(sendAt)));
+    }
     return item;
   }
 
@@ -115,6 +148,15 @@ public record Campaign(
     }
     if (error != null) {
       json.put("error", error);
+    }
+    if (templateVersion > 0) {
+      json.put("templateVersion", templateVersion);
+    }
+    if (audience != null) {
+      json.put("audience", new JsonObject(audience));
+    }
+    if (sendAt > 0) {
+      json.put("sendAt", Instant.ofEpochMilli(sendAt).toString());
     }
     return json;
   }
