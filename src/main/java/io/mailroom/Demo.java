@@ -3,6 +3,7 @@ package io.mailroom;
 import io.mailroom.api.WebhookSignature;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.local.DemoData;
+import io.mailroom.local.FreePort;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -29,7 +30,7 @@ public final class Demo {
 
   public Demo(Vertx vertx, MailroomConfig config, PrintStream out) {
     this.vertx = vertx;
-    this.config = config.withHttpPort(0);
+    this.config = config.listeningOn(FreePort.pick(), false);
     this.out = out;
   }
 
@@ -37,17 +38,20 @@ public final class Demo {
     long started = System.currentTimeMillis();
     Mailroom node = Mailroom.start(vertx, config).await();
     try {
-      out.printf("Mailroom demo: %d customers (%d consenting), template %s, transport %s%n",
-          config.demo().customers(), DemoData.consenting(config.demo().customers()), DemoData.TEMPLATE_ID,
-          node.transport().name());
+      node.users().putAll(DemoData.customers(config.demo().customers())).await();
+      out.printf("Mailroom demo: %d customers (%d consenting), transport %s%n", config.demo().customers(),
+          DemoData.consenting(config.demo().customers()), node.transport().name());
       out.printf("node started in %.1f s on http://127.0.0.1:%d%n", (System.currentTimeMillis() - started) / 1000.0,
           node.httpPort());
       WebClient client = WebClient.create(vertx);
-      JsonObject campaign = startCampaign(client, node.httpPort());
+      int port = node.httpPort();
+      author(client, port);
+      JsonObject campaign = call(client, port, "POST", "/v1/campaigns",
+          new JsonObject().put("templateId", DemoData.TEMPLATE_ID), 202);
       String id = campaign.getString("campaignId");
       out.printf("campaign %s accepted (status %s)%n", id, campaign.getString("status"));
       long sentAt = System.currentTimeMillis();
-      JsonObject status = follow(client, node.httpPort(), id, sentAt);
+      JsonObject status = follow(client, port, id, sentAt);
       double seconds = (System.currentTimeMillis() - sentAt) / 1000.0;
       return summary(status, seconds);
     } finally {
@@ -55,13 +59,32 @@ public final class Demo {
     }
   }
 
-  private JsonObject startCampaign(WebClient client, int port) {
-    Buffer body = new JsonObject().put("templateId", DemoData.TEMPLATE_ID).toBuffer();
-    HttpResponse<Buffer> response = signed(client.post(port, "127.0.0.1", "/v1/campaigns"), "POST", "/v1/campaigns", body)
+  /** What a marketer does before sending: the template through the API, a preview, one test send. */
+  private void author(WebClient client, int port) {
+    JsonObject template = call(client, port, "PUT", "/v1/templates/" + DemoData.TEMPLATE_ID,
+        DemoData.templateJson(), 0);
+    out.printf("template %s saved through the API (version %d)%n", DemoData.TEMPLATE_ID,
+        template.getLong("version"));
+    String first = DemoData.email(0);
+    JsonObject preview = call(client, port, "POST", "/v1/templates/" + DemoData.TEMPLATE_ID + "/preview",
+        new JsonObject().put("email", first), 200);
+    out.printf("preview for customer 1: subject \"%s\", %d KB of HTML, %d headers%n", preview.getString("subject"),
+        preview.getString("html").length() / 1024, preview.getJsonArray("headers").size());
+    JsonObject test = call(client, port, "POST", "/v1/templates/" + DemoData.TEMPLATE_ID + "/test",
+        new JsonObject().put("to", new io.vertx.core.json.JsonArray().add(first)), 202);
+    out.printf("test email sent to customer 1 (%d message)%n", test.getJsonArray("messages").size());
+  }
+
+  /** A signed JSON call; {@code expected} 0: any 2xx. Anything else stops the demo with the answer. */
+  private JsonObject call(WebClient client, int port, String method, String path, JsonObject json, int expected) {
+    Buffer body = json.toBuffer();
+    HttpResponse<Buffer> response = signed(client.request(io.vertx.core.http.HttpMethod.valueOf(method), port,
+        "127.0.0.1", path), method, path, body)
         .putHeader("Content-Type", "application/json")
         .sendBuffer(body).await();
-    if (response.statusCode() != 202) {
-      throw new IllegalStateException("the webhook answered " + response.statusCode() + ": " + response.bodyAsString());
+    int status = response.statusCode();
+    if (expected == 0 ? status / 100 != 2 : status != expected) {
+      throw new IllegalStateException(method + " " + path + " answered " + status + ": " + response.bodyAsString());
     }
     return response.bodyAsJsonObject();
   }

@@ -44,10 +44,17 @@ class DemoIT {
         .doesNotContain("autumn collection is here")
         .doesNotContain("Cut from a soft");
 
-    Path campaign;
-    try (Stream<Path> dirs = Files.list(dir.resolve("outbox"))) {
-      campaign = dirs.findFirst().orElseThrow();
-    }
+    java.util.regex.Matcher accepted = java.util.regex.Pattern.compile("campaign (c_[0-9a-z]+) accepted").matcher(output);
+    assertThat(accepted.find()).as(output).isTrue();
+    Path campaign = dir.resolve("outbox").resolve(accepted.group(1));
+    java.util.regex.Matcher listening = java.util.regex.Pattern.compile("on http://127\\.0\\.0\\.1:(\\d+)")
+        .matcher(output);
+    assertThat(listening.find()).as(output).isTrue();
+    String links = "http://127\\.0\\.0\\.1:" + listening.group(1) + "/u/[A-Za-z0-9_-]+";
+    assertThat(output).as("the template went through the API, was previewed and tested")
+        .contains("template promo-autumn saved through the API (version 1)")
+        .contains("preview for customer 1: subject")
+        .contains("test email sent to customer 1");
     List<Path> emails;
     try (Stream<Path> files = Files.list(campaign)) {
       emails = files.filter(p -> p.toString().endsWith(".eml")).toList();
@@ -57,7 +64,7 @@ class DemoIT {
       MimeMessage message = new MimeMessage(Session.getInstance(new Properties()), in);
       assertThat(message.getSubject()).isEqualTo("Chulsu, our autumn collection is here: 20% off until Sunday");
       assertThat(message.getAllRecipients()[0].toString()).isEqualTo("customer0000@example.com");
-      assertThat(jakarta.mail.internet.MimeUtility.unfold(message.getHeader("List-Unsubscribe", null))).matches("<http://127\\.0\\.0\\.1:8080/u/[A-Za-z0-9_-]+>");
+      assertThat(jakarta.mail.internet.MimeUtility.unfold(message.getHeader("List-Unsubscribe", null))).matches("<" + links + ">");
       assertThat(message.getHeader("List-Unsubscribe-Post", null)).isEqualTo("List-Unsubscribe=One-Click");
     }
     try (InputStream in = Files.newInputStream(campaign.resolve("customer0001@example.com.eml"))) {
@@ -66,7 +73,7 @@ class DemoIT {
       String html = (String) parts.getBodyPart(parts.getCount() - 1).getContent();
       assertThat(parts.getBodyPart(parts.getCount() - 1).getContentType()).startsWith("text/html");
       assertThat(html).contains("Hello &lt;script&gt;").doesNotContain("<script>")
-          .containsPattern("<a href=\"http://127\\.0\\.0\\.1:8080/u/[A-Za-z0-9_-]+\">Unsubscribe");
+          .containsPattern("<a href=\"" + links + "\">Unsubscribe");
     }
   }
 

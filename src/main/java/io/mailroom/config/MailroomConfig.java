@@ -293,4 +293,21 @@ public record MailroomConfig(
         publicBaseUrl, webhook, subscription, aws, dynamodb, sqs, ses, transport, outboxDir, sender, fetcher,
         templateCacheSeconds, shutdownGraceSeconds, sync, demo, limiter);
   }
+
+  /**
+   * This config on API port {@code port} (management on any free port), with a loopback
+   * {@code publicBaseUrl} moved to that port, so that the unsubscribe links of its emails reach this
+   * node. A public base URL (another host) is kept as it is. {@code seedDemo} false: the node loads no
+   * demo data at start (the demo command brings its own through the API).
+   */
+  public MailroomConfig listeningOn(int port, boolean seedDemo) {
+    MailroomConfig moved = withHttpPort(0).withHttpPort(port);
+    java.net.URI base = java.net.URI.create(publicBaseUrl);
+    String host = base.getHost();
+    boolean loopback = "127.0.0.1".equals(host) || "localhost".equals(host) || "[::1]".equals(host);
+    String url = loopback ? base.getScheme() + "://" + host + ":" + port : publicBaseUrl;
+    return new MailroomConfig(moved.http, url, webhook, subscription, aws, dynamodb, sqs, ses, transport, outboxDir,
+        sender, fetcher, templateCacheSeconds, shutdownGraceSeconds, sync, new Demo(seedDemo, demo.customers()),
+        limiter);
+  }
 }

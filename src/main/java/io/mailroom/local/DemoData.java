@@ -68,6 +68,13 @@ public final class DemoData {
     return n;
   }
 
+  /** The demo template as the body of {@code PUT /v1/templates/{id}}. */
+  public static io.vertx.core.json.JsonObject templateJson() {
+    Template template = template();
+    return new io.vertx.core.json.JsonObject().put("name", template.name()).put("subject", template.subject())
+        .put("html", template.html()).put("imageUrls", new io.vertx.core.json.JsonArray(template.imageUrls()));
+  }
+
   public static Template template() {
     List<String> images = new ArrayList<>();
     images.add("https://cdn.shop.example.com/campaigns/autumn/hero.jpg");
