@@ -233,6 +233,13 @@ public final class Mailroom {
     return servers.api().port();
   }
 
+  /** The API's routes and the management server's, as {@code "METHOD /path"}. */
+  public List<String> routes() {
+    List<String> routes = new ArrayList<>(servers.api().routes());
+    routes.addAll(servers.management().routes());
+    return routes;
+  }
+
   /** The port of {@code /metrics} and {@code /health/ready} (useful when configured as 0). */
   public int managementPort() {
     return servers.management().port();

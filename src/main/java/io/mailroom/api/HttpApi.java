@@ -44,6 +44,7 @@ public final class HttpApi extends VerticleBase {
   private final SubscriptionRoutes subscriptionRoutes;
   private final RouteGuard guard;
   private HttpServer server;
+  private Router router;
 
   public HttpApi(MailroomConfig config, CampaignStore campaigns, TemplateStore templates, DeliveryQueries deliveries,
                  DeadLetters deadLetters, SubscriptionRoutes subscriptionRoutes, OnceStore once) {
@@ -60,7 +61,8 @@ public final class HttpApi extends VerticleBase {
   public Future<?> start() {
     MailroomConfig.Http http = config.http();
     server = vertx.createHttpServer(SlowClients.options(http.host(), http.port(), http.idleTimeoutSeconds()));
-    return new SlowClients(vertx, http.requestTimeoutSeconds()).guard(server, router()).listen();
+    router = router();
+    return new SlowClients(vertx, http.requestTimeoutSeconds()).guard(server, router).listen();
   }
 
   private Router router() {
@@ -68,6 +70,7 @@ public final class HttpApi extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(HttpApi::requestId);
     router.get("/health/live").handler(HttpApi::live);
+    router.get("/v1/openapi.yaml").handler(HttpApi::openApi);
     new CampaignRoutes(vertx, config, campaigns, templates, deliveries).mount(router, guard, bodyLimit);
     router.get("/v1/sync").handler(guard::authenticate).handler(this::syncStatus);
     router.get("/v1/dead-letters").handler(guard::authenticate).handler(this::deadLetters);
@@ -100,6 +103,16 @@ public final class HttpApi extends VerticleBase {
           json(ctx, 200, new JsonObject().put("redriven", moved));
         })
         .onFailure(ctx::fail);
+  }
+
+  /** {@code GET /v1/openapi.yaml}: the document that describes every route of this router. */
+  private static void openApi(RoutingContext ctx) {
+    ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8").end(OpenApi.document());
+  }
+
+  /** Every route of this server, as {@code "METHOD /path/:param"}, for the check against the OpenAPI document. */
+  public java.util.List<String> routes() {
+    return OpenApi.routes(router);
   }
 
   /** The port this server listens on (useful when configured as 0). */

@@ -25,6 +25,7 @@ public final class ManagementServer extends VerticleBase {
   private final MailroomMetrics metrics;
   private final Readiness readiness;
   private HttpServer server;
+  private Router router;
 
   public ManagementServer(MailroomConfig.Http http, MailroomMetrics metrics, Readiness readiness) {
     this.http = http;
@@ -37,10 +38,16 @@ public final class ManagementServer extends VerticleBase {
     MailroomConfig.Management management = http.management();
     server = vertx.createHttpServer(SlowClients.options(management.host(), management.port(),
         http.idleTimeoutSeconds()));
-    return new SlowClients(vertx, http.requestTimeoutSeconds()).guard(server, router()).listen();
+    router = router();
+    return new SlowClients(vertx, http.requestTimeoutSeconds()).guard(server, router).listen();
   }
 
   /** The port this server listens on (useful when configured as 0). */
+  /** Every route of this server, as {@code "METHOD /path"}. */
+  public java.util.List<String> routes() {
+    return OpenApi.routes(router);
+  }
+
   public int port() {
     return server.actualPort();
   }
