@@ -29,6 +29,8 @@ public final class Scheduler extends VerticleBase {
   private Resumer resumer;
   private long timer = -1;
   private boolean checking;
+  /** The last check's failure, logged once rather than every second (a missing index fails every check). */
+  private String failing;
 
   public Scheduler(CampaignStore campaigns, int checkSeconds, MailroomMetrics metrics) {
     this.campaigns = campaigns;
@@ -58,8 +60,19 @@ public final class Scheduler extends VerticleBase {
     checking = true;
     schedule.due(System.currentTimeMillis(), PER_CHECK)
         .compose(due -> Future.join(due.stream().map(this::start).toList()))
-        .onFailure(e -> LOG.warn("checking for scheduled campaigns failed: {}", e.toString()))
-        .onComplete(done -> checking = false);
+        .onComplete(done -> {
+          checking = false;
+          report(done.failed() ? done.cause().toString() : null);
+        });
+  }
+
+  private void report(String failure) {
+    if (failure != null && !failure.equals(failing)) {
+      LOG.warn("checking for scheduled campaigns failed (logged again only if the failure changes): {}", failure);
+    } else if (failure == null && failing != null) {
+      LOG.info("checking for scheduled campaigns works again");
+    }
+    failing = failure;
   }
 
   private Future<Void> start(ScheduledCampaigns.Due due) {
