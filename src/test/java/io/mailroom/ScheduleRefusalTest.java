@@ -1,5 +1,8 @@
 package io.mailroom;
 
+import io.mailroom.bus.CampaignRef;
+import io.mailroom.bus.Channels;
+import io.mailroom.testing.Eventually;
 import io.mailroom.testing.SignedClient;
 import io.mailroom.testing.TestNode;
 import io.vertx.core.Vertx;
@@ -12,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 
 import static io.mailroom.testing.Refusals.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,10 +28,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ScheduleRefusalTest {
   private static TestNode node;
   private static SignedClient client;
+  private static Vertx vertx;
 
   @BeforeAll
-  static void start(Vertx vertx) throws Exception {
-    node = TestNode.named("schedulerefusal").start(vertx);
+  static void start(Vertx given) throws Exception {
+    vertx = given;
+    node = TestNode.named("schedulerefusal")
+        .config(json -> json.getJsonObject("fetcher").put("resumeSeconds", 1))
+        .customers(1, i -> "only@refusal.schedule.example.com")
+        .start(vertx);
     client = node.client();
   }
 
@@ -82,6 +91,23 @@ class ScheduleRefusalTest {
     assertThat(cancelled.status()).isEqualTo(200);
     assertThat(cancelled.json().getString("status")).isEqualTo("cancelled");
     assertRefused(client.post("/v1/campaigns/" + id + "/cancel", "{}"), 409, "invalid_state", null);
+  }
+
+  /** A start request and the Fetcher's recovery sweeps pass over a campaign that waits for its time. */
+  @Test
+  void theFetcherLeavesAScheduledCampaignAlone() throws Exception {
+    String id = create(Instant.now().plus(Duration.ofDays(1)).toString()).json().getString("campaignId");
+    assertThat(Channels.CAMPAIGN_START.request(vertx.eventBus(), new CampaignRef(id)).await(10, TimeUnit.SECONDS))
+        .isTrue();
+    long twoSweeps = System.currentTimeMillis() + 2_500;
+    Eventually.until("two recovery sweeps passing", 10_000, System::currentTimeMillis, now -> now > twoSweeps);
+    String witness = node.startCampaign();
+    assertThat(node.awaitFinished(witness).getString("status")).isEqualTo("completed");
+
+    JsonObject waiting = client.get("/v1/campaigns/" + id).json();
+    assertThat(waiting.getString("status")).isEqualTo("scheduled");
+    assertThat(waiting.getBoolean("audienceScanned")).isFalse();
+    assertThat(waiting.getJsonObject("counts").getLong("queued")).isZero();
   }
 
   @Test
