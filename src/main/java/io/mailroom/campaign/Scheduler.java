@@ -29,7 +29,10 @@ public final class Scheduler extends VerticleBase {
   private Resumer resumer;
   private long timer = -1;
   private boolean checking;
-  /** The last check's failure, logged once rather than every second (a missing index fails every check). */
+  /**
+   * The kind of the last check's failure: a failure is logged once rather than every second (a
+   * missing index fails every check), again only when its kind changes.
+   */
   private String failing;
 
   public Scheduler(CampaignStore campaigns, int checkSeconds, MailroomMetrics metrics) {
@@ -62,17 +65,19 @@ public final class Scheduler extends VerticleBase {
         .compose(due -> Future.join(due.stream().map(this::start).toList()))
         .onComplete(done -> {
           checking = false;
-          report(done.failed() ? done.cause().toString() : null);
+          report(done.failed() ? done.cause() : null);
         });
   }
 
-  private void report(String failure) {
-    if (failure != null && !failure.equals(failing)) {
-      LOG.warn("checking for scheduled campaigns failed (logged again only if the failure changes): {}", failure);
-    } else if (failure == null && failing != null) {
+  private void report(Throwable failure) {
+    String kind = failure == null ? null : failure.getClass().getName();
+    if (kind != null && !kind.equals(failing)) {
+      LOG.warn("checking for scheduled campaigns failed (logged again only if the failure changes): {}",
+          failure.toString());
+    } else if (kind == null && failing != null) {
       LOG.info("checking for scheduled campaigns works again");
     }
-    failing = failure;
+    failing = kind;
   }
 
   private Future<Void> start(ScheduledCampaigns.Due due) {
