@@ -149,6 +149,7 @@ public final class Mailroom {
         .compose(v -> deploy(servers.api()))
         .compose(v -> deploy(servers.management()))
         .compose(v -> deploy(fetcher(campaigns, consent)))
+        .compose(v -> deploy(new io.mailroom.campaign.Scheduler(campaigns, config.fetcher().scheduleCheckSeconds(), metrics)))
         .compose(v -> deploy(new Queuer(queue)))
         .compose(v -> limits.deploy(vertx).onSuccess(deployments::addAll))
         .compose(v -> deploySenders(senders))

@@ -5,14 +5,16 @@ import io.mailroom.http.ApiError;
 
 import java.util.List;
 
-/** The operator's actions on a campaign, with the states each may start from. */
+/**
+ * The operator's actions on a campaign, with the states each may start from. A scheduled campaign
+ * can be cancelled before its time, but not paused or resumed (it has not started).
+ */
 enum CampaignControl {
   PAUSE(List.of(CampaignStatus.QUEUED, CampaignStatus.RUNNING, CampaignStatus.QUOTA_EXHAUSTED), CampaignStatus.PAUSED,
       "paused"),
   RESUME(List.of(CampaignStatus.PAUSED), CampaignStatus.RUNNING, "resumed"),
-  CANCEL(List.of(CampaignStatus.QUEUED, CampaignStatus.RUNNING, CampaignStatus.PAUSED, CampaignStatus.QUOTA_EXHAUSTED),
-      CampaignStatus.CANCELLED,
-      "cancelled");
+  CANCEL(List.of(CampaignStatus.SCHEDULED, CampaignStatus.QUEUED, CampaignStatus.RUNNING, CampaignStatus.PAUSED,
+      CampaignStatus.QUOTA_EXHAUSTED), CampaignStatus.CANCELLED, "cancelled");
 
   private final List<CampaignStatus> from;
   private final CampaignStatus to;

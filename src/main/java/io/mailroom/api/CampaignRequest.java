@@ -12,10 +12,10 @@ import java.util.regex.Pattern;
  * The body of {@code POST /v1/campaigns}, validated field by field. The topic is one of the
  * configured preference topics (the default one when absent). The idempotency key is read from
  * the (signed) body only: an {@code Idempotency-Key} header, which the signature does not cover, is
- * refused by {@link RouteGuard}.
+ * refused by {@link RouteGuard}. {@code sendAt} (epoch milliseconds, 0 when absent) schedules it.
  */
-record CampaignRequest(String templateId, String subject, String idempotencyKey, String topic) {
-  private static final Set<String> FIELDS = Set.of("templateId", "subject", "idempotencyKey", "topic");
+record CampaignRequest(String templateId, String subject, String idempotencyKey, String topic, long sendAt) {
+  private static final Set<String> FIELDS = Set.of("templateId", "subject", "idempotencyKey", "topic", SendAt.FIELD);
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,128}");
 
@@ -52,7 +52,8 @@ record CampaignRequest(String templateId, String subject, String idempotencyKey,
     if (topic != null && !topics.contains(topic)) {
       throw ApiError.badField("topic", "unknown_topic", "topic must be one of " + topics);
     }
-    return new CampaignRequest(templateId, subject, key, topic == null ? defaultTopic : topic);
+    long sendAt = SendAt.parse(json.getValue(SendAt.FIELD), System.currentTimeMillis());
+    return new CampaignRequest(templateId, subject, key, topic == null ? defaultTopic : topic, sendAt);
   }
 
   private static String string(JsonObject json, String field, boolean required) {

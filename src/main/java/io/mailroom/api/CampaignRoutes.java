@@ -3,6 +3,7 @@ package io.mailroom.api;
 import io.mailroom.bus.CampaignRef;
 import io.mailroom.bus.Channels;
 import io.mailroom.campaign.Campaign;
+import io.mailroom.campaign.CampaignStatus;
 import io.mailroom.campaign.CampaignStore;
 import io.mailroom.campaign.Resumer;
 import io.mailroom.campaign.TemplateStore;
@@ -26,8 +27,8 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * The campaign routes: {@code POST /v1/campaigns} (the signed webhook that starts one), its status,
- * its failures, and pause, resume and cancel.
+ * The campaign routes: {@code POST /v1/campaigns} (the signed webhook that starts or schedules one),
+ * the list, a campaign's status, its failures, and pause, resume and cancel.
  */
 final class CampaignRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(CampaignRoutes.class);
@@ -56,6 +57,7 @@ final class CampaignRoutes {
         .handler(RouteGuard::requireJson)
         .handler(guard::authenticate)
         .handler(this::createCampaign);
+    router.get("/v1/campaigns").handler(guard::authenticate).handler(new CampaignList(campaigns.pages())::handle);
     router.get("/v1/campaigns/:id").handler(PathParams::check).handler(guard::authenticate).handler(this::getCampaign);
     router.get("/v1/campaigns/:id/failures").handler(PathParams::check).handler(guard::authenticate).handler(this::failures);
     router.post("/v1/campaigns/:id/:action")
@@ -75,7 +77,8 @@ final class CampaignRoutes {
                 "no template with id '" + request.templateId() + "'", "templateId"));
           }
           long now = System.currentTimeMillis();
-          return campaigns.create(Campaign.create(newId(), request.templateId(), request.subject(), request.topic(), now),
+          Campaign campaign = Campaign.create(newId(), request.templateId(), request.subject(), request.topic(), now);
+          return campaigns.create(request.sendAt() > 0 ? campaign.scheduledAt(request.sendAt()) : campaign,
               request.idempotencyKey());
         })
         .onSuccess(created -> {
@@ -83,6 +86,8 @@ final class CampaignRoutes {
           if (!created.existed()) {
             LOG.info("campaign {} created from template {} (request {})", campaign.id(), campaign.templateId(),
                 ctx.<String>get(Replies.REQUEST_ID));
+          }
+          if (!created.existed() && campaign.status() != CampaignStatus.SCHEDULED) {
             Channels.CAMPAIGN_START.request(vertx.eventBus(), new CampaignRef(campaign.id()))
                 .onFailure(e -> LOG.error("campaign {} could not be started: {}", campaign.id(), e.toString()));
           }

@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
@@ -17,9 +18,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The names of Mailroom's DynamoDB tables under one prefix, and their creation (with the Seen table's TTL). */
+/**
+ * The names of Mailroom's DynamoDB tables under one prefix, and their creation (with the Seen
+ * table's TTL and the Campaigns table's indexes).
+ */
 public record Tables(String users, String templates, String campaigns, String deliveries, String syncState,
                      String suppressions, String seen) {
+  /** Every campaign ({@code Listed = "campaign"}), newest first by {@code ListKey} (created-at, then id). */
+  public static final GlobalIndex CAMPAIGNS_LISTED = new GlobalIndex("Listed", "Listed", "ListKey",
+      ScalarAttributeType.S, ProjectionType.ALL);
+  /** The campaigns in one status, newest first by {@code ListKey}. */
+  public static final GlobalIndex CAMPAIGNS_BY_STATUS = new GlobalIndex("ByStatus", "Status", "ListKey",
+      ScalarAttributeType.S, ProjectionType.ALL);
+  /**
+   * Sparse: only scheduled campaigns carry {@code ScheduledShard}, removed when they leave
+   * {@code scheduled}, so the scheduler reads the due ones by {@code SendAt} and nothing else.
+   */
+  public static final GlobalIndex CAMPAIGNS_DUE = new GlobalIndex("BySendAt", "ScheduledShard", "SendAt",
+      ScalarAttributeType.N, ProjectionType.KEYS_ONLY);
 
   private static final Duration ACTIVE_POLL = Duration.ofMillis(250);
   private static final Duration ACTIVE_WAIT = Duration.ofMinutes(5);
@@ -32,17 +48,19 @@ public record Tables(String users, String templates, String campaigns, String de
   /** Creates every missing table (on-demand billing) and waits until each is active. */
   public Future<Void> create(DynamoDbAsyncClient dynamo) {
     List<Future<?>> all = new ArrayList<>();
-    all.add(create(dynamo, users, "Email", null));
-    all.add(create(dynamo, templates, "TemplateID", null));
-    all.add(create(dynamo, campaigns, "CampaignId", null));
-    all.add(create(dynamo, deliveries, "CampaignId", "Email"));
-    all.add(create(dynamo, syncState, "Name", null));
-    all.add(create(dynamo, suppressions, "Email", null));
-    all.add(create(dynamo, seen, "Key", null).compose(v -> OnceStore.enableExpiry(dynamo, seen)));
+    all.add(create(dynamo, users, "Email", null, List.of()));
+    all.add(create(dynamo, templates, "TemplateID", null, List.of()));
+    all.add(create(dynamo, campaigns, "CampaignId", null,
+        List.of(CAMPAIGNS_LISTED, CAMPAIGNS_BY_STATUS, CAMPAIGNS_DUE)));
+    all.add(create(dynamo, deliveries, "CampaignId", "Email", List.of()));
+    all.add(create(dynamo, syncState, "Name", null, List.of()));
+    all.add(create(dynamo, suppressions, "Email", null, List.of()));
+    all.add(create(dynamo, seen, "Key", null, List.of()).compose(v -> OnceStore.enableExpiry(dynamo, seen)));
     return Future.all(all).mapEmpty();
   }
 
-  private static Future<Void> create(DynamoDbAsyncClient dynamo, String table, String hashKey, String rangeKey) {
+  private static Future<Void> create(DynamoDbAsyncClient dynamo, String table, String hashKey, String rangeKey,
+                                     List<GlobalIndex> indexes) {
     List<AttributeDefinition> attributes = new ArrayList<>();
     List<KeySchemaElement> keys = new ArrayList<>();
     attributes.add(AttributeDefinition.builder().attributeName(hashKey).attributeType(ScalarAttributeType.S).build());
@@ -51,13 +69,20 @@ public record Tables(String users, String templates, String campaigns, String de
       attributes.add(AttributeDefinition.builder().attributeName(rangeKey).attributeType(ScalarAttributeType.S).build());
       keys.add(KeySchemaElement.builder().attributeName(rangeKey).keyType(KeyType.RANGE).build());
     }
-    CreateTableRequest request = CreateTableRequest.builder()
+    for (GlobalIndex index : indexes) {
+      index.attributes().stream()
+          .filter(a -> attributes.stream().noneMatch(known -> known.attributeName().equals(a.attributeName())))
+          .forEach(attributes::add);
+    }
+    CreateTableRequest.Builder request = CreateTableRequest.builder()
         .tableName(table)
         .attributeDefinitions(attributes)
         .keySchema(keys)
-        .billingMode(BillingMode.PAY_PER_REQUEST)
-        .build();
-    return Async.of(dynamo.createTable(request))
+        .billingMode(BillingMode.PAY_PER_REQUEST);
+    if (!indexes.isEmpty()) {
+      request.globalSecondaryIndexes(indexes.stream().map(GlobalIndex::definition).toList());
+    }
+    return Async.of(dynamo.createTable(request.build()))
         .<Void>mapEmpty()
         .recover(e -> e instanceof ResourceInUseException ? Future.succeededFuture() : Future.failedFuture(e))
         .compose(v -> awaitActive(dynamo, table));

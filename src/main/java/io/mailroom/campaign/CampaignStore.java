@@ -42,10 +42,11 @@ public final class CampaignStore {
   public record Created(Campaign campaign, boolean existed) { }
 
   public Future<Created> create(Campaign campaign, String idempotencyKey) {
-    Put campaignPut = Put.builder().tableName(table).item(campaign.toItem())
+    Map<String, AttributeValue> item = CampaignIndex.item(campaign);
+    Put campaignPut = Put.builder().tableName(table).item(item)
         .conditionExpression("attribute_not_exists(CampaignId)").build();
     if (idempotencyKey == null) {
-      return Async.of(dynamo.putItem(b -> b.tableName(table).item(campaign.toItem())
+      return Async.of(dynamo.putItem(b -> b.tableName(table).item(item)
           .conditionExpression("attribute_not_exists(CampaignId)"))).map(r -> new Created(campaign, false));
     }
     Put keyPut = Put.builder().tableName(table)
@@ -157,7 +158,20 @@ public final class CampaignStore {
     });
   }
 
-  /** Moves a campaign from one of {@code from} to {@code to}; empty if it was in another state. */
+  /** Pages of campaigns, newest first (the list route). */
+  public CampaignPages pages() {
+    return new CampaignPages(dynamo, table);
+  }
+
+  /** The scheduled campaigns that are due, and their start (the scheduler). */
+  public ScheduledCampaigns scheduled() {
+    return new ScheduledCampaigns(dynamo, table);
+  }
+
+  /**
+   * Moves a campaign from one of {@code from} to {@code to}; empty if it was in another state. A
+   * campaign that leaves {@code scheduled} (cancelled before its time) leaves the due index too.
+   */
   public Future<Optional<Campaign>> transition(String id, List<CampaignStatus> from, CampaignStatus to,
                                                String reason, long now) {
     Map<String, AttributeValue> values = new HashMap<>();
@@ -173,9 +187,17 @@ public final class CampaignStore {
       values.put(":reason", s(reason));
       set += ", #e = :reason";
     }
+    List<String> removed = new ArrayList<>();
     if (to == CampaignStatus.RUNNING) {
       values.put(":true", AttributeValue.fromBool(true));
-      set += ", ParkedWaiting = :true REMOVE ScanOwner, ScanLeaseUntil";
+      set += ", ParkedWaiting = :true";
+      removed.addAll(List.of("ScanOwner", "ScanLeaseUntil"));
+    }
+    if (from.contains(CampaignStatus.SCHEDULED)) {
+      removed.add("ScheduledShard");
+    }
+    if (!removed.isEmpty()) {
+      set += " REMOVE " + String.join(", ", removed);
     }
     UpdateItemRequest request = update(id, set, "#s IN (" + in + ")", values).toBuilder()
         .returnValues(ReturnValue.ALL_NEW).build();

@@ -67,6 +67,15 @@ final class ConfigReader {
     return (int) n;
   }
 
+  /** A whole number, or {@code fallback} when the key is absent (a key added after configs were written). */
+  int integer(String path, int min, int max, int fallback) {
+    Object node = root;
+    for (String part : path.split("\\.")) {
+      node = node instanceof JsonObject object ? object.getValue(part) : null;
+    }
+    return node == null ? fallback : integer(path, min, max);
+  }
+
   boolean bool(String path) {
     Object value = value(path);
     if (!(value instanceof Boolean b)) {

@@ -103,7 +103,9 @@ public record MailroomConfig(
   public record Sender(int instances, int maxInFlight, int maxAttempts, int retryBaseMillis, boolean resendAmbiguous,
                        int reconcileSeconds) { }
 
-  public record Fetcher(int scanLimit, int batchSize, int leaseSeconds, int resumeSeconds, int staleSeconds) { }
+  /** {@code scheduleCheckSeconds}: how often each node looks for scheduled campaigns whose time has come. */
+  public record Fetcher(int scanLimit, int batchSize, int leaseSeconds, int resumeSeconds, int staleSeconds,
+                        int scheduleCheckSeconds) { }
 
   public record Demo(boolean seed, int customers) { }
 
@@ -229,7 +231,7 @@ public record MailroomConfig(
   private static Fetcher fetcher(ConfigReader r) {
     return new Fetcher(r.integer("fetcher.scanLimit", 1, 1000), r.integer("fetcher.batchSize", 1, 10),
         r.integer("fetcher.leaseSeconds", 1, 3600), r.integer("fetcher.resumeSeconds", 1, 3600),
-        r.integer("fetcher.staleSeconds", 1, 86400));
+        r.integer("fetcher.staleSeconds", 1, 86400), r.integer("fetcher.scheduleCheckSeconds", 1, 60, 1));
   }
 
   /** What holds between sections. */

@@ -128,6 +128,12 @@ public final class MailroomMetrics {
     dailyLeft.set(Math.max(0, daily - usedToday));
   }
 
+  /** A scheduled campaign started on this node, {@code lateMillis} after its {@code sendAt}. */
+  public void scheduledStart(long lateMillis) {
+    Timer.builder("mailroom_schedule_lateness").description("how late after its sendAt a scheduled campaign started")
+        .register(registry).record(Duration.ofMillis(Math.max(0, lateMillis)));
+  }
+
   /** Prometheus text, or null when the registry is not a Prometheus one. */
   public String scrape() {
     return registry instanceof PrometheusMeterRegistry prometheus ? prometheus.scrape() : null;
