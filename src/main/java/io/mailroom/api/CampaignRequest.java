@@ -1,5 +1,7 @@
 package io.mailroom.api;
 
+import io.mailroom.audience.AudienceAttributes;
+import io.mailroom.audience.AudienceFilter;
 import io.mailroom.http.ApiError;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -14,8 +16,8 @@ import java.util.regex.Pattern;
  * the (signed) body only: an {@code Idempotency-Key} header, which the signature does not cover, is
  * refused by {@link RouteGuard}.
  */
-record CampaignRequest(String templateId, String subject, String idempotencyKey, String topic) {
-  private static final Set<String> FIELDS = Set.of("templateId", "subject", "idempotencyKey", "topic");
+record CampaignRequest(String templateId, String subject, String idempotencyKey, String topic, String audience) {
+  private static final Set<String> FIELDS = Set.of("templateId", "subject", "idempotencyKey", "topic", "audience");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,128}");
 
@@ -52,7 +54,9 @@ record CampaignRequest(String templateId, String subject, String idempotencyKey,
     if (topic != null && !topics.contains(topic)) {
       throw ApiError.badField("topic", "unknown_topic", "topic must be one of " + topics);
     }
-    return new CampaignRequest(templateId, subject, key, topic == null ? defaultTopic : topic);
+    String audience = AudienceFilter.parse(json.getValue("audience"), "audience", AudienceAttributes.standard())
+        .canonical();
+    return new CampaignRequest(templateId, subject, key, topic == null ? defaultTopic : topic, audience);
   }
 
   private static String string(JsonObject json, String field, boolean required) {

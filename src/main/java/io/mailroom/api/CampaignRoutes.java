@@ -75,7 +75,8 @@ final class CampaignRoutes {
                 "no template with id '" + request.templateId() + "'", "templateId"));
           }
           long now = System.currentTimeMillis();
-          return campaigns.create(Campaign.create(newId(), request.templateId(), request.subject(), request.topic(), now),
+          return campaigns.create(Campaign.create(newId(), request.templateId(), request.subject(), request.topic(), now)
+                  .withAudience(request.audience()),
               request.idempotencyKey());
         })
         .onSuccess(created -> {
