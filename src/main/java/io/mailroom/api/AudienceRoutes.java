@@ -27,13 +27,20 @@ public final class AudienceRoutes {
   private static final Set<String> FIELDS = Set.of("audience", "topic");
 
   private final AudienceEstimates estimates;
+  private final AudienceAttributes attributes;
   private final List<String> topics;
   private final String defaultTopic;
 
   public AudienceRoutes(MailroomConfig config, UserStore users, ConsentCheck consent) {
     this.estimates = new AudienceEstimates(users, consent, System::currentTimeMillis);
+    this.attributes = attributes(config);
     this.topics = config.subscription().topics();
     this.defaultTopic = config.subscription().defaultTopic();
+  }
+
+  /** The attributes a filter may name: the standard ones and those {@code sync.columns.attributes} maps. */
+  static AudienceAttributes attributes(MailroomConfig config) {
+    return AudienceAttributes.withMapped(config.sync().columns().attributes().values());
   }
 
   void mount(Router router, RouteGuard guard, int bodyLimit) {
@@ -51,7 +58,7 @@ public final class AudienceRoutes {
         throw ApiError.badField(name, "unknown_field", "unknown field '" + name + "'; allowed: " + FIELDS);
       }
     }
-    AudienceFilter audience = AudienceFilter.parse(body.getValue("audience"), "audience", AudienceAttributes.standard());
+    AudienceFilter audience = AudienceFilter.parse(body.getValue("audience"), "audience", attributes);
     Object topic = body.getValue("topic", defaultTopic);
     if (!(topic instanceof String) || !topics.contains(topic)) {
       throw ApiError.badField("topic", "unknown_topic", "topic must be one of " + topics);

@@ -21,7 +21,7 @@ record CampaignRequest(String templateId, String subject, String idempotencyKey,
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,128}");
 
-  static CampaignRequest parse(String body, List<String> topics, String defaultTopic) {
+  static CampaignRequest parse(String body, List<String> topics, String defaultTopic, AudienceAttributes attributes) {
     JsonObject json;
     try {
       json = body == null || body.isBlank() ? null : new JsonObject(body);
@@ -54,8 +54,7 @@ record CampaignRequest(String templateId, String subject, String idempotencyKey,
     if (topic != null && !topics.contains(topic)) {
       throw ApiError.badField("topic", "unknown_topic", "topic must be one of " + topics);
     }
-    String audience = AudienceFilter.parse(json.getValue("audience"), "audience", AudienceAttributes.standard())
-        .canonical();
+    String audience = AudienceFilter.parse(json.getValue("audience"), "audience", attributes).canonical();
     return new CampaignRequest(templateId, subject, key, topic == null ? defaultTopic : topic, audience);
   }
 

@@ -67,7 +67,7 @@ final class CampaignRoutes {
 
   private void createCampaign(RoutingContext ctx) {
     CampaignRequest request = CampaignRequest.parse(ctx.body().asString(), config.subscription().topics(),
-        config.subscription().defaultTopic());
+        config.subscription().defaultTopic(), AudienceRoutes.attributes(config));
     templates.get(request.templateId())
         .compose(template -> {
           if (template.isEmpty()) {

@@ -6,6 +6,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Customers written into a Users table by the Syncer's own {@link AudienceWriter}, as rows read
@@ -22,7 +23,7 @@ public final class SyncedCustomers {
 
   public static Future<Void> write(Vertx vertx, DynamoDbAsyncClient dynamo, String usersTable, List<Row> rows) {
     List<CustomerRow> customers = rows.stream().map(row -> new CustomerRow(row.id(), row.email(), row.name(),
-        row.gender(), row.created(), row.subscribed(), row.consentUpdatedAt(), row.consentUpdatedAt(), null)).toList();
+        row.gender(), row.created(), row.subscribed(), row.consentUpdatedAt(), row.consentUpdatedAt(), null, Map.of())).toList();
     return new AudienceWriter(vertx, dynamo, usersTable).write(customers).mapEmpty();
   }
 }
