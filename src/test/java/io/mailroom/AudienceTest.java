@@ -76,6 +76,7 @@ class AudienceTest {
       boolean leaves = item.get("Email").s().equals(LEFT_NEWSLETTER);
       if (leaves) {
         item.put("OptedOutTopics", AttributeValue.fromSs(List.of("newsletter")));
+        item.put("Tier", AttributeValue.fromS("gold")); // as a column sync.columns.attributes maps would be
       }
       CUSTOMERS.add(new Customer(item.get("Email").s(), item.get("Gender").s(), Long.parseLong(item.get("CreateTime").n()),
           null, DemoData.consents(i), leaves ? Set.of("newsletter") : Set.of()));
@@ -90,7 +91,9 @@ class AudienceTest {
       CUSTOMERS.add(new Customer(email, genders[i % 3], created.toEpochSecond(ZoneOffset.UTC),
           consent.toInstant(ZoneOffset.UTC).toEpochMilli(), i % 4 != 1, Set.of()));
     }
-    node = TestNode.named("audience").seed(mailroom -> mailroom.templates().put(DemoData.template())
+    node = TestNode.named("audience")
+        .config(json -> json.getJsonObject("sync").getJsonObject("columns").put("attributes", new JsonObject().put("tier", "Tier")))
+        .seed(mailroom -> mailroom.templates().put(DemoData.template())
             .compose(v -> TestNode.users(mailroom).putAll(demo))
             .compose(v -> SyncedCustomers.write(vertx, mailroom.aws().dynamo(), mailroom.tables().users(), synced))
             .compose(v -> new SuppressionStore(mailroom.aws().dynamo(), mailroom.tables().suppressions())
@@ -173,6 +176,9 @@ class AudienceTest {
     assertThat(suppressed.getLong("customers")).as("Email compares lower-cased").isEqualTo(1);
     assertThat(suppressed.getLong("consenting")).isZero();
     assertThat(suppressed.getJsonArray("sample")).isEmpty();
+    JsonObject gold = estimate("{\"audience\": {\"attribute\": \"Tier\", \"equals\": \"gold\"}}");
+    assertThat(gold.getLong("customers")).as("a mapped attribute").isEqualTo(1);
+    assertThat(gold.getJsonArray("sample")).containsExactly("c***@example.com");
   }
 
   @Test
