@@ -179,7 +179,7 @@ final class AudienceWriter {
   private Future<Boolean> update(CustomerRow row) {
     Map<String, AttributeValue> values = fields(row);
     String set = "SET #n = :name, Gender = :gender, CreateTime = :created, SourceUpdatedAt = :updated, SourceId = :id"
-        + mappedSet(row);
+        + MappedColumns.Update.of(row.attributes()).set();
     if (!row.subscribed()) {
       values.put(":false", AttributeValue.fromBool(false));
       Map<String, AttributeValue> withLine = new HashMap<>(values);
@@ -202,61 +202,25 @@ final class AudienceWriter {
 
   private Future<Void> conditional(CustomerRow row, String set, String condition, Map<String, AttributeValue> values) {
     return Async.of(dynamo.updateItem(b -> b.tableName(table).key(Map.of("Email", AttributeValue.fromS(row.normalEmail())))
-        .updateExpression(set + mappedRemove(row)).conditionExpression(condition)
+        .updateExpression(set + MappedColumns.Update.of(row.attributes()).remove()).conditionExpression(condition)
         .expressionAttributeNames(names(row)).expressionAttributeValues(values)))
         .mapEmpty();
   }
 
   private Future<Void> plain(CustomerRow row, String set, Map<String, AttributeValue> values) {
     return Async.of(dynamo.updateItem(b -> b.tableName(table).key(Map.of("Email", AttributeValue.fromS(row.normalEmail())))
-        .updateExpression(set + mappedRemove(row)).expressionAttributeNames(names(row)).expressionAttributeValues(values)))
+        .updateExpression(set + MappedColumns.Update.of(row.attributes()).remove()).expressionAttributeNames(names(row)).expressionAttributeValues(values)))
         .mapEmpty();
   }
 
-  /** {@code ", #m0 = :m0, ..."}: the mapped columns that hold a value (in name order, as {@link #names} numbers them). */
-  private static String mappedSet(CustomerRow row) {
-    StringBuilder set = new StringBuilder();
-    int i = 0;
-    for (AttributeValue value : row.attributes().values()) {
-      if (!value.equals(MappedColumns.ABSENT)) {
-        set.append(", #m").append(i).append(" = :m").append(i);
-      }
-      i++;
-    }
-    return set.toString();
-  }
-
-  /** {@code " REMOVE #m1, ..."}: the mapped columns that are NULL; empty when none is. */
-  private static String mappedRemove(CustomerRow row) {
-    List<String> removed = new ArrayList<>();
-    int i = 0;
-    for (AttributeValue value : row.attributes().values()) {
-      if (value.equals(MappedColumns.ABSENT)) {
-        removed.add("#m" + i);
-      }
-      i++;
-    }
-    return removed.isEmpty() ? "" : " REMOVE " + String.join(", ", removed);
-  }
-
   private static Map<String, String> names(CustomerRow row) {
-    Map<String, String> names = new HashMap<>(Map.of("#n", "Name"));
-    int i = 0;
-    for (String attribute : row.attributes().keySet()) {
-      names.put("#m" + i++, attribute);
-    }
+    Map<String, String> names = new HashMap<>(MappedColumns.Update.of(row.attributes()).names());
+    names.put("#n", "Name");
     return names;
   }
 
   private static Map<String, AttributeValue> fields(CustomerRow row) {
-    Map<String, AttributeValue> values = new HashMap<>();
-    int i = 0;
-    for (AttributeValue value : row.attributes().values()) {
-      if (!value.equals(MappedColumns.ABSENT)) {
-        values.put(":m" + i, value);
-      }
-      i++;
-    }
+    Map<String, AttributeValue> values = new HashMap<>(MappedColumns.Update.of(row.attributes()).values());
     values.put(":name", AttributeValue.fromS(row.name() == null ? "" : row.name()));
     values.put(":gender", AttributeValue.fromS(row.normalGender()));
     values.put(":created", AttributeValue.fromN(Long.toString(CustomerRow.millis(row.created()) / 1000)));

@@ -8,6 +8,9 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -55,6 +58,32 @@ final class MappedColumns {
     }
     String text = value.toString();
     return text.isEmpty() ? ABSENT : AttributeValue.fromS(text);
+  }
+
+  /**
+   * What an UpdateItem adds for a row's mapped columns: {@code ", #m0 = :m0"} for each that holds a
+   * value, {@code " REMOVE #m1"} for those that are NULL, and the names and values the
+   * placeholders stand for (numbered in attribute-name order).
+   */
+  record Update(String set, String remove, Map<String, String> names, Map<String, AttributeValue> values) {
+    static Update of(Map<String, AttributeValue> attributes) {
+      StringBuilder set = new StringBuilder();
+      List<String> removed = new ArrayList<>();
+      Map<String, String> names = new HashMap<>();
+      Map<String, AttributeValue> values = new HashMap<>();
+      int i = 0;
+      for (Map.Entry<String, AttributeValue> attribute : attributes.entrySet()) {
+        names.put("#m" + i, attribute.getKey());
+        if (attribute.getValue().equals(ABSENT)) {
+          removed.add("#m" + i);
+        } else {
+          set.append(", #m").append(i).append(" = :m").append(i);
+          values.put(":m" + i, attribute.getValue());
+        }
+        i++;
+      }
+      return new Update(set.toString(), removed.isEmpty() ? "" : " REMOVE " + String.join(", ", removed), names, values);
+    }
   }
 
   /** Whether the stored attribute already holds {@code value} (absent for {@link #ABSENT}). */
