@@ -1,5 +1,6 @@
 package io.mailroom;
 
+import io.mailroom.api.AudienceRoutes;
 import io.mailroom.api.HttpApi;
 import io.mailroom.api.ManagementServer;
 import io.mailroom.api.Readiness;
@@ -22,13 +23,13 @@ record HttpServers(HttpApi api, ManagementServer management) {
 
   /** The parts the servers need, made from a node's clients, tables and queue. */
   record Parts(CampaignStore campaigns, TemplateStore templates, DeliveryQueries deliveries, DeadLetters deadLetters,
-               OnceStore once, Readiness readiness, SesEventRoute events) { }
+               OnceStore once, Readiness readiness, SesEventRoute events, AudienceRoutes audiences) { }
 
   static HttpServers create(Vertx vertx, MailroomConfig config, MailroomMetrics metrics, Parts parts) {
     SubscriptionRoutes pages = new SubscriptionRoutes(vertx, parts.events(),
         brand(config.ses().fromAddress()));
     HttpApi api = new HttpApi(config, parts.campaigns(), parts.templates(), parts.deliveries(), parts.deadLetters(),
-        pages, parts.once());
+        pages, parts.once(), parts.audiences());
     return new HttpServers(api, new ManagementServer(config.http(), metrics, parts.readiness()));
   }
 

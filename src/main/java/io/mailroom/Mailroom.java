@@ -1,5 +1,6 @@
 package io.mailroom;
 
+import io.mailroom.api.AudienceRoutes;
 import io.mailroom.api.Readiness;
 import io.mailroom.audience.UserStore;
 import io.mailroom.aws.AwsClients;
@@ -143,7 +144,7 @@ public final class Mailroom {
     limits = SendLimits.create(vertx, config, sesTransport() ? aws.ses() : null,
         new Resumer(vertx, campaigns)::resumeQuotaStopped, metrics);
     watchQueueDepth(queue);
-    servers = httpServers(campaigns, queue);
+    servers = httpServers(campaigns, queue, consent);
     Supplier<Sender> senders = senders(queue, campaigns, consent, tokens);
     return deploy(unsubscribeHandler(tokens))
         .compose(v -> deploy(servers.api()))
@@ -174,13 +175,14 @@ public final class Mailroom {
         .onSuccess(dead -> metrics.queue(depth, dead))).onFailure(e -> LOG.debug("queue depth: {}", e.toString())));
   }
 
-  private HttpServers httpServers(CampaignStore campaigns, SqsQueue queue) {
+  private HttpServers httpServers(CampaignStore campaigns, SqsQueue queue, ConsentCheck consent) {
     Readiness readiness = new Readiness(vertx, aws, tables.users(), queue.url(), sesTransport());
     limits.readinessChecks().forEach(readiness::with);
     return HttpServers.create(vertx, config, metrics, new HttpServers.Parts(campaigns, templates(),
         new DeliveryQueries(aws.dynamo(), tables.deliveries()), deadLetters,
         new OnceStore(aws.dynamo(), tables.seen()), readiness,
-        SesEventRoute.create(vertx, config.subscription().sns(), aws.dynamo(), tables)));
+        SesEventRoute.create(vertx, config.subscription().sns(), aws.dynamo(), tables),
+        new AudienceRoutes(config, users(), consent)));
   }
 
   private UnsubscribeHandler unsubscribeHandler(UnsubscribeToken tokens) {

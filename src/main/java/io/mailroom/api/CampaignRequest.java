@@ -1,5 +1,7 @@
 package io.mailroom.api;
 
+import io.mailroom.audience.AudienceAttributes;
+import io.mailroom.audience.AudienceFilter;
 import io.mailroom.http.ApiError;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -12,14 +14,17 @@ import java.util.regex.Pattern;
  * The body of {@code POST /v1/campaigns}, validated field by field. The topic is one of the
  * configured preference topics (the default one when absent). The idempotency key is read from
  * the (signed) body only: an {@code Idempotency-Key} header, which the signature does not cover, is
- * refused by {@link RouteGuard}. {@code sendAt} (epoch milliseconds, 0 when absent) schedules it.
+ * refused by {@link RouteGuard}. {@code sendAt} (epoch milliseconds, 0 when absent) schedules it;
+ * {@code audience} (canonical filter JSON, null: everyone who consents) limits who gets it.
  */
-record CampaignRequest(String templateId, String subject, String idempotencyKey, String topic, long sendAt) {
-  private static final Set<String> FIELDS = Set.of("templateId", "subject", "idempotencyKey", "topic", SendAt.FIELD);
+record CampaignRequest(String templateId, String subject, String idempotencyKey, String topic, long sendAt,
+                       String audience) {
+  private static final Set<String> FIELDS = Set.of("templateId", "subject", "idempotencyKey", "topic", SendAt.FIELD,
+      "audience");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,128}");
 
-  static CampaignRequest parse(String body, List<String> topics, String defaultTopic) {
+  static CampaignRequest parse(String body, List<String> topics, String defaultTopic, AudienceAttributes attributes) {
     JsonObject json;
     try {
       json = body == null || body.isBlank() ? null : new JsonObject(body);
@@ -53,7 +58,8 @@ record CampaignRequest(String templateId, String subject, String idempotencyKey,
       throw ApiError.badField("topic", "unknown_topic", "topic must be one of " + topics);
     }
     long sendAt = SendAt.parse(json.getValue(SendAt.FIELD), System.currentTimeMillis());
-    return new CampaignRequest(templateId, subject, key, topic == null ? defaultTopic : topic, sendAt);
+    String audience = AudienceFilter.parse(json.getValue("audience"), "audience", attributes).canonical();
+    return new CampaignRequest(templateId, subject, key, topic == null ? defaultTopic : topic, sendAt, audience);
   }
 
   private static String string(JsonObject json, String field, boolean required) {

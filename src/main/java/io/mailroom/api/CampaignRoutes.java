@@ -69,7 +69,7 @@ final class CampaignRoutes {
 
   private void createCampaign(RoutingContext ctx) {
     CampaignRequest request = CampaignRequest.parse(ctx.body().asString(), config.subscription().topics(),
-        config.subscription().defaultTopic());
+        config.subscription().defaultTopic(), AudienceRoutes.attributes(config));
     templates.get(request.templateId())
         .compose(template -> {
           if (template.isEmpty()) {
@@ -77,7 +77,8 @@ final class CampaignRoutes {
                 "no template with id '" + request.templateId() + "'", "templateId"));
           }
           long now = System.currentTimeMillis();
-          Campaign campaign = Campaign.create(newId(), request.templateId(), request.subject(), request.topic(), now);
+          Campaign campaign = Campaign.create(newId(), request.templateId(), request.subject(), request.topic(), now)
+              .withAudience(request.audience());
           return campaigns.create(request.sendAt() > 0 ? campaign.scheduledAt(request.sendAt()) : campaign,
               request.idempotencyKey());
         })

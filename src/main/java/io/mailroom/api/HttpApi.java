@@ -43,11 +43,13 @@ public final class HttpApi extends VerticleBase {
   private final DeadLetters deadLetters;
   private final SubscriptionRoutes subscriptionRoutes;
   private final RouteGuard guard;
+  private final AudienceRoutes audiences;
   private HttpServer server;
   private Router router;
 
   public HttpApi(MailroomConfig config, CampaignStore campaigns, TemplateStore templates, DeliveryQueries deliveries,
-                 DeadLetters deadLetters, SubscriptionRoutes subscriptionRoutes, OnceStore once) {
+                 DeadLetters deadLetters, SubscriptionRoutes subscriptionRoutes, OnceStore once, AudienceRoutes audiences) {
+    this.audiences = audiences;
     this.subscriptionRoutes = subscriptionRoutes;
     this.guard = new RouteGuard(config.webhook(), once);
     this.config = config;
@@ -72,6 +74,7 @@ public final class HttpApi extends VerticleBase {
     router.get("/health/live").handler(HttpApi::live);
     router.get("/v1/openapi.yaml").handler(HttpApi::openApi);
     new CampaignRoutes(vertx, config, campaigns, templates, deliveries).mount(router, guard, bodyLimit);
+    audiences.mount(router, guard, bodyLimit);
     router.get("/v1/sync").handler(guard::authenticate).handler(this::syncStatus);
     router.get("/v1/dead-letters").handler(guard::authenticate).handler(this::deadLetters);
     router.post("/v1/dead-letters/redrive")

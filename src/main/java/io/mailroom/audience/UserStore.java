@@ -26,19 +26,40 @@ public final class UserStore {
     this.table = table;
   }
 
-  /** One page of customers, as DynamoDB's Scan returns it. */
-  public record Page(List<Recipient> recipients, Map<String, AttributeValue> lastKey) {
+  /** One page of customers, as DynamoDB's Scan returns it: the items, each as a Recipient, and where it ended. */
+  public record Page(List<Map<String, AttributeValue>> items, List<Recipient> recipients,
+                     Map<String, AttributeValue> lastKey) {
     public boolean last() {
       return lastKey == null || lastKey.isEmpty();
     }
+
+    /** The customers of this page {@code audience} selects. */
+    public List<Recipient> recipients(AudienceFilter audience) {
+      if (audience.everyone()) {
+        return recipients;
+      }
+      List<Recipient> selected = new ArrayList<>();
+      for (int i = 0; i < items.size(); i++) {
+        if (audience.matches(items.get(i))) {
+          selected.add(recipients.get(i));
+        }
+      }
+      return selected;
+    }
   }
 
+  /** A page read consistently, as a campaign's scan reads it. */
   public Future<Page> scan(Map<String, AttributeValue> startKey, int limit) {
-    ScanRequest.Builder request = ScanRequest.builder().tableName(table).limit(limit).consistentRead(true);
+    return scan(startKey, limit, true);
+  }
+
+  /** A page read consistently or, at half the read units, eventually consistently. */
+  public Future<Page> scan(Map<String, AttributeValue> startKey, int limit, boolean consistent) {
+    ScanRequest.Builder request = ScanRequest.builder().tableName(table).limit(limit).consistentRead(consistent);
     if (startKey != null && !startKey.isEmpty()) {
       request.exclusiveStartKey(startKey);
     }
-    return Async.of(dynamo.scan(request.build())).map(response -> new Page(
+    return Async.of(dynamo.scan(request.build())).map(response -> new Page(response.items(),
         response.items().stream().map(Recipient::fromItem).toList(),
         response.hasLastEvaluatedKey() ? response.lastEvaluatedKey() : null));
   }

@@ -1,5 +1,6 @@
 package io.mailroom.campaign;
 
+import io.mailroom.audience.AudienceFilter;
 import io.mailroom.audience.Recipient;
 import io.mailroom.audience.UserStore;
 import io.mailroom.bus.CampaignRef;
@@ -28,7 +29,8 @@ import java.util.UUID;
 
 /**
  * Pages the Users table for a campaign (Scan with {@code Limit} and {@code LastEvaluatedKey}),
- * keeps the customers who consent to the campaign's topic and are not suppressed, hands them to
+ * keeps the customers its audience filter selects (everyone when it has none) who consent to the
+ * campaign's topic and are not suppressed, hands them to
  * the Queuer in pages of at most ten, and checkpoints its cursor on the campaign after every page the Queuer has accepted. It holds a
  * lease on each scan it runs, and every few seconds looks for campaigns to resume: ones whose
  * scan lost its node, and ones whose counts a crash left short.
@@ -133,13 +135,15 @@ public final class Fetcher extends VerticleBase {
    * order, one at a time; a refused one (paused, cancelled, or the lease lost) ends the scan. Each
    * page hands on to the next from a callback and the scan ends by completing {@code done}: no
    * future waits on the rest of the scan, so a scan of millions of customers keeps no chain that
-   * grows with every page.
+   * grows with every page. Customers the audience filter leaves out are not counted at all: {@code
+   * skipped} stays the customers of the audience that consent or suppression kept from it.
    */
   private void queuePage(Campaign campaign, UserStore.Page page, Future<Boolean> previous, Promise<Void> done) {
     Future<UserStore.Page> next = page.last() ? Future.succeededFuture() : users.scan(page.lastKey(), settings.scanLimit());
-    consent.blocked(page.recipients(), topic(campaign))
+    List<Recipient> audience = page.recipients(AudienceFilter.stored(campaign.audience()));
+    consent.blocked(audience, topic(campaign))
         .compose(blocked -> {
-          List<Recipient> consenting = page.recipients().stream().filter(r -> !blocked.containsKey(r.email())).toList();
+          List<Recipient> consenting = audience.stream().filter(r -> !blocked.containsKey(r.email())).toList();
           return queueWithRetry(campaign, consenting, 1).map(v -> new long[] {consenting.size(), blocked.size()});
         })
         .compose(counts -> previous.map(saved -> saved ? counts : null))

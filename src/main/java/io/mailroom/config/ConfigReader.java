@@ -4,6 +4,8 @@ import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** Typed, validated reads from a configuration tree; every failure names the key. */
 final class ConfigReader {
@@ -53,6 +55,27 @@ final class ConfigReader {
       throw new ConfigException("config key '" + path + "' must be a plain SQL identifier (letters, digits, _)");
     }
     return text;
+  }
+
+  /** A JSON object of strings as a map; an empty one when the key is absent. */
+  Map<String, String> strings(String path) {
+    Object value;
+    try {
+      value = value(path);
+    } catch (ConfigException absent) {
+      return Map.of();
+    }
+    if (!(value instanceof JsonObject object)) {
+      throw new ConfigException("config key '" + path + "' must be a JSON object");
+    }
+    Map<String, String> strings = new LinkedHashMap<>();
+    object.forEach(entry -> {
+      if (!(entry.getValue() instanceof String text)) {
+        throw new ConfigException("config key '" + path + "." + entry.getKey() + "' must be a string");
+      }
+      strings.put(entry.getKey(), text.trim());
+    });
+    return strings;
   }
 
   int integer(String path, int min, int max) {

@@ -121,9 +121,16 @@ public record MailroomConfig(
     }
   }
 
-  /** Column names; {@code consentUpdatedAt} and {@code deletedAt} may be empty (not in the table). */
+  /**
+   * Column names; {@code consentUpdatedAt} and {@code deletedAt} may be empty (not in the table).
+   * {@code attributes} maps further columns to the Users attributes they are written as.
+   */
   public record Columns(String id, String email, String name, String gender, String created, String subscribed,
-                        String consentUpdatedAt, String updatedAt, String deletedAt) { }
+                        String consentUpdatedAt, String updatedAt, String deletedAt, Map<String, String> attributes) {
+    public Columns {
+      attributes = Map.copyOf(attributes);
+    }
+  }
 
   public enum LimiterKind { LOCAL, REDIS }
 

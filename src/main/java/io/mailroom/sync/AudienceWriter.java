@@ -25,7 +25,8 @@ import java.util.Set;
  * condition, because only then can the consent rule hold: an unsubscribe made through Mailroom
  * ({@code UnsubscribedAt}) is never undone by a MySQL row, unless the row's consent changed after
  * it ({@code consentUpdatedAt} newer, kept as {@code ConsentAt}, which also outranks an unsubscribe
- * suppression). Deleted rows leave the audience.
+ * suppression). Deleted rows leave the audience. Columns mapped by {@code sync.columns.attributes}
+ * are written as their attributes, and removed when the column is NULL.
  */
 final class AudienceWriter {
   private static final int BATCH = 25;
@@ -59,7 +60,7 @@ final class AudienceWriter {
         deletes.remove(row.normalEmail());
       }
     }
-    return existing(new ArrayList<>(upserts.keySet())).compose(present -> {
+    return existing(new ArrayList<>(upserts.keySet()), mappedNames(rows)).compose(present -> {
       List<Map<String, AttributeValue>> fresh = new ArrayList<>();
       List<CustomerRow> known = new ArrayList<>();
       upserts.forEach((email, row) -> {
@@ -89,17 +90,29 @@ final class AudienceWriter {
         && stored.containsKey("Gender") && stored.get("Gender").s().equals(row.normalGender())
         && stored.containsKey("CreateTime")
         && stored.get("CreateTime").n().equals(Long.toString(CustomerRow.millis(row.created()) / 1000))
-        && consent != null && Boolean.valueOf(row.subscribed()).equals(consent.bool());
+        && consent != null && Boolean.valueOf(row.subscribed()).equals(consent.bool())
+        && row.attributes().entrySet().stream().allMatch(e -> MappedColumns.same(stored.get(e.getKey()), e.getValue()));
   }
 
-  private Future<Map<String, Map<String, AttributeValue>>> existing(List<String> emails) {
+  /** The attribute names the chunk's mapped columns are written as (every row maps the same ones). */
+  private static List<String> mappedNames(List<CustomerRow> rows) {
+    return rows.isEmpty() ? List.of() : new ArrayList<>(rows.get(0).attributes().keySet());
+  }
+
+  private Future<Map<String, Map<String, AttributeValue>>> existing(List<String> emails, List<String> mapped) {
+    Map<String, String> names = new HashMap<>(Map.of("#n", "Name"));
+    StringBuilder projection = new StringBuilder("Email, #n, Gender, CreateTime, SubscriptionStatus");
+    for (int i = 0; i < mapped.size(); i++) {
+      names.put("#m" + i, mapped.get(i));
+      projection.append(", #m").append(i);
+    }
     List<Future<Map<String, Map<String, AttributeValue>>>> gets = new ArrayList<>();
     for (int i = 0; i < emails.size(); i += GET_BATCH) {
       List<Map<String, AttributeValue>> keys = emails.subList(i, Math.min(emails.size(), i + GET_BATCH)).stream()
           .map(e -> Map.of("Email", AttributeValue.fromS(e))).toList();
       gets.add(BatchGet.of(vertx, dynamo, Map.of(table, KeysAndAttributes.builder().keys(keys)
-          .projectionExpression("Email, #n, Gender, CreateTime, SubscriptionStatus")
-          .expressionAttributeNames(Map.of("#n", "Name"))
+          .projectionExpression(projection.toString())
+          .expressionAttributeNames(names)
           .consistentRead(true).build())).map(found -> {
             Map<String, Map<String, AttributeValue>> byEmail = new HashMap<>();
             found.getOrDefault(table, List.of()).forEach(item -> byEmail.put(item.get("Email").s(), item));
@@ -165,7 +178,8 @@ final class AudienceWriter {
    */
   private Future<Boolean> update(CustomerRow row) {
     Map<String, AttributeValue> values = fields(row);
-    String set = "SET #n = :name, Gender = :gender, CreateTime = :created, SourceUpdatedAt = :updated, SourceId = :id";
+    String set = "SET #n = :name, Gender = :gender, CreateTime = :created, SourceUpdatedAt = :updated, SourceId = :id"
+        + MappedColumns.Update.of(row.attributes()).set();
     if (!row.subscribed()) {
       values.put(":false", AttributeValue.fromBool(false));
       Map<String, AttributeValue> withLine = new HashMap<>(values);
@@ -188,19 +202,25 @@ final class AudienceWriter {
 
   private Future<Void> conditional(CustomerRow row, String set, String condition, Map<String, AttributeValue> values) {
     return Async.of(dynamo.updateItem(b -> b.tableName(table).key(Map.of("Email", AttributeValue.fromS(row.normalEmail())))
-        .updateExpression(set).conditionExpression(condition)
-        .expressionAttributeNames(Map.of("#n", "Name")).expressionAttributeValues(values)))
+        .updateExpression(set + MappedColumns.Update.of(row.attributes()).remove()).conditionExpression(condition)
+        .expressionAttributeNames(names(row)).expressionAttributeValues(values)))
         .mapEmpty();
   }
 
   private Future<Void> plain(CustomerRow row, String set, Map<String, AttributeValue> values) {
     return Async.of(dynamo.updateItem(b -> b.tableName(table).key(Map.of("Email", AttributeValue.fromS(row.normalEmail())))
-        .updateExpression(set).expressionAttributeNames(Map.of("#n", "Name")).expressionAttributeValues(values)))
+        .updateExpression(set + MappedColumns.Update.of(row.attributes()).remove()).expressionAttributeNames(names(row)).expressionAttributeValues(values)))
         .mapEmpty();
   }
 
+  private static Map<String, String> names(CustomerRow row) {
+    Map<String, String> names = new HashMap<>(MappedColumns.Update.of(row.attributes()).names());
+    names.put("#n", "Name");
+    return names;
+  }
+
   private static Map<String, AttributeValue> fields(CustomerRow row) {
-    Map<String, AttributeValue> values = new HashMap<>();
+    Map<String, AttributeValue> values = new HashMap<>(MappedColumns.Update.of(row.attributes()).values());
     values.put(":name", AttributeValue.fromS(row.name() == null ? "" : row.name()));
     values.put(":gender", AttributeValue.fromS(row.normalGender()));
     values.put(":created", AttributeValue.fromN(Long.toString(CustomerRow.millis(row.created()) / 1000)));
@@ -222,6 +242,11 @@ final class AudienceWriter {
     }
     item.put("SourceUpdatedAt", AttributeValue.fromN(Long.toString(CustomerRow.millis(row.updatedAt()))));
     item.put("SourceId", AttributeValue.fromN(Long.toString(row.id())));
+    row.attributes().forEach((attribute, value) -> {
+      if (!value.equals(MappedColumns.ABSENT)) {
+        item.put(attribute, value);
+      }
+    });
     return item;
   }
 }

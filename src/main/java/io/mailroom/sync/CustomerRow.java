@@ -3,17 +3,21 @@ package io.mailroom.sync;
 import io.mailroom.audience.Recipient;
 import io.mailroom.config.MailroomConfig;
 import io.vertx.sqlclient.Row;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * One row of the company's customer table, read through the configured column names, with the
- * checks that decide whether it may enter the audience. Timestamps are read in UTC.
+ * checks that decide whether it may enter the audience. Timestamps are read in UTC. {@code attributes}
+ * holds the columns {@code sync.columns.attributes} maps, by attribute name (see {@link MappedColumns}).
  */
 record CustomerRow(long id, String email, String name, String gender, LocalDateTime created, Boolean subscribed,
-                   LocalDateTime consentUpdatedAt, LocalDateTime updatedAt, LocalDateTime deletedAt) {
+                   LocalDateTime consentUpdatedAt, LocalDateTime updatedAt, LocalDateTime deletedAt,
+                   Map<String, AttributeValue> attributes) {
   static CustomerRow of(Row row, MailroomConfig.Columns columns) {
     Object subscribed = row.getValue(columns.subscribed());
     return new CustomerRow(
@@ -25,7 +29,8 @@ record CustomerRow(long id, String email, String name, String gender, LocalDateT
         subscribed == null ? null : subscribed instanceof Boolean b ? b : ((Number) subscribed).intValue() != 0,
         columns.consentUpdatedAt().isEmpty() ? null : row.getLocalDateTime(columns.consentUpdatedAt()),
         row.getLocalDateTime(columns.updatedAt()),
-        columns.deletedAt().isEmpty() ? null : row.getLocalDateTime(columns.deletedAt()));
+        columns.deletedAt().isEmpty() ? null : row.getLocalDateTime(columns.deletedAt()),
+        MappedColumns.read(row, columns.attributes()));
   }
 
   /** Why this row cannot enter the audience, or null when it can. */

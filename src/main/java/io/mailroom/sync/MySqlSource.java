@@ -44,6 +44,7 @@ final class MySqlSource implements AutoCloseable {
     if (!c.deletedAt().isEmpty()) {
       selected.add(c.deletedAt());
     }
+    selected.addAll(c.attributes().keySet());
     this.query = "SELECT " + String.join(", ", selected) + " FROM " + sync.table()
         + " WHERE (" + c.updatedAt() + " > ? OR (" + c.updatedAt() + " = ? AND " + c.id() + " > ?))"
         + " ORDER BY " + c.updatedAt() + ", " + c.id() + " LIMIT ?";
