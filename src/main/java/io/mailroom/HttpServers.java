@@ -2,6 +2,7 @@ package io.mailroom;
 
 import io.mailroom.api.HttpApi;
 import io.mailroom.api.ManagementServer;
+import io.mailroom.api.PreviewRoutes;
 import io.mailroom.api.Readiness;
 import io.mailroom.aws.OnceStore;
 import io.mailroom.campaign.CampaignStore;
@@ -22,13 +23,13 @@ record HttpServers(HttpApi api, ManagementServer management) {
 
   /** The parts the servers need, made from a node's clients, tables and queue. */
   record Parts(CampaignStore campaigns, TemplateStore templates, DeliveryQueries deliveries, DeadLetters deadLetters,
-               OnceStore once, Readiness readiness, SesEventRoute events) { }
+               OnceStore once, Readiness readiness, SesEventRoute events, PreviewRoutes previews) { }
 
   static HttpServers create(Vertx vertx, MailroomConfig config, MailroomMetrics metrics, Parts parts) {
     SubscriptionRoutes pages = new SubscriptionRoutes(vertx, parts.events(),
         brand(config.ses().fromAddress()));
     HttpApi api = new HttpApi(config, parts.campaigns(), parts.templates(), parts.deliveries(), parts.deadLetters(),
-        pages, parts.once());
+        pages, parts.previews(), parts.once());
     return new HttpServers(api, new ManagementServer(config.http(), metrics, parts.readiness()));
   }
 

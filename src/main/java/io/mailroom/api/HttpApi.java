@@ -42,13 +42,15 @@ public final class HttpApi extends VerticleBase {
   private final DeliveryQueries deliveries;
   private final DeadLetters deadLetters;
   private final SubscriptionRoutes subscriptionRoutes;
+  private final PreviewRoutes previewRoutes;
   private final RouteGuard guard;
   private HttpServer server;
   private Router router;
 
   public HttpApi(MailroomConfig config, CampaignStore campaigns, TemplateStore templates, DeliveryQueries deliveries,
-                 DeadLetters deadLetters, SubscriptionRoutes subscriptionRoutes, OnceStore once) {
+                 DeadLetters deadLetters, SubscriptionRoutes subscriptionRoutes, PreviewRoutes previewRoutes, OnceStore once) {
     this.subscriptionRoutes = subscriptionRoutes;
+    this.previewRoutes = previewRoutes;
     this.guard = new RouteGuard(config.webhook(), once);
     this.config = config;
     this.campaigns = campaigns;
@@ -72,6 +74,7 @@ public final class HttpApi extends VerticleBase {
     router.get("/health/live").handler(HttpApi::live);
     router.get("/v1/openapi.yaml").handler(HttpApi::openApi);
     new CampaignRoutes(vertx, config, campaigns, templates, deliveries).mount(router, guard, bodyLimit);
+    previewRoutes.mount(router, guard, bodyLimit);
     router.get("/v1/sync").handler(guard::authenticate).handler(this::syncStatus);
     router.get("/v1/dead-letters").handler(guard::authenticate).handler(this::deadLetters);
     router.post("/v1/dead-letters/redrive")

@@ -1,9 +1,9 @@
 package io.mailroom.config;
 
-import io.mailroom.audience.Recipient;
-
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Reads the {@code authoring.*} keys: {@code authoring.testRecipients}, a comma-separated list of
@@ -12,6 +12,13 @@ import java.util.List;
  */
 final class AuthoringKeys {
   static final String TEST_RECIPIENTS = "authoring.testRecipients";
+  /**
+   * The plain mailbox the send path accepts ({@code audience.Recipient.address}, which this package
+   * may not use: audience depends on aws, which depends on config): no display name, quote, angle
+   * bracket or whitespace.
+   */
+  private static final Pattern MAILBOX =
+      Pattern.compile("[a-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[a-z0-9-]+(\\.[a-z0-9-]+)+");
 
   private AuthoringKeys() {
   }
@@ -25,8 +32,8 @@ final class AuthoringKeys {
       if (raw.isBlank()) {
         continue;
       }
-      String address = Recipient.address(raw);
-      if (address == null) {
+      String address = raw.strip().toLowerCase(Locale.ROOT);
+      if (address.length() > 254 || !MAILBOX.matcher(address).matches()) {
         // the value is named: it is configuration, not a customer's address
         throw new ConfigException("config key '" + TEST_RECIPIENTS + "' must list plain email addresses"
             + " separated by commas; '" + raw.strip() + "' is not one");
