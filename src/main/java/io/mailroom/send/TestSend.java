@@ -22,6 +22,8 @@ public final class TestSend {
   private static final Logger LOG = LoggerFactory.getLogger(TestSend.class);
   /** How long a whole test send may wait for its send slots before it gives up. */
   static final long SLOT_WAIT_MILLIS = 5_000;
+  /** Only its reading of SES's errors is used: a test send is never retried. */
+  private static final RetryPolicy ERRORS = new RetryPolicy(1, 0);
 
   private final EmailComposer composer;
   private final Transport transport;
@@ -70,6 +72,9 @@ public final class TestSend {
         .compose(slot -> transport.send(email, deliveryId))
         .transform(answer -> {
           if (answer.failed()) {
+            if (ERRORS.throttled(answer.cause())) {
+              gate.throttled();
+            }
             LOG.warn("test send of template {} to {} not sent (request {}): {}", templateId, masked(email.to()),
                 requestId, answer.cause().toString());
             List<String> unsent = emails.subList(sent.size(), emails.size()).stream().map(RenderedEmail::to).toList();
