@@ -48,7 +48,8 @@ public final class HttpApi extends VerticleBase {
   private Router router;
 
   public HttpApi(MailroomConfig config, CampaignStore campaigns, TemplateStore templates, DeliveryQueries deliveries,
-                 DeadLetters deadLetters, SubscriptionRoutes subscriptionRoutes, PreviewRoutes previewRoutes, OnceStore once) {
+                 DeadLetters deadLetters, SubscriptionRoutes subscriptionRoutes, PreviewRoutes previewRoutes,
+                 OnceStore once) {
     this.subscriptionRoutes = subscriptionRoutes;
     this.previewRoutes = previewRoutes;
     this.guard = new RouteGuard(config.webhook(), once);
