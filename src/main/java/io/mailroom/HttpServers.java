@@ -3,6 +3,7 @@ package io.mailroom;
 import io.mailroom.api.AudienceRoutes;
 import io.mailroom.api.HttpApi;
 import io.mailroom.api.ManagementServer;
+import io.mailroom.api.PreviewRoutes;
 import io.mailroom.api.Readiness;
 import io.mailroom.aws.OnceStore;
 import io.mailroom.campaign.CampaignStore;
@@ -23,13 +24,14 @@ record HttpServers(HttpApi api, ManagementServer management) {
 
   /** The parts the servers need, made from a node's clients, tables and queue. */
   record Parts(CampaignStore campaigns, TemplateStore templates, DeliveryQueries deliveries, DeadLetters deadLetters,
-               OnceStore once, Readiness readiness, SesEventRoute events, AudienceRoutes audiences) { }
+               OnceStore once, Readiness readiness, SesEventRoute events, AudienceRoutes audiences,
+               PreviewRoutes previews) { }
 
   static HttpServers create(Vertx vertx, MailroomConfig config, MailroomMetrics metrics, Parts parts) {
     SubscriptionRoutes pages = new SubscriptionRoutes(vertx, parts.events(),
         brand(config.ses().fromAddress()));
     HttpApi api = new HttpApi(config, parts.campaigns(), parts.templates(), parts.deliveries(), parts.deadLetters(),
-        pages, parts.once(), parts.audiences());
+        pages, parts.once(), parts.audiences(), parts.previews());
     return new HttpServers(api, new ManagementServer(config.http(), metrics, parts.readiness()));
   }
 

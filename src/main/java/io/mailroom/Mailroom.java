@@ -1,6 +1,7 @@
 package io.mailroom;
 
 import io.mailroom.api.AudienceRoutes;
+import io.mailroom.api.PreviewRoutes;
 import io.mailroom.api.Readiness;
 import io.mailroom.audience.UserStore;
 import io.mailroom.aws.AwsClients;
@@ -32,6 +33,8 @@ import io.mailroom.send.OutboxTransport;
 import io.mailroom.send.RetryPolicy;
 import io.mailroom.send.Sender;
 import io.mailroom.send.SesTransport;
+import io.mailroom.send.TestRecipients;
+import io.mailroom.send.TestSend;
 import io.mailroom.send.Transport;
 import io.mailroom.subscription.ConsentCheck;
 import io.mailroom.subscription.ConsentStore;
@@ -144,8 +147,11 @@ public final class Mailroom {
     limits = SendLimits.create(vertx, config, sesTransport() ? aws.ses() : null,
         new Resumer(vertx, campaigns)::resumeQuotaStopped, metrics);
     watchQueueDepth(queue);
-    servers = httpServers(campaigns, queue, consent);
-    Supplier<Sender> senders = senders(queue, campaigns, consent, tokens);
+    EmailComposer composer = new EmailComposer(
+        new Renderer(templates(), config.templateCacheSeconds(), config.ses().fromAddress()),
+        new UnsubscribeLinks(tokens, config.publicBaseUrl(), config.subscription().mailto()));
+    servers = httpServers(campaigns, queue, consent, previews(composer, consent));
+    Supplier<Sender> senders = senders(queue, campaigns, consent, composer);
     return deploy(unsubscribeHandler(tokens))
         .compose(v -> deploy(servers.api()))
         .compose(v -> deploy(servers.management()))
@@ -175,14 +181,22 @@ public final class Mailroom {
         .onSuccess(dead -> metrics.queue(depth, dead))).onFailure(e -> LOG.debug("queue depth: {}", e.toString())));
   }
 
-  private HttpServers httpServers(CampaignStore campaigns, SqsQueue queue, ConsentCheck consent) {
+  /** Previews and test sends, composed by the Senders' composer so that they are what a campaign sends. */
+  private PreviewRoutes previews(EmailComposer composer, ConsentCheck consent) {
+    return new PreviewRoutes(config.subscription().topics(), templates(), composer,
+        new TestRecipients(vertx, aws.dynamo(), tables.users(), consent, config.authoring().testRecipients(),
+            config.subscription().defaultTopic()), new TestSend(composer, transport, limits.gate()));
+  }
+
+  private HttpServers httpServers(CampaignStore campaigns, SqsQueue queue, ConsentCheck consent,
+                                  PreviewRoutes previews) {
     Readiness readiness = new Readiness(vertx, aws, tables.users(), queue.url(), sesTransport());
     limits.readinessChecks().forEach(readiness::with);
     return HttpServers.create(vertx, config, metrics, new HttpServers.Parts(campaigns, templates(),
         new DeliveryQueries(aws.dynamo(), tables.deliveries()), deadLetters,
         new OnceStore(aws.dynamo(), tables.seen()), readiness,
         SesEventRoute.create(vertx, config.subscription().sns(), aws.dynamo(), tables),
-        new AudienceRoutes(config, users(), consent)));
+        new AudienceRoutes(config, users(), consent), previews));
   }
 
   private UnsubscribeHandler unsubscribeHandler(UnsubscribeToken tokens) {
@@ -201,14 +215,11 @@ public final class Mailroom {
    * The Sender pool's shared parts (one status cache, kept fresh by {@code CAMPAIGN_CHANGED}, and
    * one set of counters), and a factory of its members.
    */
-  private Supplier<Sender> senders(SqsQueue queue, CampaignStore campaigns, ConsentCheck consent, UnsubscribeToken tokens) {
+  private Supplier<Sender> senders(SqsQueue queue, CampaignStore campaigns, ConsentCheck consent, EmailComposer composer) {
     StatusCache states = new StatusCache(campaigns);
     changes = Channels.CAMPAIGN_CHANGED.localConsumer(vertx.eventBus(), m -> states.forget(m.body().campaignId()));
     Sender.Campaigns campaignSide = new Sender.Campaigns(campaigns, states, new CampaignCounters(campaigns, metrics));
     DeliveryStore deliveries = new DeliveryStore(aws.dynamo(), tables.deliveries(), tables.campaigns());
-    EmailComposer composer = new EmailComposer(
-        new Renderer(templates(), config.templateCacheSeconds(), config.ses().fromAddress()),
-        new UnsubscribeLinks(tokens, config.publicBaseUrl(), config.subscription().mailto()));
     Sender.Outbound outbound = new Sender.Outbound(transport, limits.gate(),
         new RetryPolicy(config.sender().maxAttempts(), config.sender().retryBaseMillis()));
     return () -> new Sender(queue, deliveries, campaignSide, composer, outbound, consent, metrics,

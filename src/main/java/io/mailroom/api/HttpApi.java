@@ -42,15 +42,18 @@ public final class HttpApi extends VerticleBase {
   private final DeliveryQueries deliveries;
   private final DeadLetters deadLetters;
   private final SubscriptionRoutes subscriptionRoutes;
+  private final PreviewRoutes previewRoutes;
   private final RouteGuard guard;
   private final AudienceRoutes audiences;
   private HttpServer server;
   private Router router;
 
   public HttpApi(MailroomConfig config, CampaignStore campaigns, TemplateStore templates, DeliveryQueries deliveries,
-                 DeadLetters deadLetters, SubscriptionRoutes subscriptionRoutes, OnceStore once, AudienceRoutes audiences) {
+                 DeadLetters deadLetters, SubscriptionRoutes subscriptionRoutes, OnceStore once, AudienceRoutes audiences,
+                 PreviewRoutes previewRoutes) {
     this.audiences = audiences;
     this.subscriptionRoutes = subscriptionRoutes;
+    this.previewRoutes = previewRoutes;
     this.guard = new RouteGuard(config.webhook(), once);
     this.config = config;
     this.campaigns = campaigns;
@@ -75,6 +78,7 @@ public final class HttpApi extends VerticleBase {
     router.get("/v1/openapi.yaml").handler(HttpApi::openApi);
     new CampaignRoutes(vertx, config, campaigns, templates, deliveries).mount(router, guard, bodyLimit);
     audiences.mount(router, guard, bodyLimit);
+    previewRoutes.mount(router, guard, bodyLimit);
     router.get("/v1/sync").handler(guard::authenticate).handler(this::syncStatus);
     router.get("/v1/dead-letters").handler(guard::authenticate).handler(this::deadLetters);
     router.post("/v1/dead-letters/redrive")

@@ -29,6 +29,16 @@ final class ConfigReader {
     return node;
   }
 
+  /** Whether the key is present (for sections a configuration written before them may lack). */
+  boolean has(String path) {
+    try {
+      value(path);
+      return true;
+    } catch (ConfigException e) {
+      return false;
+    }
+  }
+
   String string(String path) {
     Object value = value(path);
     if (!(value instanceof String text)) {

@@ -24,7 +24,8 @@ public record MailroomConfig(
     int shutdownGraceSeconds,
     Sync sync,
     Demo demo,
-    Limiter limiter) {
+    Limiter limiter,
+    Authoring authoring) {
 
   public static final String EMBEDDED = "embedded";
 
@@ -109,6 +110,9 @@ public record MailroomConfig(
 
   public record Demo(boolean seed, int customers) { }
 
+  /** Template authoring: the addresses, besides customers, that a test send may go to (see {@link AuthoringKeys}). */
+  public record Authoring(List<String> testRecipients) { }
+
   /** The Syncer: the company's MySQL customer table, its column names, and the schedule. */
   public record Sync(boolean enabled, int intervalSeconds, int chunkSize, int lookBackSeconds, int leaseSeconds,
                      boolean writeBack, Mysql mysql, String table, Columns columns) { }
@@ -183,7 +187,7 @@ public record MailroomConfig(
         r.integer("shutdownGraceSeconds", 1, 3600),
         SyncKeys.read(r),
         new Demo(r.bool("demo.seed"), r.integer("demo.customers", 0, 1_000_000)),
-        limiter(r));
+        limiter(r), AuthoringKeys.read(r));
     crossCheck(config);
     return config;
   }
@@ -300,7 +304,7 @@ public record MailroomConfig(
     return new MailroomConfig(new Http(http.host, port, http.maxBodyBytes, http.idleTimeoutSeconds,
         http.requestTimeoutSeconds, port == 0 ? new Management(http.management.host(), 0) : http.management),
         publicBaseUrl, webhook, subscription, aws, dynamodb, sqs, ses, transport, outboxDir, sender, fetcher,
-        templateCacheSeconds, shutdownGraceSeconds, sync, demo, limiter);
+        templateCacheSeconds, shutdownGraceSeconds, sync, demo, limiter, authoring);
   }
 
   /**
@@ -317,6 +321,6 @@ public record MailroomConfig(
     String url = loopback ? base.getScheme() + "://" + host + ":" + port : publicBaseUrl;
     return new MailroomConfig(moved.http, url, webhook, subscription, aws, dynamodb, sqs, ses, transport, outboxDir,
         sender, fetcher, templateCacheSeconds, shutdownGraceSeconds, sync, new Demo(seedDemo, demo.customers()),
-        limiter);
+        limiter, authoring);
   }
 }

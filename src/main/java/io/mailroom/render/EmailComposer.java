@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * One campaign's email to one recipient, ready for a transport: the template rendered for the
  * recipient, with their personal unsubscribe link in the body and the {@code List-Unsubscribe}
- * headers.
+ * headers. Previews and test sends are composed the same way ({@link #preview}), with a preview
+ * token in the link, so that a preview is exactly what a campaign sends.
  */
 public final class EmailComposer {
   private final Renderer renderer;
@@ -19,10 +20,53 @@ public final class EmailComposer {
     this.links = links;
   }
 
+  /**
+   * What a template is composed for besides a campaign; {@code campaignId} is what the email carries
+   * as its campaign (its {@code CampaignId} field, the transport's campaign tag, the outbox folder).
+   */
+  public enum Trial {
+    PREVIEW("preview"), TEST_SEND("test");
+
+    private final String campaignId;
+
+    Trial(String campaignId) {
+      this.campaignId = campaignId;
+    }
+
+    public String campaignId() {
+      return campaignId;
+    }
+  }
+
   /** Fails with {@link Renderer.TemplateException} when the template is missing or does not render. */
   public Future<RenderedEmail> compose(String campaignId, String templateId, String subjectOverride, Recipient recipient) {
     UnsubscribeLinks.Link link = links.of(recipient.email(), campaignId);
-    return renderer.template(templateId).map(template -> renderer.render(template, campaignId, subjectOverride, recipient,
-        Map.of("UnsubscribeURL", link.url()), link.headers()));
+    return renderer.template(templateId).map(template -> outgoing(template, campaignId, subjectOverride, recipient,
+        link, false));
+  }
+
+  /**
+   * The email a campaign of {@code templateId} would send {@code recipient}, for a preview or a test
+   * send: the same rendering, with a preview token in its unsubscribe link, and {@code "[TEST] "} in
+   * the subject of a test send.
+   */
+  public Future<RenderedEmail> preview(Trial trial, String templateId, String subjectOverride, Recipient recipient) {
+    UnsubscribeLinks.Link link = links.preview(recipient.email());
+    return renderer.template(templateId).map(template -> outgoing(template, trial.campaignId(), subjectOverride,
+        recipient, link, trial == Trial.TEST_SEND));
+  }
+
+  /**
+   * Every email passes here, a campaign's, a preview or a test send: the one place where what
+   * the law adds to an advertising email is added to all of them (the subject prefix, through
+   * {@link SubjectLine}; issue 18's legal footer belongs here too).
+   */
+  private RenderedEmail outgoing(Renderer.Compiled template, String campaignId, String subjectOverride,
+                                 Recipient recipient, UnsubscribeLinks.Link link, boolean test) {
+    RenderedEmail email = renderer.render(template, campaignId, subjectOverride, recipient,
+        Map.of("UnsubscribeURL", link.url()), link.headers());
+    String subject = SubjectLine.of(email.subject(), test);
+    return subject.equals(email.subject()) ? email : new RenderedEmail(email.campaignId(), email.from(), email.to(),
+        subject, email.html(), email.text(), email.headers());
   }
 }

@@ -13,6 +13,8 @@ import java.util.List;
  * {@code List-Unsubscribe-Post: List-Unsubscribe=One-Click}).
  */
 public final class UnsubscribeLinks {
+  /** The campaign id a preview token names: no campaign's id looks like it. */
+  static final String PREVIEW_CAMPAIGN = "preview";
   private final UnsubscribeToken tokens;
   private final String baseUrl;
   private final String mailto;
@@ -27,7 +29,18 @@ public final class UnsubscribeLinks {
   public record Link(String url, List<RenderedEmail.Header> headers) { }
 
   public Link of(String email, String campaignId) {
-    String token = tokens.seal(email, campaignId, Instant.now());
+    return link(tokens.seal(email, campaignId, Instant.now()));
+  }
+
+  /**
+   * The link and headers of a preview or test send to {@code email}: the same as a campaign's, with
+   * a preview token, whose page opens but which changes no one's consent.
+   */
+  public Link preview(String email) {
+    return link(tokens.sealPreview(email, PREVIEW_CAMPAIGN, Instant.now()));
+  }
+
+  private Link link(String token) {
     String url = baseUrl + "/u/" + token;
     String value = "<" + url + ">";
     if (!mailto.isEmpty()) {

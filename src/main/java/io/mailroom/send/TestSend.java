@@ -1,0 +1,96 @@
+package io.mailroom.send;
+
+import io.mailroom.audience.Recipient;
+import io.mailroom.limit.SendGate;
+import io.mailroom.render.EmailComposer;
+import io.mailroom.render.RenderedEmail;
+import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A test send: a template's email, composed as a campaign's ({@link EmailComposer#preview} with
+ * {@code "[TEST] "} in the subject), sent at once through the node's transport. It belongs to no
+ * campaign (no Campaigns or Deliveries row, no counter) but takes its send slots from the node's
+ * {@link SendGate} like any email, so that it is kept within the SES rate and quota.
+ */
+public final class TestSend {
+  private static final Logger LOG = LoggerFactory.getLogger(TestSend.class);
+  /** How long a whole test send may wait for its send slots before it gives up. */
+  static final long SLOT_WAIT_MILLIS = 5_000;
+  /** Only its reading of SES's errors is used: a test send is never retried. */
+  private static final RetryPolicy ERRORS = new RetryPolicy(1, 0);
+
+  private final EmailComposer composer;
+  private final Transport transport;
+  private final SendGate gate;
+
+  public TestSend(EmailComposer composer, Transport transport, SendGate gate) {
+    this.composer = composer;
+    this.transport = transport;
+    this.gate = gate;
+  }
+
+  /** One email that went: its address and the transport's message id. */
+  public record Sent(String to, String messageId) { }
+
+  /**
+   * What became of a test send: the emails that went, in order, and, when one could not go, why,
+   * with the addresses of it and of the ones after it, which were not tried.
+   */
+  public record Outcome(List<Sent> sent, List<String> unsent, Throwable failure) {
+    public boolean complete() {
+      return failure == null;
+    }
+  }
+
+  /** Every email composed first, so that one that does not render stops the test before anything is sent. */
+  public Future<List<RenderedEmail>> compose(String templateId, String subjectOverride, List<Recipient> recipients) {
+    List<Future<RenderedEmail>> emails = recipients.stream()
+        .map(r -> composer.preview(EmailComposer.Trial.TEST_SEND, templateId, subjectOverride, r)).toList();
+    return Future.all(emails).map(all -> all.<RenderedEmail>list());
+  }
+
+  /** Sends the emails one after the other, each at its send slot; {@code requestId} names the request in the log. */
+  public Future<Outcome> send(String templateId, List<RenderedEmail> emails, String requestId) {
+    long deadline = System.nanoTime() + SLOT_WAIT_MILLIS * 1_000_000;
+    return next(templateId, emails, new ArrayList<>(), deadline, requestId);
+  }
+
+  private Future<Outcome> next(String templateId, List<RenderedEmail> emails, List<Sent> sent, long deadline,
+                               String requestId) {
+    if (sent.size() == emails.size()) {
+      return Future.succeededFuture(new Outcome(List.copyOf(sent), List.of(), null));
+    }
+    RenderedEmail email = emails.get(sent.size());
+    String deliveryId = "test-" + UUID.randomUUID();
+    return gate.acquire(Math.max(1, (deadline - System.nanoTime()) / 1_000_000))
+        .compose(slot -> transport.send(email, deliveryId))
+        .transform(answer -> {
+          if (answer.failed()) {
+            if (ERRORS.throttled(answer.cause())) {
+              gate.throttled();
+            }
+            LOG.warn("test send of template {} to {} not sent (request {}): {}", templateId, masked(email.to()),
+                requestId, answer.cause().toString());
+            List<String> unsent = emails.subList(sent.size(), emails.size()).stream().map(RenderedEmail::to).toList();
+            return Future.succeededFuture(new Outcome(List.copyOf(sent), unsent, answer.cause()));
+          }
+          gate.accepted();
+          LOG.info("test send of template {} to {} through {}: message {} (request {})", templateId,
+              masked(email.to()), transport.name(), answer.result(), requestId);
+          sent.add(new Sent(email.to(), answer.result()));
+          return next(templateId, emails, sent, deadline, requestId);
+        });
+  }
+
+  /** {@code q***@shop.example.com}: the first character and the domain only, for the logs. */
+  static String masked(String email) {
+    int at = email.lastIndexOf('@');
+    return at <= 0 ? "***" : email.charAt(0) + "***" + email.substring(at);
+  }
+}
