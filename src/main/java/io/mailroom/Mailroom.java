@@ -25,6 +25,7 @@ import io.mailroom.queue.DeadLetters;
 import io.mailroom.queue.Queuer;
 import io.mailroom.queue.SqsQueue;
 import io.mailroom.render.EmailComposer;
+import io.mailroom.render.RenderPool;
 import io.mailroom.render.Renderer;
 import io.mailroom.render.UnsubscribeLinks;
 import io.mailroom.send.OutboxTransport;
@@ -204,12 +205,19 @@ public final class Mailroom {
     Sender.Campaigns campaignSide = new Sender.Campaigns(campaigns, states, new CampaignCounters(campaigns, metrics));
     DeliveryStore deliveries = new DeliveryStore(aws.dynamo(), tables.deliveries(), tables.campaigns());
     EmailComposer composer = new EmailComposer(
-        new Renderer(templates(), config.templateCacheSeconds(), config.ses().fromAddress()),
+        new Renderer(templates(), config.templateCacheSeconds(), config.ses().fromAddress(), renderPool()),
         new UnsubscribeLinks(tokens, config.publicBaseUrl(), config.subscription().mailto()));
     Sender.Outbound outbound = new Sender.Outbound(transport, limits.gate(),
         new RetryPolicy(config.sender().maxAttempts(), config.sender().retryBaseMillis()));
     return () -> new Sender(queue, deliveries, campaignSide, composer, outbound, consent, metrics,
         Sender.Settings.of(config));
+  }
+
+  /** The render threads of this node's Senders, closed with the node. */
+  private RenderPool renderPool() {
+    RenderPool pool = RenderPool.shared(vertx);
+    closeables.add(pool::close);
+    return pool;
   }
 
   private Syncer syncer() {

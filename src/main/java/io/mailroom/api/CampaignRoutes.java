@@ -10,6 +10,8 @@ import io.mailroom.config.MailroomConfig;
 import io.mailroom.delivery.DeliveryQueries;
 import io.mailroom.http.ApiError;
 import io.mailroom.http.PathParams;
+import io.mailroom.render.RenderPool;
+import io.mailroom.render.TemplateCheck;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -39,6 +41,7 @@ final class CampaignRoutes {
   private final TemplateStore templates;
   private final DeliveryQueries deliveries;
   private final Resumer resumer;
+  private final TemplateCheck subjectCheck;
 
   CampaignRoutes(Vertx vertx, MailroomConfig config, CampaignStore campaigns, TemplateStore templates,
                  DeliveryQueries deliveries) {
@@ -48,6 +51,7 @@ final class CampaignRoutes {
     this.templates = templates;
     this.deliveries = deliveries;
     this.resumer = new Resumer(vertx, campaigns);
+    this.subjectCheck = new TemplateCheck(RenderPool.shared(vertx));
   }
 
   void mount(Router router, RouteGuard guard, int bodyLimit) {
@@ -75,8 +79,11 @@ final class CampaignRoutes {
                 "no template with id '" + request.templateId() + "'", "templateId"));
           }
           long now = System.currentTimeMillis();
-          return campaigns.create(Campaign.create(newId(), request.templateId(), request.subject(), request.topic(), now),
-              request.idempotencyKey());
+          // a subject override is checked like a template, so that a broken one is refused here, not at each delivery
+          Future<Void> checked = request.subject() == null ? Future.succeededFuture()
+              : subjectCheck.subject(request.subject()).recover(e -> Future.failedFuture(TemplateErrors.of(e)));
+          return checked.compose(ok -> campaigns.create(Campaign.create(newId(), request.templateId(), request.subject(),
+              request.topic(), now).withTemplateVersion(template.get().version()), request.idempotencyKey()));
         })
         .onSuccess(created -> {
           Campaign campaign = created.campaign();

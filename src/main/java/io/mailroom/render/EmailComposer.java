@@ -21,8 +21,14 @@ public final class EmailComposer {
 
   /** Fails with {@link Renderer.TemplateException} when the template is missing or does not render. */
   public Future<RenderedEmail> compose(String campaignId, String templateId, String subjectOverride, Recipient recipient) {
+    return compose(campaignId, templateId, 0, subjectOverride, recipient);
+  }
+
+  /** The email of version {@code templateVersion} of the template (0: its newest), rendered off the event loop. */
+  public Future<RenderedEmail> compose(String campaignId, String templateId, long templateVersion, String subjectOverride,
+                                       Recipient recipient) {
     UnsubscribeLinks.Link link = links.of(recipient.email(), campaignId);
-    return renderer.template(templateId).map(template -> renderer.render(template, campaignId, subjectOverride, recipient,
-        Map.of("UnsubscribeURL", link.url()), link.headers()));
+    return renderer.template(templateId, templateVersion).compose(template -> renderer.renderOffLoop(template,
+        campaignId, subjectOverride, recipient, Map.of("UnsubscribeURL", link.url()), link.headers()));
   }
 }
