@@ -1,6 +1,7 @@
 package io.mailroom;
 
 import io.mailroom.campaign.CampaignStatus;
+import io.mailroom.campaign.Template;
 import io.mailroom.testing.SignedClient;
 import io.mailroom.testing.TestNode;
 import io.vertx.core.Vertx;
@@ -30,7 +31,7 @@ class TemplateRefusalsTest {
 
   @BeforeAll
   static void start(Vertx vertx) throws Exception {
-    node = TestNode.named("template-refusals").start(vertx);
+    node = TestNode.named("template-refusals").customers(3, i -> "trapped-" + i + "@refusals.example.com").start(vertx);
     client = node.client();
   }
 
@@ -125,6 +126,26 @@ class TemplateRefusalsTest {
         .put("subject", "Sale for {{ Name }}").encode());
     assertThat(good.status()).as(good.body()).isEqualTo(202);
     assertThat(campaigns()).isEqualTo(before + 1);
+  }
+
+  /**
+   * A template that got into the table without the check (as before this check existed) fails each
+   * of its deliveries, once, with the reason recorded; the campaign finishes and the node goes on.
+   */
+  @Test
+  void aTemplateThatFailsWhenSentFailsItsDeliveriesNotTheNode() throws Exception {
+    node.mailroom().templates().put(new Template("trap", "trap", "Hi {{ Name }}",
+        "{% for i in range(1, 2000000000) %}{% endfor %}", null, List.of())).await(30, TimeUnit.SECONDS);
+    String id = node.startCampaign("{\"templateId\": \"trap\"}");
+    JsonObject finished = node.awaitFinished(id);
+    assertThat(finished.getJsonObject("counts").getLong("failed")).isEqualTo(3);
+    assertThat(finished.getJsonObject("counts").getLong("sent")).isZero();
+    JsonArray failures = client.get("/v1/campaigns/" + id + "/failures").json().getJsonArray("failures");
+    assertThat(failures).hasSize(3).allSatisfy(f -> {
+      assertThat(((JsonObject) f).getString("reason")).contains("loop steps");
+      assertThat(((JsonObject) f).getInteger("attempts")).as("a template error is not retried").isEqualTo(1);
+    });
+    assertThat(client.send(client.unsigned("/health/live").GET().build()).status()).isEqualTo(200);
   }
 
   private static long campaigns() throws Exception {
