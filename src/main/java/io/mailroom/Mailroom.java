@@ -204,20 +204,15 @@ public final class Mailroom {
     changes = Channels.CAMPAIGN_CHANGED.localConsumer(vertx.eventBus(), m -> states.forget(m.body().campaignId()));
     Sender.Campaigns campaignSide = new Sender.Campaigns(campaigns, states, new CampaignCounters(campaigns, metrics));
     DeliveryStore deliveries = new DeliveryStore(aws.dynamo(), tables.deliveries(), tables.campaigns());
+    RenderPool renders = RenderPool.shared(vertx);
+    closeables.add(renders::close);
     EmailComposer composer = new EmailComposer(
-        new Renderer(templates(), config.templateCacheSeconds(), config.ses().fromAddress(), renderPool()),
+        new Renderer(templates(), config.templateCacheSeconds(), config.ses().fromAddress(), renders),
         new UnsubscribeLinks(tokens, config.publicBaseUrl(), config.subscription().mailto()));
     Sender.Outbound outbound = new Sender.Outbound(transport, limits.gate(),
         new RetryPolicy(config.sender().maxAttempts(), config.sender().retryBaseMillis()));
     return () -> new Sender(queue, deliveries, campaignSide, composer, outbound, consent, metrics,
         Sender.Settings.of(config));
-  }
-
-  /** The render threads of this node's Senders, closed with the node. */
-  private RenderPool renderPool() {
-    RenderPool pool = RenderPool.shared(vertx);
-    closeables.add(pool::close);
-    return pool;
   }
 
   private Syncer syncer() {

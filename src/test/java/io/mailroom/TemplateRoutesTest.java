@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,9 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,6 +55,10 @@ class TemplateRoutesTest {
 
   static SignedClient.Reply put(String id, JsonObject body) {
     return put(client, id, body.encode());
+  }
+
+  private static SignedClient.Reply put(JsonObject body) {
+    return put("race", body);
   }
 
   static SignedClient.Reply put(SignedClient client, String id, String body) {
@@ -94,6 +102,45 @@ class TemplateRoutesTest {
     assertRefused(client.get("/v1/templates/life.a?version=3"), 404, "template_not_found", "version");
     assertRefused(client.get("/v1/templates/life.a?version=zero"), 400, "invalid_field", "version");
     assertRefused(client.get("/v1/templates/no-such-one"), 404, "template_not_found", "id");
+  }
+
+  @Test
+  void savesAtTheSameTimeNeverMakeTheSameVersion() {
+    List<CompletableFuture<SignedClient.Reply>> saves = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      JsonObject body = template("Race " + i, "<p>race " + i + "</p>");
+      saves.add(CompletableFuture.supplyAsync(() -> put(body)));
+    }
+    List<Long> versions = new ArrayList<>();
+    for (CompletableFuture<SignedClient.Reply> save : saves) {
+      SignedClient.Reply reply = save.join();
+      if (reply.status() == 409) {
+        assertRefused(reply, 409, "concurrent_update", null);
+      } else {
+        assertThat(reply.status()).as(reply.body()).isIn(200, 201);
+        versions.add(reply.json().getLong("version"));
+      }
+    }
+    assertThat(versions).doesNotHaveDuplicates().isNotEmpty();
+    JsonObject head = client.get("/v1/templates/race").json();
+    assertThat(head.getLong("version")).isEqualTo(versions.size());
+    assertThat(head.getJsonArray("versions")).hasSize(versions.size());
+  }
+
+  /** A head written before versions (no Version attribute) is version 1, and stays readable as such. */
+  @Test
+  void aTemplateFromBeforeVersionsIsVersionOne() throws Exception {
+    Map<String, AttributeValue> legacy = Map.of("TemplateID", AttributeValue.fromS("legacy"),
+        "TemplateName", AttributeValue.fromS("old"), "Subject", AttributeValue.fromS("Old {{ Name }}"),
+        "Html", AttributeValue.fromS("<p>old</p>"));
+    node.mailroom().aws().dynamo().putItem(b -> b.tableName(node.mailroom().tables().templates()).item(legacy))
+        .get(30, TimeUnit.SECONDS);
+    assertThat(client.get("/v1/templates/legacy").json().getLong("version")).isEqualTo(1);
+    SignedClient.Reply saved = put("legacy", template("New", "<p>new</p>"));
+    assertThat(saved.status()).as(saved.body()).isEqualTo(200);
+    assertThat(saved.json().getLong("version")).isEqualTo(2);
+    assertThat(client.get("/v1/templates/legacy?version=1").json().getString("html")).isEqualTo("<p>old</p>");
+    assertThat(client.get("/v1/templates/legacy").json().getString("html")).isEqualTo("<p>new</p>");
   }
 
   @Test
