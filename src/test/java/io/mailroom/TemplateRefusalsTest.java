@@ -55,20 +55,22 @@ class TemplateRefusalsTest {
   void aSyntaxErrorNamesThePartAndItsLine() {
     JsonObject subject = refused(template("Hi {{ Name ", "<p>x</p>"), 400, "template_syntax", "subject");
     assertThat(subject.getInteger("line")).isEqualTo(1);
-    assertThat(subject.containsKey("column")).isTrue();
+    assertThat(subject.getInteger("column")).as("the '{{' left open").isEqualTo(4);
     JsonObject html = refused(template("Hi", "<p>one</p>\n<p>two</p>\n{% if %}<p>three</p>"), 400,
         "template_syntax", "html");
     assertThat(html.getInteger("line")).isEqualTo(3);
+    assertThat(html.containsKey("column")).as("present, null when it cannot be told").isTrue();
     refused(template("Hi", "<p>x</p>").put("text", "Hello\n{{ Name | }}"), 400, "template_syntax", "text");
   }
 
   @Test
   void noTemplateMayReachAnother() {
     for (String tag : List.of("include", "import", "extends")) {
-      JsonObject error = refused(template("Hi", "<p>x</p>\n{% " + tag + " \"secret\" %}"), 400, "template_forbidden",
-          "html");
+      JsonObject error = refused(template("Hi", "<p>x</p>\n<p>{% " + tag + " \"secret\" %}"), 400,
+          "template_forbidden", "html");
       assertThat(error.getString("tag")).isEqualTo(tag);
       assertThat(error.getInteger("line")).isEqualTo(2);
+      assertThat(error.getInteger("column")).isEqualTo(4);
     }
   }
 

@@ -6,8 +6,8 @@ import io.mailroom.render.TemplateProblem;
 
 /**
  * The refusal for a template that failed its check or could not be saved: 400
- * {@code template_syntax} or {@code template_forbidden} (with {@code line}, and {@code column}
- * null: Pebble does not say), 422 {@code template_render}, 409 {@code concurrent_update}, 413
+ * {@code template_syntax} or {@code template_forbidden} (with {@code line} and {@code column}, each
+ * null where it is not known), 422 {@code template_render}, 409 {@code concurrent_update}, 413
  * {@code template_too_large}. Any other failure is passed on as it is.
  */
 final class TemplateErrors {
@@ -34,6 +34,6 @@ final class TemplateErrors {
           .withDetail("tag", problem.tag());
       case RENDER -> new ApiError(422, "template_render", problem.getMessage(), problem.field());
     };
-    return api.withDetail("line", problem.line()).withDetail("column", null);
+    return api.withDetail("line", problem.line()).withDetail("column", problem.column());
   }
 }

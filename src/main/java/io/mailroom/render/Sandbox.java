@@ -2,7 +2,6 @@ package io.mailroom.render;
 
 import io.pebbletemplates.pebble.PebbleEngine;
 import io.pebbletemplates.pebble.error.LoaderException;
-import io.pebbletemplates.pebble.error.ParserException;
 import io.pebbletemplates.pebble.error.PebbleException;
 import io.pebbletemplates.pebble.loader.Loader;
 import io.pebbletemplates.pebble.template.PebbleTemplate;
@@ -43,12 +42,12 @@ final class Sandbox {
     try {
       return (html ? HTML : PLAIN).getLiteralTemplate(source);
     } catch (SandboxExtension.ForbiddenTag e) {
-      throw TemplateProblem.forbidden(field, e.tag(), e.getLineNumber(), e);
-    } catch (ParserException e) {
-      throw TemplateProblem.syntax(field, e.getPebbleMessage(), e.getLineNumber(), e);
+      throw TemplateProblem.forbidden(field, e.tag(), e.getLineNumber(),
+          Columns.ofTag(source, e.getLineNumber(), e.tag()), e);
     } catch (RuntimeException e) {
       Integer line = e instanceof PebbleException pebble ? pebble.getLineNumber() : null;
-      throw TemplateProblem.syntax(field, e.getMessage(), line, e);
+      String message = e instanceof PebbleException pebble ? pebble.getPebbleMessage() : e.getMessage();
+      throw TemplateProblem.syntax(field, message, line, Columns.ofUnclosed(source, line), e);
     }
   }
 

@@ -12,26 +12,30 @@ public final class TemplateProblem extends Renderer.TemplateException {
   private final Kind kind;
   private final String field;
   private final Integer line;
+  private final Integer column;
   private final String tag;
 
-  private TemplateProblem(Kind kind, String field, String message, Integer line, String tag, Throwable cause) {
+  private TemplateProblem(Kind kind, String field, String message, Integer line, Integer column, String tag,
+                          Throwable cause) {
     super(field + (line == null ? "" : " (line " + line + ")") + ": " + message, cause);
     this.kind = kind;
     this.field = field;
     this.line = line;
+    this.column = column;
     this.tag = tag;
   }
 
-  static TemplateProblem syntax(String field, String message, Integer line, Throwable cause) {
-    return new TemplateProblem(Kind.SYNTAX, field, message, line, null, cause);
+  static TemplateProblem syntax(String field, String message, Integer line, Integer column, Throwable cause) {
+    return new TemplateProblem(Kind.SYNTAX, field, message, line, column, null, cause);
   }
 
-  static TemplateProblem forbidden(String field, String tag, Integer line, Throwable cause) {
-    return new TemplateProblem(Kind.FORBIDDEN, field, "the tag '" + tag + "' is not allowed", line, tag, cause);
+  static TemplateProblem forbidden(String field, String tag, Integer line, Integer column, Throwable cause) {
+    return new TemplateProblem(Kind.FORBIDDEN, field, "the tag '" + tag + "' is not allowed", line, column, tag,
+        cause);
   }
 
   static TemplateProblem render(String field, String message, Integer line, Throwable cause) {
-    return new TemplateProblem(Kind.RENDER, field, message, line, null, cause);
+    return new TemplateProblem(Kind.RENDER, field, message, line, null, null, cause);
   }
 
   public Kind kind() {
@@ -45,6 +49,11 @@ public final class TemplateProblem extends Renderer.TemplateException {
   /** The line (from 1) Pebble names, or null. */
   public Integer line() {
     return line;
+  }
+
+  /** The column (from 1) where it can be found in the source, or null (Pebble reports lines only). */
+  public Integer column() {
+    return column;
   }
 
   /** The refused tag of a {@link Kind#FORBIDDEN} problem. */

@@ -63,11 +63,13 @@ class SandboxTest {
     assertThat(subject.kind()).isEqualTo(TemplateProblem.Kind.SYNTAX);
     assertThat(subject.field()).isEqualTo("subject");
     assertThat(subject.line()).isEqualTo(1);
+    assertThat(subject.column()).isEqualTo(4);
 
     TemplateProblem html = html("<p>one</p>\n<p>two</p>\n{% if %}\n");
     assertThat(html.kind()).isEqualTo(TemplateProblem.Kind.SYNTAX);
     assertThat(html.field()).isEqualTo("html");
     assertThat(html.line()).isEqualTo(3);
+    assertThat(html.column()).as("nothing left open on the line: not known").isNull();
 
     assertThat(problem("s", "<p>x</p>", "line one\n{{ }").field()).isEqualTo("text");
   }
