@@ -212,7 +212,8 @@ class TemplateRoutesTest {
     assertThat(emails).hasSize(AUDIENCE);
     for (JsonObject email : emails) {
       assertThat(email.getString("subject")).startsWith("V1 subject for Customer ");
-      assertThat(email.getJsonObject("body").getString("html")).contains("V1 body for Customer ").doesNotContain("V2");
+      assertThat(email.getJsonObject("body").getString("html")).contains("V1 body for Customer ")
+          .doesNotContain("V2 body");
     }
 
     assertThat(delete("keep").status()).isEqualTo(204);

@@ -34,6 +34,10 @@ final class TemplateErrors {
           .withDetail("tag", problem.tag());
       case RENDER -> new ApiError(422, "template_render", problem.getMessage(), problem.field());
     };
-    return api.withDetail("line", problem.line()).withDetail("column", problem.column());
+    // the line is left out where Pebble does not know it (an output cap); the column is null where it is not known
+    if (problem.line() != null) {
+      api.withDetail("line", problem.line());
+    }
+    return api.withDetail("column", problem.column());
   }
 }

@@ -99,8 +99,13 @@ final class TemplateRoutes {
 
   private static JsonArray versions(TemplateStore.Head head) {
     JsonArray versions = new JsonArray();
-    head.versions().forEach(v -> versions.add(new JsonObject().put("version", v.version())
-        .put("updatedAt", v.savedAt() <= 0 ? null : java.time.Instant.ofEpochMilli(v.savedAt()).toString())));
+    head.versions().forEach(v -> {
+      JsonObject version = new JsonObject().put("version", v.version());
+      if (v.savedAt() > 0) {
+        version.put("updatedAt", Template.instant(v.savedAt()));
+      }
+      versions.add(version);
+    });
     return versions;
   }
 

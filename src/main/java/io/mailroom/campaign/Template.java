@@ -112,18 +112,29 @@ public record Template(String id, String name, String subject, String html, Stri
     }
   }
 
-  /** The template as the API shows it ({@code withBodies} false: the list's head only). */
+  /** The template as the API shows it ({@code withBodies} false: the list's head only); absent fields are left out. */
   public JsonObject toJson(boolean withBodies) {
     JsonObject json = new JsonObject().put("templateId", id).put("version", version).put("name", name)
-        .put("subject", subject).put("updatedAt", instant(updatedAt));
+        .put("subject", subject);
+    putPresent(json, "updatedAt", instant(updatedAt));
     if (withBodies) {
-      json.put("html", html).put("text", text).put("imageUrls", new JsonArray(imageUrls))
-          .put("fromAddress", fromAddress).put("topic", topic).put("createdAt", instant(createdAt));
+      json.put("html", html).put("imageUrls", new JsonArray(imageUrls));
+      putPresent(json, "text", text);
+      putPresent(json, "fromAddress", fromAddress);
+      putPresent(json, "topic", topic);
+      putPresent(json, "createdAt", instant(createdAt));
     }
     return json;
   }
 
-  private static String instant(long millis) {
+  private static void putPresent(JsonObject json, String key, String value) {
+    if (value != null) {
+      json.put(key, value);
+    }
+  }
+
+  /** An ISO instant; null for 0 (a template from before versions, which kept no times). */
+  public static String instant(long millis) {
     return millis <= 0 ? null : Instant.ofEpochMilli(millis).toString();
   }
 
