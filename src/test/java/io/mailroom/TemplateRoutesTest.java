@@ -1,5 +1,6 @@
 package io.mailroom;
 
+import io.mailroom.local.DemoData;
 import io.mailroom.testing.Eventually;
 import io.mailroom.testing.LocalServices;
 import io.mailroom.testing.SignedClient;
@@ -150,6 +151,14 @@ class TemplateRoutesTest {
     SignedClient.Reply saved = put("big", template("Hi", html));
     assertThat(saved.status()).as(saved.body()).isEqualTo(201);
     assertThat(client.get("/v1/templates/big").json().getString("html")).isEqualTo(html);
+  }
+
+  /** The demo's template (96 KB of HTML, over {@code http.maxBodyBytes}) goes in through the route, as the demo does. */
+  @Test
+  void theDemoTemplateGoesInThroughTheRoute() {
+    SignedClient.Reply saved = put("demo-autumn", DemoData.templateJson());
+    assertThat(saved.status()).as(saved.body()).isEqualTo(201);
+    assertThat(saved.json().getString("html")).isEqualTo(DemoData.template().html());
   }
 
   @Test
