@@ -62,11 +62,11 @@ final class TemplateVersions {
    * (version 1) in the same transaction, so that its content stays readable once it is replaced.
    */
   Write next(Template template, Map<String, AttributeValue> head, long now) {
+    Template current = head == null ? null : Template.fromItem(head);
     boolean legacy = head != null && !head.containsKey("Version");
-    long previous = head == null ? 0 : Template.fromItem(head).version();
+    long previous = current == null ? 0 : current.version();
     boolean created = head == null || !live(head);
-    long createdAt = created ? now : Math.max(Template.fromItem(head).createdAt(), 0);
-    Template saved = template.saved(previous + 1, createdAt == 0 ? now : createdAt, now);
+    Template saved = template.saved(previous + 1, created || current.createdAt() <= 0 ? now : current.createdAt(), now);
     List<AttributeValue> times = new ArrayList<>();
     if (head != null) {
       times(head).forEach(v -> times.add(AttributeValue.fromN(Long.toString(v.savedAt()))));
@@ -79,7 +79,7 @@ final class TemplateVersions {
     writes.add(headPut(headItem, head == null, legacy, previous));
     writes.add(versionPut(saved.toItem(), key(template.id(), saved.version())));
     if (legacy) {
-      writes.add(versionPut(Template.fromItem(head).saved(1, now, now).toItem(), key(template.id(), 1)));
+      writes.add(versionPut(current.saved(1, now, now).toItem(), key(template.id(), 1)));
     }
     return new Write(TransactWriteItemsRequest.builder().transactItems(writes).build(),
         new TemplateStore.Saved(saved, created));
