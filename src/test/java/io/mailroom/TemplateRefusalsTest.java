@@ -84,7 +84,7 @@ class TemplateRefusalsTest {
   void aHugeLoopIsRefusedAndTheNodeStillAnswers() {
     JsonObject error = refused(template("{% for i in range(1, 2000000000) %}{% endfor %}", "<p>x</p>"), 422,
         "template_render", "subject");
-    assertThat(error.getString("message")).contains("loop steps");
+    assertThat(error.getString("message")).containsAnyOf("loop steps", "ms to render");
     refused(template("Hi", "{% for i in range(1, 2000000000) %}{% for j in range(1, 2000000000) %}{% endfor %}"
         + "{% endfor %}"), 422, "template_render", "html");
     SignedClient.Reply live = client.send(client.unsigned("/health/live").GET().build());
@@ -144,7 +144,7 @@ class TemplateRefusalsTest {
     assertThat(finished.getJsonObject("counts").getLong("sent")).isZero();
     JsonArray failures = client.get("/v1/campaigns/" + id + "/failures").json().getJsonArray("failures");
     assertThat(failures).hasSize(3).allSatisfy(f -> {
-      assertThat(((JsonObject) f).getString("reason")).contains("loop steps");
+      assertThat(((JsonObject) f).getString("reason")).containsAnyOf("loop steps", "ms to render");
       assertThat(((JsonObject) f).getInteger("attempts")).as("a template error is not retried").isEqualTo(1);
     });
     assertThat(client.send(client.unsigned("/health/live").GET().build()).status()).isEqualTo(200);

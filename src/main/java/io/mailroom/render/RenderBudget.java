@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
  */
 final class RenderBudget {
   /** Steps one evaluation may take (each loop step, filter call and concatenation is one). */
-  static final long MAX_STEPS = 1_000_000;
+  static final long MAX_STEPS = 250_000;
   /** Wall time one evaluation may take. */
   static final long MAX_MILLIS = 2_000;
 

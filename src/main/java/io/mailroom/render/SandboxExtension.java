@@ -29,7 +29,8 @@ import java.util.Set;
  * What the sandbox changes in each Pebble extension. Tags that reach other templates ({@code include},
  * {@code import}, {@code from}, {@code extends}, {@code embed}) or can recurse without bound
  * ({@code macro}, and the {@code block}/{@code parent} functions), and {@code parallel}, are refused
- * when the template is parsed, naming the tag. {@code range} is {@link BoundedRange}; every filter and
+ * when the template is parsed, naming the tag. Every step of a {@code for} loop is charged
+ * ({@link ChargedLoops}); {@code range} is {@link BoundedRange}; every filter and
  * {@code ~} charge the {@link RenderBudget} and may not make a string or list over the output cap
  * (so doubling a string in a loop stops early); {@code format}, whose widths allocate at will, is gone.
  */
@@ -65,7 +66,8 @@ final class SandboxExtension extends ExtensionCustomizer {
     }
     List<TokenParser> kept = new ArrayList<>();
     for (TokenParser parser : parsers) {
-      kept.add(FORBIDDEN_TAGS.contains(parser.getTag()) ? refusing(parser.getTag()) : parser);
+      kept.add(FORBIDDEN_TAGS.contains(parser.getTag()) ? refusing(parser.getTag())
+          : "for".equals(parser.getTag()) ? new ChargedLoops(parser) : parser);
     }
     return kept;
   }
