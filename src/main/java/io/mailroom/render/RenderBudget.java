@@ -13,11 +13,17 @@ final class RenderBudget {
   static final long MAX_STEPS = 250_000;
   /** Wall time one evaluation may take. */
   static final long MAX_MILLIS = 2_000;
+  /**
+   * Characters (and list items) the filters and {@code ~} of one evaluation may make in all: each
+   * value is capped, and this caps how many a loop can keep (32 MB of strings per render thread).
+   */
+  static final long MAX_MADE = 16L * 1024 * 1024;
 
   private static final ThreadLocal<RenderBudget> CURRENT = new ThreadLocal<>();
 
   private final long deadlineNanos;
   private long steps;
+  private long made;
 
   private RenderBudget(long deadlineNanos) {
     this.deadlineNanos = deadlineNanos;
@@ -50,6 +56,17 @@ final class RenderBudget {
     RenderBudget budget = CURRENT.get();
     if (budget != null) {
       budget.spend();
+    }
+  }
+
+  /** Charges {@code size} characters or items a filter or {@code ~} made to the running evaluation. */
+  static void made(long size) {
+    RenderBudget budget = CURRENT.get();
+    if (budget != null) {
+      budget.made += size;
+      if (budget.made > MAX_MADE) {
+        throw new Exceeded("the template makes more than " + MAX_MADE + " characters of values");
+      }
     }
   }
 

@@ -132,6 +132,7 @@ final class SandboxExtension extends ExtensionCustomizer {
     long size = value instanceof CharSequence text ? text.length()
         : value instanceof Collection<?> items ? items.size() : value instanceof Map<?, ?> map ? map.size() : 0;
     checkSize(size, what, line, name);
+    RenderBudget.made(size);
     return value;
   }
 

@@ -125,6 +125,9 @@ class SandboxTest {
     TemplateProblem replacing = html("{% set s = \"aaaaaaaa\" %}{% for i in range(1, 64) %}"
         + "{% set s = s | replace({'a': 'aaaaaaaa'}) %}{% endfor %}{{ s | length }}");
     assertThat(replacing.getMessage()).contains("more than " + Sandbox.MAX_OUTPUT_CHARS);
+    TemplateProblem keeping = html("{% set s = \"0123456789\" %}{% for i in range(1, 17) %}{% set s = s ~ s %}{% endfor %}"
+        + "{% set kept = [] %}{% for i in range(1, 1000) %}{% set kept = kept | merge([s ~ i]) %}{% endfor %}");
+    assertThat(keeping.getMessage()).as("values kept in a list").contains("characters of values");
     assertThat(html("{{ '%2000000000s' | format('x') }}").kind()).isIn(TemplateProblem.Kind.SYNTAX,
         TemplateProblem.Kind.RENDER);
   }
