@@ -27,6 +27,7 @@ import io.mailroom.queue.DeadLetters;
 import io.mailroom.queue.Queuer;
 import io.mailroom.queue.SqsQueue;
 import io.mailroom.render.EmailComposer;
+import io.mailroom.render.RenderPool;
 import io.mailroom.render.Renderer;
 import io.mailroom.render.UnsubscribeLinks;
 import io.mailroom.send.OutboxTransport;
@@ -147,8 +148,10 @@ public final class Mailroom {
     limits = SendLimits.create(vertx, config, sesTransport() ? aws.ses() : null,
         new Resumer(vertx, campaigns)::resumeQuotaStopped, metrics);
     watchQueueDepth(queue);
+    RenderPool renders = RenderPool.shared(vertx);
+    closeables.add(renders::close);
     EmailComposer composer = new EmailComposer(
-        new Renderer(templates(), config.templateCacheSeconds(), config.ses().fromAddress()),
+        new Renderer(templates(), config.templateCacheSeconds(), config.ses().fromAddress(), renders),
         new UnsubscribeLinks(tokens, config.publicBaseUrl(), config.subscription().mailto()));
     servers = httpServers(campaigns, queue, consent, previews(composer, consent));
     Supplier<Sender> senders = senders(queue, campaigns, consent, composer);

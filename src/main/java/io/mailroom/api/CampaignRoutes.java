@@ -11,6 +11,8 @@ import io.mailroom.config.MailroomConfig;
 import io.mailroom.delivery.DeliveryQueries;
 import io.mailroom.http.ApiError;
 import io.mailroom.http.PathParams;
+import io.mailroom.render.RenderPool;
+import io.mailroom.render.TemplateCheck;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -40,6 +42,7 @@ final class CampaignRoutes {
   private final TemplateStore templates;
   private final DeliveryQueries deliveries;
   private final Resumer resumer;
+  private final TemplateCheck subjectCheck;
 
   CampaignRoutes(Vertx vertx, MailroomConfig config, CampaignStore campaigns, TemplateStore templates,
                  DeliveryQueries deliveries) {
@@ -49,6 +52,7 @@ final class CampaignRoutes {
     this.templates = templates;
     this.deliveries = deliveries;
     this.resumer = new Resumer(vertx, campaigns);
+    this.subjectCheck = new TemplateCheck(RenderPool.shared(vertx));
   }
 
   void mount(Router router, RouteGuard guard, int bodyLimit) {
@@ -77,10 +81,13 @@ final class CampaignRoutes {
                 "no template with id '" + request.templateId() + "'", "templateId"));
           }
           long now = System.currentTimeMillis();
+          // a subject override is checked like a template, so that a broken one is refused here, not at each delivery
+          Future<Void> checked = request.subject() == null ? Future.succeededFuture()
+              : subjectCheck.subject(request.subject()).recover(e -> Future.failedFuture(TemplateErrors.of(e)));
           Campaign campaign = Campaign.create(newId(), request.templateId(), request.subject(), request.topic(), now)
-              .withAudience(request.audience());
-          return campaigns.create(request.sendAt() > 0 ? campaign.scheduledAt(request.sendAt()) : campaign,
-              request.idempotencyKey());
+              .withTemplateVersion(template.get().version()).withAudience(request.audience());
+          return checked.compose(ok -> campaigns.create(
+              request.sendAt() > 0 ? campaign.scheduledAt(request.sendAt()) : campaign, request.idempotencyKey()));
         })
         .onSuccess(created -> {
           Campaign campaign = created.campaign();

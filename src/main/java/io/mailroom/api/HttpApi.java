@@ -77,6 +77,7 @@ public final class HttpApi extends VerticleBase {
     router.get("/health/live").handler(HttpApi::live);
     router.get("/v1/openapi.yaml").handler(HttpApi::openApi);
     new CampaignRoutes(vertx, config, campaigns, templates, deliveries).mount(router, guard, bodyLimit);
+    new TemplateRoutes(vertx, config, templates, campaigns).mount(router, guard, bodyLimit);
     audiences.mount(router, guard, bodyLimit);
     previewRoutes.mount(router, guard, bodyLimit);
     router.get("/v1/sync").handler(guard::authenticate).handler(this::syncStatus);

@@ -7,11 +7,11 @@ import java.util.Objects;
 
 /**
  * What the Queuer puts on SQS in one SendMessageBatch: recipients of a campaign (the Fetcher's
- * page, as send tasks of {@code templateId}, {@code subject} and {@code topic}), or send tasks
+ * page, as send tasks of {@code templateId} at {@code templateVersion}, {@code subject} and {@code topic}), or send tasks
  * encoded earlier and parked while the campaign was paused. At most {@link #MAX} in all.
  */
 public record QueuePage(String campaignId, String templateId, String subject, String topic,
-                        List<Recipient> recipients, List<String> parkedTasks) {
+                        List<Recipient> recipients, List<String> parkedTasks, long templateVersion) {
   /** SendMessageBatch's limit. */
   public static final int MAX = 10;
 
@@ -29,11 +29,16 @@ public record QueuePage(String campaignId, String templateId, String subject, St
 
   public static QueuePage of(String campaignId, String templateId, String subject, String topic,
                              List<Recipient> recipients) {
-    return new QueuePage(campaignId, templateId, subject, topic, recipients, List.of());
+    return of(campaignId, templateId, 0, subject, topic, recipients);
+  }
+
+  public static QueuePage of(String campaignId, String templateId, long templateVersion, String subject, String topic,
+                             List<Recipient> recipients) {
+    return new QueuePage(campaignId, templateId, subject, topic, recipients, List.of(), templateVersion);
   }
 
   public static QueuePage parked(String campaignId, List<String> tasks) {
-    return new QueuePage(campaignId, null, null, null, List.of(), tasks);
+    return new QueuePage(campaignId, null, null, null, List.of(), tasks, 0);
   }
 
   public int size() {

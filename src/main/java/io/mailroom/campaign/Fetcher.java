@@ -192,7 +192,8 @@ public final class Fetcher extends VerticleBase {
   private Future<Void> queue(Campaign campaign, List<Recipient> recipients) {
     List<Future<?>> batches = new ArrayList<>();
     for (int i = 0; i < recipients.size(); i += settings.batchSize()) {
-      QueuePage page = QueuePage.of(campaign.id(), campaign.templateId(), campaign.subject(), topic(campaign),
+      QueuePage page = QueuePage.of(campaign.id(), campaign.templateId(), campaign.templateVersion(),
+          campaign.subject(), topic(campaign),
           recipients.subList(i, Math.min(recipients.size(), i + settings.batchSize())));
       batches.add(Channels.QUEUE_PAGE.request(vertx.eventBus(), page, QUEUE_TIMEOUT));
     }

@@ -7,6 +7,7 @@ public final class ApiError extends RuntimeException {
   private final int status;
   private final String code;
   private final String field;
+  private final JsonObject details = new JsonObject();
 
   public ApiError(int status, String code, String message, String field) {
     super(message, null, false, false);
@@ -17,6 +18,12 @@ public final class ApiError extends RuntimeException {
 
   public static ApiError badField(String field, String code, String message) {
     return new ApiError(400, code, message, field);
+  }
+
+  /** Adds a member to the error's JSON (such as the line and column of a template error); returns this. */
+  public ApiError withDetail(String key, Object value) {
+    details.put(key, value);
+    return this;
   }
 
   public int status() {
@@ -32,6 +39,7 @@ public final class ApiError extends RuntimeException {
     if (field != null) {
       error.put("field", field);
     }
+    details.forEach(detail -> error.put(detail.getKey(), detail.getValue()));
     return new JsonObject().put("error", error);
   }
 }

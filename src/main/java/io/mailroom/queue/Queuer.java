@@ -34,7 +34,8 @@ public final class Queuer extends VerticleBase {
     QueuePage page = message.body();
     List<String> bodies = new ArrayList<>(page.size());
     page.recipients().forEach(recipient -> bodies.add(
-        new SendTask(page.campaignId(), page.templateId(), page.subject(), recipient, page.topic()).encode()));
+        new SendTask(page.campaignId(), page.templateId(), page.subject(), recipient, page.topic(),
+            page.templateVersion()).encode()));
     bodies.addAll(page.parkedTasks());
     send(bodies, 1)
         .onSuccess(v -> message.reply(bodies.size()))

@@ -5,12 +5,18 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * The body of one SQS message: one email of one campaign to one recipient, on the campaign's
- * preference topic (null: the default topic, for tasks queued before topics existed).
+ * preference topic (null: the default topic, for tasks queued before topics existed), of the
+ * template version the campaign pinned (0: the template's newest, for tasks queued before versions).
  */
-public record SendTask(String campaignId, String templateId, String subject, Recipient recipient, String topic) {
+public record SendTask(String campaignId, String templateId, String subject, Recipient recipient, String topic,
+                       long templateVersion) {
 
   public SendTask(String campaignId, String templateId, String subject, Recipient recipient) {
-    this(campaignId, templateId, subject, recipient, null);
+    this(campaignId, templateId, subject, recipient, null, 0);
+  }
+
+  public SendTask(String campaignId, String templateId, String subject, Recipient recipient, String topic) {
+    this(campaignId, templateId, subject, recipient, topic, 0);
   }
 
   public String encode() {
@@ -24,7 +30,20 @@ public record SendTask(String campaignId, String templateId, String subject, Rec
     if (topic != null) {
       json.put("topic", topic);
     }
+    if (templateVersion > 0) {
+      json.put("templateVersion", templateVersion);
+    }
     return json.encode();
+  }
+
+  private static long version(Object value) {
+    if (value == null) {
+      return 0;
+    }
+    if (!(value instanceof Number number) || number.longValue() < 0) {
+      throw new IllegalArgumentException("templateVersion must be a whole number");
+    }
+    return number.longValue();
   }
 
   /** Throws IllegalArgumentException when the body is not a send task. */
@@ -37,7 +56,7 @@ public record SendTask(String campaignId, String templateId, String subject, Rec
         throw new IllegalArgumentException("campaignId, templateId and recipient.email are required");
       }
       return new SendTask(json.getString("campaignId"), json.getString("templateId"), json.getString("subject"),
-          Recipient.fromJson(recipient), json.getString("topic"));
+          Recipient.fromJson(recipient), json.getString("topic"), version(json.getValue("templateVersion")));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("not a send task: " + e.getMessage(), e);
     }

@@ -40,9 +40,15 @@ public final class EmailComposer {
 
   /** Fails with {@link Renderer.TemplateException} when the template is missing or does not render. */
   public Future<RenderedEmail> compose(String campaignId, String templateId, String subjectOverride, Recipient recipient) {
+    return compose(campaignId, templateId, 0, subjectOverride, recipient);
+  }
+
+  /** The email of version {@code templateVersion} of the template (0: its newest), rendered off the event loop. */
+  public Future<RenderedEmail> compose(String campaignId, String templateId, long templateVersion, String subjectOverride,
+                                       Recipient recipient) {
     UnsubscribeLinks.Link link = links.of(recipient.email(), campaignId);
-    return renderer.template(templateId).map(template -> outgoing(template, campaignId, subjectOverride, recipient,
-        link, false));
+    return renderer.template(templateId, templateVersion).compose(template -> outgoing(template, campaignId,
+        subjectOverride, recipient, link, false));
   }
 
   /**
@@ -52,21 +58,22 @@ public final class EmailComposer {
    */
   public Future<RenderedEmail> preview(Trial trial, String templateId, String subjectOverride, Recipient recipient) {
     UnsubscribeLinks.Link link = links.preview(recipient.email());
-    return renderer.template(templateId).map(template -> outgoing(template, trial.campaignId(), subjectOverride,
+    return renderer.template(templateId, 0).compose(template -> outgoing(template, trial.campaignId(), subjectOverride,
         recipient, link, trial == Trial.TEST_SEND));
   }
 
   /**
    * Every email passes here, a campaign's, a preview or a test send: the one place where what
    * the law adds to an advertising email is added to all of them (the subject prefix, through
-   * {@link SubjectLine}; issue 18's legal footer belongs here too).
+   * {@link SubjectLine}; issue 18's legal footer belongs here too). Rendering runs off the event loop.
    */
-  private RenderedEmail outgoing(Renderer.Compiled template, String campaignId, String subjectOverride,
-                                 Recipient recipient, UnsubscribeLinks.Link link, boolean test) {
-    RenderedEmail email = renderer.render(template, campaignId, subjectOverride, recipient,
-        Map.of("UnsubscribeURL", link.url()), link.headers());
-    String subject = SubjectLine.of(email.subject(), test);
-    return subject.equals(email.subject()) ? email : new RenderedEmail(email.campaignId(), email.from(), email.to(),
-        subject, email.html(), email.text(), email.headers());
+  private Future<RenderedEmail> outgoing(Renderer.Compiled template, String campaignId, String subjectOverride,
+                                         Recipient recipient, UnsubscribeLinks.Link link, boolean test) {
+    return renderer.renderOffLoop(template, campaignId, subjectOverride, recipient,
+        Map.of("UnsubscribeURL", link.url()), link.headers()).map(email -> {
+          String subject = SubjectLine.of(email.subject(), test);
+          return subject.equals(email.subject()) ? email : new RenderedEmail(email.campaignId(), email.from(),
+              email.to(), subject, email.html(), email.text(), email.headers());
+        });
   }
 }

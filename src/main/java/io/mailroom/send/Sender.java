@@ -254,7 +254,8 @@ public final class Sender extends VerticleBase {
     String topic = task.topic() == null ? settings.defaultTopic() : task.topic();
     return consentNow.blockedNow(email, topic).compose(
         blocked -> blocked.isPresent() ? outcomes.suppressed(task, attempt, blocked.get())
-            : composer.compose(task.campaignId(), task.templateId(), task.subject(), task.recipient())
+            : composer.compose(task.campaignId(), task.templateId(), task.templateVersion(), task.subject(),
+                task.recipient())
                 .compose(rendered -> call(task, attempt, rendered, message, callBy),
                     error -> outcomes.failed(task, attempt, message, error)),
         error -> outcomes.failed(task, attempt, message, error));

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RendererTest {
-  private final Renderer renderer = new Renderer(null, 60, "Shop <news@shop.example.com>");
+  private final Renderer renderer = new Renderer(null, 60, "Shop <news@shop.example.com>", null);
   private final Template template = new Template("t", "test", "Hi {{ Name }}",
       "<p>Hello {{ Name }}</p><img src=\"{{ ImageURLs[0] }}\">{% for u in ImageURLs %}<i>{{ u }}</i>{% endfor %}",
       null, List.of("https://cdn.example.com/a.jpg?x=1&y=2"));
