@@ -75,22 +75,16 @@ public final class TestSend {
             if (ERRORS.throttled(answer.cause())) {
               gate.throttled();
             }
-            LOG.warn("test send of template {} to {} not sent (request {}): {}", templateId, masked(email.to()),
-                requestId, answer.cause().toString());
+            LOG.warn("test send of template {}: recipient {} of {} not sent (request {}): {}", templateId,
+                sent.size() + 1, emails.size(), requestId, answer.cause().toString());
             List<String> unsent = emails.subList(sent.size(), emails.size()).stream().map(RenderedEmail::to).toList();
             return Future.succeededFuture(new Outcome(List.copyOf(sent), unsent, answer.cause()));
           }
           gate.accepted();
-          LOG.info("test send of template {} to {} through {}: message {} (request {})", templateId,
-              masked(email.to()), transport.name(), answer.result(), requestId);
+          LOG.info("test send of template {}: recipient {} of {} through {}: message {} (request {})", templateId,
+              sent.size() + 1, emails.size(), transport.name(), answer.result(), requestId);
           sent.add(new Sent(email.to(), answer.result()));
           return next(templateId, emails, sent, deadline, requestId);
         });
-  }
-
-  /** {@code q***@shop.example.com}: the first character and the domain only, for the logs. */
-  static String masked(String email) {
-    int at = email.lastIndexOf('@');
-    return at <= 0 ? "***" : email.charAt(0) + "***" + email.substring(at);
   }
 }
