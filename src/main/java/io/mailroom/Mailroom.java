@@ -28,6 +28,7 @@ import io.mailroom.queue.Queuer;
 import io.mailroom.queue.SqsQueue;
 import io.mailroom.render.EmailComposer;
 import io.mailroom.render.RenderPool;
+import io.mailroom.render.TemplateCheck;
 import io.mailroom.render.Renderer;
 import io.mailroom.render.UnsubscribeLinks;
 import io.mailroom.send.OutboxTransport;
@@ -153,7 +154,7 @@ public final class Mailroom {
     EmailComposer composer = new EmailComposer(
         new Renderer(templates(), config.templateCacheSeconds(), config.ses().fromAddress(), renders),
         new UnsubscribeLinks(tokens, config.publicBaseUrl(), config.subscription().mailto()));
-    servers = httpServers(campaigns, queue, consent, previews(composer, consent));
+    servers = httpServers(campaigns, queue, consent, previews(composer, consent, renders));
     Supplier<Sender> senders = senders(queue, campaigns, consent, composer);
     return deploy(unsubscribeHandler(tokens))
         .compose(v -> deploy(servers.api()))
@@ -185,10 +186,11 @@ public final class Mailroom {
   }
 
   /** Previews and test sends, composed by the Senders' composer so that they are what a campaign sends. */
-  private PreviewRoutes previews(EmailComposer composer, ConsentCheck consent) {
+  private PreviewRoutes previews(EmailComposer composer, ConsentCheck consent, RenderPool renders) {
     return new PreviewRoutes(config.subscription().topics(), templates(), composer,
         new TestRecipients(vertx, aws.dynamo(), tables.users(), consent, config.authoring().testRecipients(),
-            config.subscription().defaultTopic()), new TestSend(composer, transport, limits.gate()));
+            config.subscription().defaultTopic()), new TestSend(composer, transport, limits.gate()),
+        new TemplateCheck(renders));
   }
 
   private HttpServers httpServers(CampaignStore campaigns, SqsQueue queue, ConsentCheck consent,

@@ -82,8 +82,7 @@ final class CampaignRoutes {
           }
           long now = System.currentTimeMillis();
           // a subject override is checked like a template, so that a broken one is refused here, not at each delivery
-          Future<Void> checked = request.subject() == null ? Future.succeededFuture()
-              : subjectCheck.subject(request.subject()).recover(e -> Future.failedFuture(TemplateErrors.of(e)));
+          Future<Void> checked = TemplateErrors.checkedSubject(subjectCheck, request.subject());
           Campaign campaign = Campaign.create(newId(), request.templateId(), request.subject(), request.topic(), now)
               .withTemplateVersion(template.get().version()).withAudience(request.audience());
           return checked.compose(ok -> campaigns.create(

@@ -8,10 +8,10 @@ import io.mailroom.limit.NoSendSlot;
 import io.mailroom.render.EmailComposer;
 import io.mailroom.render.RenderedEmail;
 import io.mailroom.render.Renderer;
+import io.mailroom.render.TemplateCheck;
 import io.mailroom.send.TestRecipients;
 import io.mailroom.send.TestSend;
 import io.mailroom.send.WireHeaders;
-import io.pebbletemplates.pebble.error.ParserException;
 import io.pebbletemplates.pebble.error.PebbleException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -36,9 +36,11 @@ public final class PreviewRoutes {
   private final EmailComposer composer;
   private final TestRecipients recipients;
   private final TestSend tests;
+  private final TemplateCheck subjectCheck;
 
   public PreviewRoutes(List<String> topics, TemplateStore templates, EmailComposer composer, TestRecipients recipients,
-                       TestSend tests) {
+                       TestSend tests, TemplateCheck subjectCheck) {
+    this.subjectCheck = subjectCheck;
     this.topics = topics;
     this.templates = templates;
     this.composer = composer;
@@ -65,6 +67,7 @@ public final class PreviewRoutes {
     String id = ctx.pathParam("id");
     AuthoringRequests.Preview request = AuthoringRequests.preview(ctx.body().asString(), topics);
     templateExists(id)
+        .compose(v -> TemplateErrors.checkedSubject(subjectCheck, request.subject()))
         .compose(v -> request.email() == null ? Future.succeededFuture(request.sample())
             : recipients.customer(request.email()).compose(found -> found.<Future<Recipient>>map(Future::succeededFuture)
                 .orElseGet(() -> Future.failedFuture(new ApiError(404, "customer_not_found",
@@ -79,6 +82,7 @@ public final class PreviewRoutes {
     String id = ctx.pathParam("id");
     AuthoringRequests.TestSend request = AuthoringRequests.test(ctx.body().asString());
     templateExists(id)
+        .compose(v -> TemplateErrors.checkedSubject(subjectCheck, request.subject()))
         .compose(v -> recipients.check(request.to(), request.sample()))
         .recover(e -> Future.failedFuture(e instanceof TestRecipients.Refused refused
             ? new ApiError(422, "recipient_not_allowed", "to[" + refused.index() + "] may not receive a test send: "
@@ -99,11 +103,11 @@ public final class PreviewRoutes {
     return new ApiError(404, "template_not_found", "no template with id '" + id + "'", "id");
   }
 
-  /** Why an email did not compose: a subject override that does not parse is the caller's; the rest is the template's. */
+  /** Why an email did not compose: a template that fails its sandbox's rules, or one that does not render. */
   private static Throwable renderRefusal(String id, String subjectOverride, Throwable e) {
-    if (e instanceof ParserException parse && subjectOverride != null) {
-      return new ApiError(400, "template_syntax", "the subject does not compile at line " + parse.getLineNumber()
-          + ": " + parse.getPebbleMessage(), "subject");
+    Throwable checked = TemplateErrors.of(e);
+    if (checked != e) {
+      return checked;
     }
     if (e instanceof Renderer.TemplateException && e.getCause() == null) {
       return templateNotFound(id);

@@ -2,7 +2,9 @@ package io.mailroom.api;
 
 import io.mailroom.campaign.TemplateStore;
 import io.mailroom.http.ApiError;
+import io.mailroom.render.TemplateCheck;
 import io.mailroom.render.TemplateProblem;
+import io.vertx.core.Future;
 
 /**
  * The refusal for a template that failed its check or could not be saved: 400
@@ -12,6 +14,15 @@ import io.mailroom.render.TemplateProblem;
  */
 final class TemplateErrors {
   private TemplateErrors() {
+  }
+
+  /**
+   * {@code subject} (a campaign's, a preview's or a test send's override; null: none) checked like a
+   * template, so that a broken one is refused before anything is written or sent.
+   */
+  static Future<Void> checkedSubject(TemplateCheck check, String subject) {
+    return subject == null ? Future.succeededFuture()
+        : check.subject(subject).recover(e -> Future.failedFuture(of(e)));
   }
 
   static Throwable of(Throwable error) {
