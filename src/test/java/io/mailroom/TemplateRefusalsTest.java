@@ -56,6 +56,8 @@ class TemplateRefusalsTest {
     JsonObject subject = refused(template("Hi {{ Name ", "<p>x</p>"), 400, "template_syntax", "subject");
     assertThat(subject.getInteger("line")).isEqualTo(1);
     assertThat(subject.getInteger("column")).as("the '{{' left open").isEqualTo(4);
+    assertThat(subject.getString("message")).as("the end of the template in words").contains("end of template")
+        .doesNotContain("\u0000");
     JsonObject html = refused(template("Hi", "<p>one</p>\n<p>two</p>\n{% if %}<p>three</p>"), 400,
         "template_syntax", "html");
     assertThat(html.getInteger("line")).isEqualTo(3);

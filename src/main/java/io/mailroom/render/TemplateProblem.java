@@ -17,7 +17,7 @@ public final class TemplateProblem extends Renderer.TemplateException {
 
   private TemplateProblem(Kind kind, String field, String message, Integer line, Integer column, String tag,
                           Throwable cause) {
-    super(field + (line == null ? "" : " (line " + line + ")") + ": " + message, cause);
+    super(field + (line == null ? "" : " (line " + line + ")") + ": " + readable(message), cause);
     this.kind = kind;
     this.field = field;
     this.line = line;
@@ -59,5 +59,10 @@ public final class TemplateProblem extends Renderer.TemplateException {
   /** The refused tag of a {@link Kind#FORBIDDEN} problem. */
   public String tag() {
     return tag;
+  }
+
+  /** Pebble names the end of a template as the character U+0000; say it in words. */
+  private static String readable(String message) {
+    return message == null ? "" : message.replace("[\u0000]", "[end of template]").replace("\u0000", "end of template");
   }
 }
