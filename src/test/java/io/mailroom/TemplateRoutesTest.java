@@ -155,6 +155,23 @@ class TemplateRoutesTest {
 
   /** The demo's template (96 KB of HTML, over {@code http.maxBodyBytes}) goes in through the route, as the demo does. */
   @Test
+  void aCampaignTakesItsTemplatesTopicUnlessItNamesOne() {
+    assertThat(put("topical", template("Hi {{ Name }}", "<p>news</p>").put("topic", "newsletter")).status())
+        .isEqualTo(201);
+    JsonObject plain = client.post("/v1/campaigns", new JsonObject().put("templateId", "topical")
+        .put("sendAt", java.time.Instant.now().plusSeconds(86_400).toString()).encode()).json();
+    JsonObject named = client.post("/v1/campaigns", new JsonObject().put("templateId", "topical")
+        .put("topic", "promotions").put("sendAt", java.time.Instant.now().plusSeconds(86_400).toString()).encode())
+        .json();
+    assertThat(plain.getString("topic")).as(plain.encode()).isEqualTo("newsletter");
+    assertThat(named.getString("topic")).as(named.encode()).isEqualTo("promotions");
+    for (JsonObject campaign : List.of(plain, named)) {
+      assertThat(client.post("/v1/campaigns/" + campaign.getString("campaignId") + "/cancel", "").status())
+          .isEqualTo(200);
+    }
+  }
+
+  @Test
   void theDemoTemplateGoesInThroughTheRoute() {
     SignedClient.Reply saved = put("demo-autumn", DemoData.templateJson());
     assertThat(saved.status()).as(saved.body()).isEqualTo(201);

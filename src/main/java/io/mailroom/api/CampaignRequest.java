@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 /**
  * The body of {@code POST /v1/campaigns}, validated field by field. The topic is one of the
- * configured preference topics (the default one when absent). The idempotency key is read from
+ * configured preference topics (null when absent: the template's topic, else the default one). The idempotency key is read from
  * the (signed) body only: an {@code Idempotency-Key} header, which the signature does not cover, is
  * refused by {@link RouteGuard}. {@code sendAt} (epoch milliseconds, 0 when absent) schedules it;
  * {@code audience} (canonical filter JSON, null: everyone who consents) limits who gets it.
@@ -24,7 +24,7 @@ record CampaignRequest(String templateId, String subject, String idempotencyKey,
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,128}");
 
-  static CampaignRequest parse(String body, List<String> topics, String defaultTopic, AudienceAttributes attributes) {
+  static CampaignRequest parse(String body, List<String> topics, AudienceAttributes attributes) {
     JsonObject json;
     try {
       json = body == null || body.isBlank() ? null : new JsonObject(body);
@@ -59,7 +59,7 @@ record CampaignRequest(String templateId, String subject, String idempotencyKey,
     }
     long sendAt = SendAt.parse(json.getValue(SendAt.FIELD), System.currentTimeMillis());
     String audience = AudienceFilter.parse(json.getValue("audience"), "audience", attributes).canonical();
-    return new CampaignRequest(templateId, subject, key, topic == null ? defaultTopic : topic, sendAt, audience);
+    return new CampaignRequest(templateId, subject, key, topic, sendAt, audience);
   }
 
   private static String string(JsonObject json, String field, boolean required) {

@@ -6,6 +6,7 @@ import io.mailroom.campaign.Campaign;
 import io.mailroom.campaign.CampaignStatus;
 import io.mailroom.campaign.CampaignStore;
 import io.mailroom.campaign.Resumer;
+import io.mailroom.campaign.Template;
 import io.mailroom.campaign.TemplateStore;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.delivery.DeliveryQueries;
@@ -73,7 +74,7 @@ final class CampaignRoutes {
 
   private void createCampaign(RoutingContext ctx) {
     CampaignRequest request = CampaignRequest.parse(ctx.body().asString(), config.subscription().topics(),
-        config.subscription().defaultTopic(), AudienceRoutes.attributes(config));
+        AudienceRoutes.attributes(config));
     templates.get(request.templateId())
         .compose(template -> {
           if (template.isEmpty()) {
@@ -83,7 +84,8 @@ final class CampaignRoutes {
           long now = System.currentTimeMillis();
           // a subject override is checked like a template, so that a broken one is refused here, not at each delivery
           Future<Void> checked = TemplateErrors.checkedSubject(subjectCheck, request.subject());
-          Campaign campaign = Campaign.create(newId(), request.templateId(), request.subject(), request.topic(), now)
+          Campaign campaign = Campaign.create(newId(), request.templateId(), request.subject(),
+                  topic(request, template.get()), now)
               .withTemplateVersion(template.get().version()).withAudience(request.audience());
           return checked.compose(ok -> campaigns.create(
               request.sendAt() > 0 ? campaign.scheduledAt(request.sendAt()) : campaign, request.idempotencyKey()));
@@ -102,6 +104,16 @@ final class CampaignRoutes {
           Replies.json(ctx, created.existed() ? 200 : 202, campaign.toJson());
         })
         .onFailure(ctx::fail);
+  }
+
+  /** The campaign's topic: the one asked for, else its template's (while still configured), else the default. */
+  private String topic(CampaignRequest request, Template template) {
+    MailroomConfig.Subscription subscription = config.subscription();
+    if (request.topic() != null) {
+      return request.topic();
+    }
+    return template.topic() != null && subscription.topics().contains(template.topic()) ? template.topic()
+        : subscription.defaultTopic();
   }
 
   private void getCampaign(RoutingContext ctx) {
