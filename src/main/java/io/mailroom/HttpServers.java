@@ -14,7 +14,20 @@ import io.mailroom.metrics.MailroomMetrics;
 import io.mailroom.queue.DeadLetters;
 import io.mailroom.subscription.SesEventRoute;
 import io.mailroom.subscription.SubscriptionRoutes;
+import io.mailroom.audience.UserStore;
+import io.mailroom.aws.AwsClients;
+import io.mailroom.aws.Tables;
+import io.mailroom.limit.SendLimits;
+import io.mailroom.queue.SqsQueue;
+import io.mailroom.render.EmailComposer;
+import io.mailroom.render.RenderPool;
+import io.mailroom.render.TemplateCheck;
+import io.mailroom.send.TestRecipients;
+import io.mailroom.send.TestSend;
+import io.mailroom.send.Transport;
+import io.mailroom.subscription.ConsentCheck;
 import io.vertx.core.Vertx;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /**
  * A node's two HTTP servers: the public API ({@link HttpApi}, {@code http.*}) and the management
@@ -22,17 +35,37 @@ import io.vertx.core.Vertx;
  */
 record HttpServers(HttpApi api, ManagementServer management) {
 
-  /** The parts the servers need, made from a node's clients, tables and queue. */
-  record Parts(CampaignStore campaigns, TemplateStore templates, DeliveryQueries deliveries, DeadLetters deadLetters,
-               OnceStore once, Readiness readiness, SesEventRoute events, AudienceRoutes audiences,
-               PreviewRoutes previews) { }
+  /** What a node has made before its servers: clients, tables, meters, send limits, transport, dead letters. */
+  record Node(AwsClients aws, Tables tables, MailroomMetrics metrics, SendLimits limits, Transport transport,
+              DeadLetters deadLetters) { }
 
-  static HttpServers create(Vertx vertx, MailroomConfig config, MailroomMetrics metrics, Parts parts) {
-    SubscriptionRoutes pages = new SubscriptionRoutes(vertx, parts.events(),
-        brand(config.ses().fromAddress()));
-    HttpApi api = new HttpApi(config, parts.campaigns(), parts.templates(), parts.deliveries(), parts.deadLetters(),
-        pages, parts.once(), parts.audiences(), parts.previews());
-    return new HttpServers(api, new ManagementServer(config.http(), metrics, parts.readiness()));
+  /** The campaign side the routes work with, shared with the Senders (so a preview is what a campaign sends). */
+  record Sending(CampaignStore campaigns, SqsQueue queue, ConsentCheck consent, EmailComposer composer,
+                 RenderPool renders) { }
+
+  static HttpServers create(Vertx vertx, MailroomConfig config, Node node, Sending sending) {
+    Tables tables = node.tables();
+    DynamoDbAsyncClient dynamo = node.aws().dynamo();
+    boolean ses = config.transport() == MailroomConfig.TransportKind.SES;
+    Readiness readiness = new Readiness(vertx, node.aws(), tables.users(), sending.queue().url(), ses);
+    node.limits().readinessChecks().forEach(readiness::with);
+    SubscriptionRoutes pages = new SubscriptionRoutes(vertx,
+        SesEventRoute.create(vertx, config.subscription().sns(), dynamo, tables), brand(config.ses().fromAddress()));
+    HttpApi api = new HttpApi(config, sending.campaigns(), new TemplateStore(dynamo, tables.templates()),
+        new DeliveryQueries(dynamo, tables.deliveries()), node.deadLetters(), pages, new OnceStore(dynamo, tables.seen()),
+        new AudienceRoutes(config, new UserStore(dynamo, tables.users()), sending.consent()),
+        previews(vertx, config, node, sending));
+    return new HttpServers(api, new ManagementServer(config.http(), node.metrics(), readiness));
+  }
+
+  /** Previews and test sends, composed by the Senders' composer so that they are what a campaign sends. */
+  private static PreviewRoutes previews(Vertx vertx, MailroomConfig config, Node node, Sending sending) {
+    DynamoDbAsyncClient dynamo = node.aws().dynamo();
+    return new PreviewRoutes(config.subscription().topics(), new TemplateStore(dynamo, node.tables().templates()),
+        sending.composer(),
+        new TestRecipients(vertx, dynamo, node.tables().users(), sending.consent(), config.authoring().testRecipients(),
+            config.subscription().defaultTopic()),
+        new TestSend(sending.composer(), node.transport(), node.limits().gate()), new TemplateCheck(sending.renders()));
   }
 
   /** The sender's display name ("Mailroom Fashion" of "Mailroom Fashion <news@…>"), for the pages. */

@@ -13,6 +13,7 @@ import io.mailroom.campaign.CampaignRecovery;
 import io.mailroom.campaign.CampaignStore;
 import io.mailroom.campaign.Fetcher;
 import io.mailroom.campaign.Resumer;
+import io.mailroom.campaign.Scheduler;
 import io.mailroom.campaign.StatusCache;
 import io.mailroom.campaign.TemplateStore;
 import io.mailroom.config.MailroomConfig;
@@ -20,8 +21,7 @@ import io.mailroom.delivery.DeliveryQueries;
 import io.mailroom.delivery.DeliveryStore;
 import io.mailroom.limit.SendLimits;
 import io.mailroom.local.DemoData;
-import io.mailroom.local.EmbeddedDynamo;
-import io.mailroom.local.EmbeddedSqs;
+import io.mailroom.local.EmbeddedServers;
 import io.mailroom.metrics.MailroomMetrics;
 import io.mailroom.queue.DeadLetters;
 import io.mailroom.queue.Queuer;
@@ -54,7 +54,6 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
@@ -95,31 +94,13 @@ public final class Mailroom {
         .recover(e -> node.close().transform(x -> Future.failedFuture(e)));
   }
 
-  private record Endpoints(String dynamo, String sqs) { }
-
-  private Future<Endpoints> startEmbedded() {
-    return vertx.executeBlocking(() -> {
-      String dynamo = config.dynamodb().endpoint();
-      String sqs = config.sqs().endpoint();
-      if (config.dynamodb().embedded()) {
-        String dataDir = config.dynamodb().embeddedPath();
-        EmbeddedDynamo server = EmbeddedDynamo.start(dataDir.isEmpty() ? Optional.empty() : Optional.of(Path.of(dataDir)));
-        closeables.add(server);
-        dynamo = server.endpoint();
-        LOG.info("embedded DynamoDB (dynalite) at {}, {}", dynamo, dataDir.isEmpty() ? "in memory" : "data in " + dataDir);
-      }
-      if (config.sqs().embedded()) {
-        EmbeddedSqs server = EmbeddedSqs.start();
-        closeables.add(server);
-        sqs = server.endpoint();
-        LOG.info("embedded ElasticMQ at {}", sqs);
-      }
-      return new Endpoints(dynamo, sqs);
-    });
+  /** The embedded servers the config asks for, started off the event loop; each is closed with the node. */
+  private Future<EmbeddedServers> startEmbedded() {
+    return vertx.executeBlocking(() -> EmbeddedServers.start(config, closeables));
   }
 
-  private Future<SqsQueue> connect(Endpoints endpoints) {
-    aws = new AwsClients(config.aws(), endpoints.dynamo(), endpoints.sqs(), config.ses().endpoint(),
+  private Future<SqsQueue> connect(EmbeddedServers endpoints) {
+    aws = new AwsClients(config.aws(), endpoints.dynamoEndpoint(), endpoints.sqsEndpoint(), config.ses().endpoint(),
         config.ses().region(), config.ses().timeoutMillis());
     closeables.add(0, aws);
     tables = Tables.withPrefix(config.dynamodb().tablePrefix());
@@ -154,13 +135,14 @@ public final class Mailroom {
     EmailComposer composer = new EmailComposer(
         new Renderer(templates(), config.templateCacheSeconds(), config.ses().fromAddress(), renders),
         new UnsubscribeLinks(tokens, config.publicBaseUrl(), config.subscription().mailto()));
-    servers = httpServers(campaigns, queue, consent, previews(composer, consent, renders));
+    servers = HttpServers.create(vertx, config, new HttpServers.Node(aws, tables, metrics, limits, transport, deadLetters),
+        new HttpServers.Sending(campaigns, queue, consent, composer, renders));
     Supplier<Sender> senders = senders(queue, campaigns, consent, composer);
     return deploy(unsubscribeHandler(tokens))
         .compose(v -> deploy(servers.api()))
         .compose(v -> deploy(servers.management()))
         .compose(v -> deploy(fetcher(campaigns, consent)))
-        .compose(v -> deploy(new io.mailroom.campaign.Scheduler(campaigns, config.fetcher().scheduleCheckSeconds(), metrics)))
+        .compose(v -> deploy(new Scheduler(campaigns, config.fetcher().scheduleCheckSeconds(), metrics)))
         .compose(v -> deploy(new Queuer(queue)))
         .compose(v -> limits.deploy(vertx).onSuccess(deployments::addAll))
         .compose(v -> deploySenders(senders))
@@ -183,25 +165,6 @@ public final class Mailroom {
   private void watchQueueDepth(SqsQueue queue) {
     queueGauge = vertx.setPeriodic(0, 10_000, t -> queue.depth().compose(depth -> deadLetters.depth()
         .onSuccess(dead -> metrics.queue(depth, dead))).onFailure(e -> LOG.debug("queue depth: {}", e.toString())));
-  }
-
-  /** Previews and test sends, composed by the Senders' composer so that they are what a campaign sends. */
-  private PreviewRoutes previews(EmailComposer composer, ConsentCheck consent, RenderPool renders) {
-    return new PreviewRoutes(config.subscription().topics(), templates(), composer,
-        new TestRecipients(vertx, aws.dynamo(), tables.users(), consent, config.authoring().testRecipients(),
-            config.subscription().defaultTopic()), new TestSend(composer, transport, limits.gate()),
-        new TemplateCheck(renders));
-  }
-
-  private HttpServers httpServers(CampaignStore campaigns, SqsQueue queue, ConsentCheck consent,
-                                  PreviewRoutes previews) {
-    Readiness readiness = new Readiness(vertx, aws, tables.users(), queue.url(), sesTransport());
-    limits.readinessChecks().forEach(readiness::with);
-    return HttpServers.create(vertx, config, metrics, new HttpServers.Parts(campaigns, templates(),
-        new DeliveryQueries(aws.dynamo(), tables.deliveries()), deadLetters,
-        new OnceStore(aws.dynamo(), tables.seen()), readiness,
-        SesEventRoute.create(vertx, config.subscription().sns(), aws.dynamo(), tables),
-        new AudienceRoutes(config, users(), consent), previews));
   }
 
   private UnsubscribeHandler unsubscribeHandler(UnsubscribeToken tokens) {
