@@ -26,7 +26,7 @@ record HttpServers(HttpApi api, ManagementServer management) {
 
   static HttpServers create(Vertx vertx, MailroomConfig config, MailroomMetrics metrics, Parts parts) {
     SubscriptionRoutes pages = new SubscriptionRoutes(vertx, parts.events(),
-        brand(config.ses().fromAddress()));
+        brand(config.ses().fromAddress()), config.admission(), metrics);
     HttpApi api = new HttpApi(config, parts.campaigns(), parts.templates(), parts.deliveries(), parts.deadLetters(),
         pages, parts.once());
     return new HttpServers(api, new ManagementServer(config.http(), metrics, parts.readiness()));

@@ -24,7 +24,8 @@ public record MailroomConfig(
     int shutdownGraceSeconds,
     Sync sync,
     Demo demo,
-    Limiter limiter) {
+    Limiter limiter,
+    Admission admission) {
 
   public static final String EMBEDDED = "embedded";
 
@@ -123,6 +124,17 @@ public record MailroomConfig(
   public record Columns(String id, String email, String name, String gender, String created, String subscribed,
                         String consentUpdatedAt, String updatedAt, String deletedAt) { }
 
+  /**
+   * Admission control of the customer-facing routes ({@code /u/{token}}): at most {@code maxInFlight}
+   * requests at once, of which {@code oneClickReserved} only one-clicks may take; a page is answered
+   * within {@code pageDeadlineMillis} (from the token alone when the topics take longer than
+   * {@code topicsBudgetMillis}), a one-click within {@code oneClickDeadlineMillis}, else 503 with
+   * {@code Retry-After: retryAfterSeconds}. Every {@code sweepSeconds} a node finishes unsubscribes
+   * whose follow-up did not complete.
+   */
+  public record Admission(int maxInFlight, int oneClickReserved, int pageDeadlineMillis, int oneClickDeadlineMillis,
+                          int topicsBudgetMillis, int retryAfterSeconds, int sweepSeconds) { }
+
   public enum LimiterKind { LOCAL, REDIS }
 
   /**
@@ -174,7 +186,8 @@ public record MailroomConfig(
         r.integer("shutdownGraceSeconds", 1, 3600),
         SyncKeys.read(r),
         new Demo(r.bool("demo.seed"), r.integer("demo.customers", 0, 1_000_000)),
-        limiter(r));
+        limiter(r),
+        AdmissionKeys.read(r));
     crossCheck(config);
     return config;
   }
@@ -291,7 +304,7 @@ public record MailroomConfig(
     return new MailroomConfig(new Http(http.host, port, http.maxBodyBytes, http.idleTimeoutSeconds,
         http.requestTimeoutSeconds, port == 0 ? new Management(http.management.host(), 0) : http.management),
         publicBaseUrl, webhook, subscription, aws, dynamodb, sqs, ses, transport, outboxDir, sender, fetcher,
-        templateCacheSeconds, shutdownGraceSeconds, sync, demo, limiter);
+        templateCacheSeconds, shutdownGraceSeconds, sync, demo, limiter, admission);
   }
 
   /**
@@ -308,6 +321,6 @@ public record MailroomConfig(
     String url = loopback ? base.getScheme() + "://" + host + ":" + port : publicBaseUrl;
     return new MailroomConfig(moved.http, url, webhook, subscription, aws, dynamodb, sqs, ses, transport, outboxDir,
         sender, fetcher, templateCacheSeconds, shutdownGraceSeconds, sync, new Demo(seedDemo, demo.customers()),
-        limiter);
+        limiter, admission);
   }
 }
