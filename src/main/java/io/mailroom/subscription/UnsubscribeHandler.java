@@ -59,6 +59,12 @@ public final class UnsubscribeHandler extends VerticleBase {
    */
   public record Timing(long topicsBudgetMillis, int sweepSeconds) { }
 
+  /** With the default timing of {@code conf/local.json}: topics budget 150 ms, a sweep every 30 s. */
+  public UnsubscribeHandler(UnsubscribeToken tokens, ConsentStore consent, SuppressionStore suppressions,
+                            List<String> topics, MailroomMetrics metrics) {
+    this(tokens, consent, suppressions, topics, metrics, new Timing(150, 30));
+  }
+
   public UnsubscribeHandler(UnsubscribeToken tokens, ConsentStore consent, SuppressionStore suppressions,
                             List<String> topics, MailroomMetrics metrics, Timing timing) {
     this.tokens = tokens;

@@ -1,22 +1,17 @@
 package io.mailroom.load;
 
-import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.HashSet;
+import java.util.Set;
 
-import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.forAll;
 import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
-import static io.gatling.javaapi.core.CoreDsl.substring;
 import static io.gatling.javaapi.http.HttpDsl.http;
-import static io.gatling.javaapi.http.HttpDsl.status;
 
 /**
  * The unsubscribe routes as customers and mail providers use them, at {@code -Drate} requests a
@@ -26,6 +21,9 @@ import static io.gatling.javaapi.http.HttpDsl.status;
  * Fails when p99 exceeds {@code -Dp99Ms} (default 50) or any request fails. Before the measured
  * run the node is warmed, as a long-running service is, with {@code -Dwarmup} requests (default
  * 10,000) of the same kinds on another 2,000 customers, which the measured run never touches.
+ * After the run it prints the rate achieved and the share refused, and checks that every
+ * customer whose one-click was answered 200 is unsubscribed, and that no other consenting
+ * customer is (a one-click refused with 503 whose write still landed is counted apart).
  */
 public class UnsubscribeSimulation extends Simulation {
   private static final int RATE = Integer.getInteger("rate", 500);
@@ -34,37 +32,18 @@ public class UnsubscribeSimulation extends Simulation {
   private static final int CUSTOMERS = Integer.getInteger("customers", 10_000);
   private static final int WARMUP = Integer.getInteger("warmup", 10_000);
   private static final int WARMUP_CUSTOMERS = 2_000;
-  private static final UnsubscribeTokens TOKENS = new UnsubscribeTokens(
-      System.getProperty("unsubscribeSecret", "local-unsubscribe-secret-change-me"));
 
   private final MailroomNode node = new MailroomNode();
+  private final Tally tally = new Tally();
+  private final UnsubscribeRequests requests = new UnsubscribeRequests(CUSTOMERS, tally);
 
   private final HttpProtocolBuilder protocol = http.baseUrl(node.baseUrl()).shareConnections();
 
-  private final ScenarioBuilder page = scenario("preference page")
-      .exec(session -> session.set("token", token())
-          .set("language", ThreadLocalRandom.current().nextBoolean() ? "ko-KR,ko;q=0.9" : "en-US,en;q=0.9"))
-      .exec(http("GET /u/{token}").get("/u/#{token}").header("Accept-Language", "#{language}")
-          .check(status().is(200), substring("<form method=\"post\"")));
-
-  private final ScenarioBuilder oneClick = scenario("one-click unsubscribe")
-      .exec(session -> session.set("token", token()))
-      .exec(http("POST /u/{token} one-click").post("/u/#{token}")
-          .header("Content-Type", "application/x-www-form-urlencoded")
-          .body(StringBody("List-Unsubscribe=One-Click"))
-          .check(status().is(200)));
-
-  private static String token() {
-    return token(ThreadLocalRandom.current().nextInt(CUSTOMERS));
-  }
-
-  private static String token(int customer) {
-    return TOKENS.seal(String.format("customer%04d@example.com", customer), "c_load", System.currentTimeMillis() / 1000);
-  }
-
   {
-    setUp(page.injectOpen(constantUsersPerSec(RATE / 2.0).during(Duration.ofSeconds(DURATION))),
-        oneClick.injectOpen(constantUsersPerSec(RATE / 2.0).during(Duration.ofSeconds(DURATION))))
+    setUp(scenario("preference page").exec(requests.page())
+            .injectOpen(constantUsersPerSec(RATE / 2.0).during(Duration.ofSeconds(DURATION))),
+        scenario("one-click unsubscribe").exec(requests.oneClick())
+            .injectOpen(constantUsersPerSec(RATE / 2.0).during(Duration.ofSeconds(DURATION))))
         .protocols(protocol)
         .assertions(global().failedRequests().percent().is(0.0),
             forAll().responseTime().percentile(99.0).lt(P99_MS));
@@ -73,17 +52,39 @@ public class UnsubscribeSimulation extends Simulation {
   @Override
   public void before() {
     node.start(CUSTOMERS + WARMUP_CUSTOMERS);
-    node.warm(WARMUP, i -> {
-      String path = "/u/" + token(CUSTOMERS + i % WARMUP_CUSTOMERS);
-      return i % 2 == 0 ? HttpRequest.newBuilder(URI.create(node.baseUrl() + path)).GET().build()
-          : HttpRequest.newBuilder(URI.create(node.baseUrl() + path))
-              .header("Content-Type", "application/x-www-form-urlencoded")
-              .POST(HttpRequest.BodyPublishers.ofString("List-Unsubscribe=One-Click")).build();
-    });
+    node.warm(WARMUP, i -> UnsubscribeRequests.warmUp(node.baseUrl(), CUSTOMERS + i % WARMUP_CUSTOMERS, i % 2 == 0));
+    tally.begin();
   }
 
   @Override
   public void after() {
-    node.stop();
+    try {
+      System.out.printf("%nunsubscribe run at %d req/s for %d s: %s%n", RATE, DURATION,
+          Tally.summary(tally.sentBetween(0, Long.MAX_VALUE), DURATION));
+      checkEveryOneClickCounted();
+    } finally {
+      node.stop();
+    }
+  }
+
+  /** Customers unsubscribed after the run == distinct one-clicks answered 200 (consenting customers). */
+  private void checkEveryOneClickCounted() {
+    Set<Integer> answered = new HashSet<>();
+    for (int customer : tally.unsubscribed()) {
+      if (Unsubscribed.consentedAtStart(customer)) {
+        answered.add(customer);
+      }
+    }
+    Set<Integer> unsubscribed = Unsubscribed.among(node.baseUrl(), CUSTOMERS, UnsubscribeRequests::token, answered);
+    Set<Integer> missing = new HashSet<>(answered);
+    missing.removeAll(unsubscribed);
+    Set<Integer> unanswered = new HashSet<>(unsubscribed);
+    unanswered.removeAll(answered);
+    System.out.printf("customers unsubscribed: %d; distinct one-clicks answered 200: %d; answered but not applied: %d;"
+            + " applied though refused or unanswered: %d -> %s%n", unsubscribed.size(), answered.size(), missing.size(),
+        unanswered.size(), missing.isEmpty() && unanswered.isEmpty() ? "equal" : "NOT EQUAL");
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException(missing.size() + " one-clicks answered 200 were not applied");
+    }
   }
 }
