@@ -124,6 +124,62 @@ final class MailroomNode {
     }
   }
 
+  /**
+   * Waits until the node has finished what earlier requests left it (the follow-ups of the
+   * warm-up's one-clicks): the count of follow-ups done stays the same for two seconds, or a
+   * minute has passed.
+   */
+  void awaitQuiet() {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.currentTimeMillis() + 60_000;
+    double last = -1;
+    long stableSince = System.currentTimeMillis();
+    while (System.currentTimeMillis() < deadline) {
+      double now = followUps(http);
+      if (now != last) {
+        last = now;
+        stableSince = System.currentTimeMillis();
+      } else if (System.currentTimeMillis() - stableSince >= 2000) {
+        return;
+      }
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** The node's metric lines whose name starts with one of {@code names} (Prometheus text), for the report. */
+  static java.util.List<String> metrics(String... names) {
+    try {
+      String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + managementPort() + "/metrics")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+      return metrics.lines().filter(l -> java.util.Arrays.stream(names).anyMatch(l::startsWith)).toList();
+    } catch (IOException e) {
+      return java.util.List.of("metrics unreadable: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return java.util.List.of();
+    }
+  }
+
+  /** The node's {@code mailroom_unsubscribe_follow_ups_total}, summed over outcomes (-1 when unreadable). */
+  private static double followUps(HttpClient http) {
+    try {
+      String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort() + "/metrics"))
+          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+      return metrics.lines().filter(l -> l.startsWith("mailroom_unsubscribe_follow_ups_total"))
+          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
   void stop() {
     if (process != null) {
       process.destroy();

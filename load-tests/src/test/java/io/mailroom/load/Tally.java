@@ -24,20 +24,21 @@ final class Tally {
   private final Set<Integer> unsubscribed = ConcurrentHashMap.newKeySet();
   private volatile long start;
 
-  /** The measured run begins now: answers to requests sent before it are not counted. */
+  /** Forgets what was recorded; the measured run begins with the next request recorded. */
   void begin() {
     answers.clear();
     unsubscribed.clear();
-    start = System.currentTimeMillis();
-  }
-
-  long start() {
-    return start;
+    start = 0;
   }
 
   void record(String kind, int status, int millis, int customer) {
-    long now = System.currentTimeMillis();
-    answers.add(new Answer(kind, now - millis, status, millis));
+    long sentAt = System.currentTimeMillis() - millis;
+    synchronized (this) {
+      if (start == 0 || sentAt < start) {
+        start = sentAt;
+      }
+    }
+    answers.add(new Answer(kind, sentAt, status, millis));
     if (kind.equals(ONE_CLICK) && status == 200) {
       unsubscribed.add(customer);
     }
@@ -51,7 +52,8 @@ final class Tally {
   List<Answer> sentBetween(long fromMillis, long toMillis) {
     List<Answer> in = new ArrayList<>();
     for (Answer answer : answers) {
-      if (answer.sentAt() >= start + fromMillis && answer.sentAt() < start + toMillis) {
+      long since = answer.sentAt() - start;
+      if (since >= fromMillis && since < toMillis) {
         in.add(answer);
       }
     }
@@ -63,9 +65,11 @@ final class Tally {
     long ok = count(answers, a -> a.status() == 200);
     long refused = count(answers, a -> a.status() == 503);
     long other = answers.size() - ok - refused;
-    return String.format(Locale.ROOT, "%6d requests, achieved %6.1f/s answered 200, refused (503) %5.1f %%,"
-            + " other %d | page 200 p50 %s p99 %s | one-click 200 p50 %s p99 %s | 503 p99 %s",
-        answers.size(), ok / seconds, answers.isEmpty() ? 0.0 : 100.0 * refused / answers.size(), other,
+    long refusedClicks = count(answers, a -> a.status() == 503 && a.kind().equals(ONE_CLICK));
+    return String.format(Locale.ROOT, "%6d requests, achieved %6.1f/s answered 200, refused (503) %5.1f %%"
+            + " (%d pages, %d one-clicks), other %d | page 200 p50 %s p99 %s | one-click 200 p50 %s p99 %s | 503 p99 %s",
+        answers.size(), ok / seconds, answers.isEmpty() ? 0.0 : 100.0 * refused / answers.size(),
+        refused - refusedClicks, refusedClicks, other,
         percentile(answers, PAGE, 200, 50), percentile(answers, PAGE, 200, 99),
         percentile(answers, ONE_CLICK, 200, 50), percentile(answers, ONE_CLICK, 200, 99),
         percentile(answers, null, 503, 99));

@@ -21,15 +21,34 @@ import static io.gatling.javaapi.http.HttpDsl.status;
  * as failed in Gatling's report unless answered 200 (a 503 is a refusal).
  */
 final class UnsubscribeRequests {
+  static final String PAGE_REQUEST = "GET /u/{token}";
+  static final String ONE_CLICK_REQUEST = "POST /u/{token} one-click";
   static final UnsubscribeTokens TOKENS = new UnsubscribeTokens(
       System.getProperty("unsubscribeSecret", "local-unsubscribe-secret-change-me"));
 
+  private final int first;
   private final int customers;
   private final Tally tally;
+  private final String prefix;
 
+  /** Requests for customers {@code 0..customers-1}, each answer recorded in {@code tally}. */
   UnsubscribeRequests(int customers, Tally tally) {
+    this(0, customers, tally, "");
+  }
+
+  private UnsubscribeRequests(int first, int customers, Tally tally, String prefix) {
+    this.first = first;
     this.customers = customers;
     this.tally = tally;
+    this.prefix = prefix;
+  }
+
+  /**
+   * The same requests for customers {@code first..first+customers-1}, named "warm-up ..." and
+   * recorded nowhere: they bring the load generator and the node to their steady state.
+   */
+  static UnsubscribeRequests warmUp(int first, int customers) {
+    return new UnsubscribeRequests(first, customers, null, "warm-up ");
   }
 
   static String token(int customer) {
@@ -39,7 +58,7 @@ final class UnsubscribeRequests {
   ChainBuilder page() {
     return exec(session -> pick(session)
         .set("language", ThreadLocalRandom.current().nextBoolean() ? "ko-KR,ko;q=0.9" : "en-US,en;q=0.9"))
-        .exec(http("GET /u/{token}").get("/u/#{token}").header("Accept-Language", "#{language}")
+        .exec(http(prefix + PAGE_REQUEST).get("/u/#{token}").header("Accept-Language", "#{language}")
             .check(status().saveAs("status"), responseTimeInMillis().saveAs("millis"), status().is(200),
                 substring("@example.com")))
         .exec(session -> recorded(session, Tally.PAGE));
@@ -47,7 +66,7 @@ final class UnsubscribeRequests {
 
   ChainBuilder oneClick() {
     return exec(this::pick)
-        .exec(http("POST /u/{token} one-click").post("/u/#{token}")
+        .exec(http(prefix + ONE_CLICK_REQUEST).post("/u/#{token}")
             .header("Content-Type", "application/x-www-form-urlencoded")
             .body(StringBody("List-Unsubscribe=One-Click"))
             .check(status().saveAs("status"), responseTimeInMillis().saveAs("millis"), status().is(200)))
@@ -55,14 +74,16 @@ final class UnsubscribeRequests {
   }
 
   private Session pick(Session session) {
-    int customer = ThreadLocalRandom.current().nextInt(customers);
+    int customer = first + ThreadLocalRandom.current().nextInt(customers);
     return session.set("customer", customer).set("token", token(customer));
   }
 
   private Session recorded(Session session, String kind) {
     int status = session.contains("status") ? session.getInt("status") : 0;
     int millis = session.contains("millis") ? session.getInt("millis") : 0;
-    tally.record(kind, status, millis, session.getInt("customer"));
+    if (tally != null) {
+      tally.record(kind, status, millis, session.getInt("customer"));
+    }
     return session;
   }
 

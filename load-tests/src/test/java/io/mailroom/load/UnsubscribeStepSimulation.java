@@ -51,6 +51,7 @@ public class UnsubscribeStepSimulation extends Simulation {
   public void before() {
     node.start(CUSTOMERS + WARMUP_CUSTOMERS);
     node.warm(WARMUP, i -> UnsubscribeRequests.warmUp(node.baseUrl(), CUSTOMERS + i % WARMUP_CUSTOMERS, i % 2 == 0));
+    node.awaitQuiet();
     tally.begin();
   }
 
@@ -58,6 +59,8 @@ public class UnsubscribeStepSimulation extends Simulation {
   public void after() {
     try {
       report();
+      MailroomNode.metrics("mailroom_requests_shed_total", "mailroom_preference_pages_without_topics_total",
+          "mailroom_unsubscribe_follow_ups_total").forEach(line -> System.out.println("  node: " + line));
     } finally {
       node.stop();
     }
