@@ -121,7 +121,7 @@ public final class SuppressionStore {
    * {@code start} (null: the first page); the page's last key, or null, says where the next begins.
    */
   public Future<Page> pendingBefore(long before, Map<String, AttributeValue> start) {
-    return Async.of(dynamo.scan(b -> b.tableName(table).limit(200).exclusiveStartKey(start)
+    return Async.of(dynamo.scan(b -> b.tableName(table).limit(100).exclusiveStartKey(start)
             .filterExpression("Pending = :true AND UnsubscribeAt < :before")
             .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true),
                 ":before", AttributeValue.fromN(Long.toString(before))))))

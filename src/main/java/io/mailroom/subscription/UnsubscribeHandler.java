@@ -59,10 +59,10 @@ public final class UnsubscribeHandler extends VerticleBase {
    */
   public record Timing(long topicsBudgetMillis, int sweepSeconds) { }
 
-  /** With the default timing of {@code conf/local.json}: topics budget 150 ms, a sweep every 30 s. */
+  /** With the default timing of {@code conf/local.json}: topics budget 150 ms, a sweep every 60 s. */
   public UnsubscribeHandler(UnsubscribeToken tokens, ConsentStore consent, SuppressionStore suppressions,
                             List<String> topics, MailroomMetrics metrics) {
-    this(tokens, consent, suppressions, topics, metrics, new Timing(150, 30));
+    this(tokens, consent, suppressions, topics, metrics, new Timing(150, 60));
   }
 
   public UnsubscribeHandler(UnsubscribeToken tokens, ConsentStore consent, SuppressionStore suppressions,

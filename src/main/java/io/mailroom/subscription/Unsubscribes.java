@@ -7,14 +7,13 @@ import io.mailroom.subscription.SuppressionStore.PendingUnsubscribe;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.util.ArrayDeque;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Leaving all marketing, in two steps. First the suppression, in one write: the Sender's
@@ -33,15 +32,17 @@ final class Unsubscribes {
   /** Follow-ups waiting; beyond this many, they are left to the sweep (their record is written). */
   private static final int MAX_QUEUED = 20_000;
   /** A record pending for less than this is most likely still in its own node's hands. */
-  private static final long SWEEP_GRACE_MILLIS = 5_000;
+  private static final long SWEEP_GRACE_MILLIS = 30_000;
+  /** The pause between two pages of the sweep's scan, so that it never takes the store from the requests. */
+  private static final long SWEEP_PAUSE_MILLIS = 200;
 
   private final Vertx vertx;
   private final ConsentStore consent;
   private final SuppressionStore suppressions;
   private final MailroomMetrics metrics;
   private final ArrayDeque<Runnable> queued = new ArrayDeque<>();
-  /** The addresses whose follow-up this node holds (queued or running): the sweep leaves them alone. */
-  private final Set<String> held = new HashSet<>();
+  /** The addresses whose follow-ups this node holds (queued or running), and how many: the sweep leaves them alone. */
+  private final Map<String, Integer> held = new HashMap<>();
   private int running;
   private long sweepTimer = -1;
   private boolean sweeping;
@@ -86,10 +87,10 @@ final class Unsubscribes {
       return Future.succeededFuture(fresh); // written and pending: the sweep finishes it
     }
     Promise<Boolean> done = Promise.promise();
-    held.add(unsubscribe.email());
+    held.merge(unsubscribe.email(), 1, Integer::sum);
     queued.add(() -> apply(unsubscribe, fresh).onComplete(result -> {
       running--;
-      held.remove(unsubscribe.email());
+      held.computeIfPresent(unsubscribe.email(), (email, count) -> count > 1 ? count - 1 : null);
       metrics.unsubscribeFollowUp(result.succeeded() ? how : "failed");
       if (result.failed()) {
         LOG.warn("unsubscribe follow-up failed, left to the sweep: {}", result.cause().toString());
@@ -138,11 +139,16 @@ final class Unsubscribes {
   private Future<Void> sweepFrom(long before, Map<String, AttributeValue> start) {
     return suppressions.pendingBefore(before, start).compose(page -> {
       for (PendingUnsubscribe unsubscribe : page.pending()) {
-        if (!held.contains(unsubscribe.email())) {
+        if (!held.containsKey(unsubscribe.email())) {
           followUp(unsubscribe, true, "swept");
         }
       }
-      return page.next() == null ? Future.succeededFuture() : sweepFrom(before, page.next());
+      if (page.next() == null) {
+        return Future.succeededFuture();
+      }
+      Promise<Void> rest = Promise.promise();
+      vertx.setTimer(SWEEP_PAUSE_MILLIS, t -> sweepFrom(before, page.next()).onComplete(rest));
+      return rest.future();
     });
   }
 }

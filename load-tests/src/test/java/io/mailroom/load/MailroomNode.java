@@ -38,6 +38,17 @@ final class MailroomNode {
     return Integer.getInteger("managementPort", 18081);
   }
 
+  /** Waits a quarter of a second; false when interrupted. */
+  private static boolean pause() {
+    try {
+      Thread.sleep(250);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** Starts the jar unless a base URL was given; {@code customers} demo customers are loaded. */
   void start(int customers) {
     if (System.getProperty("baseUrl") != null) {
@@ -87,10 +98,7 @@ final class MailroomNode {
         Thread.currentThread().interrupt();
         return;
       }
-      try {
-        Thread.sleep(250);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      if (!pause()) {
         return;
       }
     }
@@ -130,54 +138,42 @@ final class MailroomNode {
    * minute has passed.
    */
   void awaitQuiet() {
-    HttpClient http = HttpClient.newHttpClient();
     long deadline = System.currentTimeMillis() + 60_000;
     double last = -1;
     long stableSince = System.currentTimeMillis();
     while (System.currentTimeMillis() < deadline) {
-      double now = followUps(http);
+      double now = followUps();
       if (now != last) {
         last = now;
         stableSince = System.currentTimeMillis();
       } else if (System.currentTimeMillis() - stableSince >= 2000) {
         return;
       }
-      try {
-        Thread.sleep(250);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      if (!pause()) {
         return;
       }
     }
   }
 
-  /** The node's metric lines whose name starts with one of {@code names} (Prometheus text), for the report. */
+  /** The node's metric lines whose name starts with one of {@code names} (Prometheus text); none when unreadable. */
   static java.util.List<String> metrics(String... names) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort() + "/metrics"))
+        .timeout(Duration.ofSeconds(5)).build();
     try {
-      String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-          + managementPort() + "/metrics")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+      String metrics = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
       return metrics.lines().filter(l -> java.util.Arrays.stream(names).anyMatch(l::startsWith)).toList();
     } catch (IOException e) {
-      return java.util.List.of("metrics unreadable: " + e);
+      return java.util.List.of();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return java.util.List.of();
     }
   }
 
-  /** The node's {@code mailroom_unsubscribe_follow_ups_total}, summed over outcomes (-1 when unreadable). */
-  private static double followUps(HttpClient http) {
-    try {
-      String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort() + "/metrics"))
-          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
-      return metrics.lines().filter(l -> l.startsWith("mailroom_unsubscribe_follow_ups_total"))
-          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
+  /** The node's {@code mailroom_unsubscribe_follow_ups_total}, summed over outcomes. */
+  private static double followUps() {
+    return metrics("mailroom_unsubscribe_follow_ups_total").stream()
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
   void stop() {

@@ -21,6 +21,13 @@ import static io.gatling.javaapi.http.HttpDsl.status;
  * as failed in Gatling's report unless answered 200 (a 503 is a refusal).
  */
 final class UnsubscribeRequests {
+  /** The demo customers the measured requests go to ({@code -Dcustomers}), and the warm-up's, beyond them. */
+  static final int CUSTOMERS = Integer.getInteger("customers", 10_000);
+  static final int WARMUP_CUSTOMERS = 2_000;
+  /** Requests the node is warmed with before a run ({@code -Dwarmup}). */
+  static final int WARMUP = Integer.getInteger("warmup", 10_000);
+  /** The p99 a run is held to ({@code -Dp99Ms}). */
+  static final int P99_MS = Integer.getInteger("p99Ms", 50);
   static final String PAGE_REQUEST = "GET /u/{token}";
   static final String ONE_CLICK_REQUEST = "POST /u/{token} one-click";
   static final UnsubscribeTokens TOKENS = new UnsubscribeTokens(
@@ -31,9 +38,9 @@ final class UnsubscribeRequests {
   private final Tally tally;
   private final String prefix;
 
-  /** Requests for customers {@code 0..customers-1}, each answer recorded in {@code tally}. */
-  UnsubscribeRequests(int customers, Tally tally) {
-    this(0, customers, tally, "");
+  /** Requests for the measured customers ({@code 0..CUSTOMERS-1}), each answer recorded in {@code tally}. */
+  UnsubscribeRequests(Tally tally) {
+    this(0, CUSTOMERS, tally, "");
   }
 
   private UnsubscribeRequests(int first, int customers, Tally tally, String prefix) {
@@ -44,11 +51,11 @@ final class UnsubscribeRequests {
   }
 
   /**
-   * The same requests for customers {@code first..first+customers-1}, named "warm-up ..." and
-   * recorded nowhere: they bring the load generator and the node to their steady state.
+   * The same requests for the warm-up's customers, named "warm-up ..." and recorded nowhere: they
+   * bring the load generator and the node to their steady state.
    */
-  static UnsubscribeRequests warmUp(int first, int customers) {
-    return new UnsubscribeRequests(first, customers, null, "warm-up ");
+  static UnsubscribeRequests warmUp() {
+    return new UnsubscribeRequests(CUSTOMERS, WARMUP_CUSTOMERS, null, "warm-up ");
   }
 
   static String token(int customer) {
@@ -85,6 +92,22 @@ final class UnsubscribeRequests {
       tally.record(kind, status, millis, session.getInt("customer"));
     }
     return session;
+  }
+
+  /**
+   * Starts the node with the measured and the warm-up's demo customers, warms it with
+   * {@link #WARMUP} requests on the latter, and waits until their follow-ups are done.
+   */
+  static void startWarmed(MailroomNode node) {
+    node.start(CUSTOMERS + WARMUP_CUSTOMERS);
+    node.warm(WARMUP, i -> warmUp(node.baseUrl(), CUSTOMERS + i % WARMUP_CUSTOMERS, i % 2 == 0));
+    node.awaitQuiet();
+  }
+
+  /** Prints the node's own counts of what it shed, showed without topics and followed up. */
+  static void printNodeCounts() {
+    MailroomNode.metrics("mailroom_requests_shed_total", "mailroom_preference_pages_without_topics_total",
+        "mailroom_unsubscribe_follow_ups_total").forEach(line -> System.out.println("  node: " + line));
   }
 
   /** The warm-up's requests: pages and one-clicks alternately, on customers the measured run never touches. */

@@ -29,20 +29,18 @@ import static io.gatling.javaapi.http.HttpDsl.http;
 public class UnsubscribeSimulation extends Simulation {
   private static final int RATE = Integer.getInteger("rate", 500);
   private static final int DURATION = Integer.getInteger("duration", 30);
-  private static final int P99_MS = Integer.getInteger("p99Ms", 50);
-  private static final int CUSTOMERS = Integer.getInteger("customers", 10_000);
-  private static final int WARMUP = Integer.getInteger("warmup", 10_000);
-  private static final int WARMUP_CUSTOMERS = 2_000;
   private static final int WARM_SECONDS = Integer.getInteger("warmSeconds", 10);
+
+  private static final int P99_MS = UnsubscribeRequests.P99_MS;
 
   private final MailroomNode node = new MailroomNode();
   private final Tally tally = new Tally();
-  private final UnsubscribeRequests requests = new UnsubscribeRequests(CUSTOMERS, tally);
+  private final UnsubscribeRequests requests = new UnsubscribeRequests(tally);
 
   private final HttpProtocolBuilder protocol = http.baseUrl(node.baseUrl()).shareConnections();
 
   {
-    UnsubscribeRequests warm = UnsubscribeRequests.warmUp(CUSTOMERS, WARMUP_CUSTOMERS);
+    UnsubscribeRequests warm = UnsubscribeRequests.warmUp();
     setUp(scenario("warm-up pages").exec(warm.page()).injectOpen(atRate())
             .andThen(scenario("preference page").exec(requests.page()).injectOpen(atRate(DURATION))),
         scenario("warm-up one-clicks").exec(warm.oneClick()).injectOpen(atRate())
@@ -65,9 +63,7 @@ public class UnsubscribeSimulation extends Simulation {
 
   @Override
   public void before() {
-    node.start(CUSTOMERS + WARMUP_CUSTOMERS);
-    node.warm(WARMUP, i -> UnsubscribeRequests.warmUp(node.baseUrl(), CUSTOMERS + i % WARMUP_CUSTOMERS, i % 2 == 0));
-    node.awaitQuiet();
+    UnsubscribeRequests.startWarmed(node);
     tally.begin();
   }
 
@@ -81,8 +77,7 @@ public class UnsubscribeSimulation extends Simulation {
             Tally.summary(tally.sentBetween(from * 1000L, (from + 5) * 1000L), 5));
       }
       checkEveryOneClickCounted();
-      MailroomNode.metrics("mailroom_requests_shed_total", "mailroom_preference_pages_without_topics_total",
-          "mailroom_unsubscribe_follow_ups_total").forEach(line -> System.out.println("  node: " + line));
+      UnsubscribeRequests.printNodeCounts();
     } finally {
       node.stop();
     }
@@ -96,7 +91,8 @@ public class UnsubscribeSimulation extends Simulation {
         answered.add(customer);
       }
     }
-    Set<Integer> unsubscribed = Unsubscribed.among(node.baseUrl(), CUSTOMERS, UnsubscribeRequests::token, answered);
+    Set<Integer> unsubscribed = Unsubscribed.among(node.baseUrl(), UnsubscribeRequests.CUSTOMERS,
+        UnsubscribeRequests::token, answered);
     Set<Integer> missing = new HashSet<>(answered);
     missing.removeAll(unsubscribed);
     Set<Integer> unanswered = new HashSet<>(unsubscribed);

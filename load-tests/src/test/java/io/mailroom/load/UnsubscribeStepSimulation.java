@@ -24,14 +24,12 @@ public class UnsubscribeStepSimulation extends Simulation {
   private static final int TO = Integer.getInteger("to", 1000);
   private static final int STEPS = Integer.getInteger("steps", 11);
   private static final int STEP_SECONDS = Integer.getInteger("stepSeconds", 10);
-  private static final int P99_MS = Integer.getInteger("p99Ms", 50);
-  private static final int CUSTOMERS = Integer.getInteger("customers", 10_000);
-  private static final int WARMUP = Integer.getInteger("warmup", 10_000);
-  private static final int WARMUP_CUSTOMERS = 2_000;
+
+  private static final int P99_MS = UnsubscribeRequests.P99_MS;
 
   private final MailroomNode node = new MailroomNode();
   private final Tally tally = new Tally();
-  private final UnsubscribeRequests requests = new UnsubscribeRequests(CUSTOMERS, tally);
+  private final UnsubscribeRequests requests = new UnsubscribeRequests(tally);
   private final HttpProtocolBuilder protocol = http.baseUrl(node.baseUrl()).shareConnections();
 
   {
@@ -49,9 +47,7 @@ public class UnsubscribeStepSimulation extends Simulation {
 
   @Override
   public void before() {
-    node.start(CUSTOMERS + WARMUP_CUSTOMERS);
-    node.warm(WARMUP, i -> UnsubscribeRequests.warmUp(node.baseUrl(), CUSTOMERS + i % WARMUP_CUSTOMERS, i % 2 == 0));
-    node.awaitQuiet();
+    UnsubscribeRequests.startWarmed(node);
     tally.begin();
   }
 
@@ -59,8 +55,7 @@ public class UnsubscribeStepSimulation extends Simulation {
   public void after() {
     try {
       report();
-      MailroomNode.metrics("mailroom_requests_shed_total", "mailroom_preference_pages_without_topics_total",
-          "mailroom_unsubscribe_follow_ups_total").forEach(line -> System.out.println("  node: " + line));
+      UnsubscribeRequests.printNodeCounts();
     } finally {
       node.stop();
     }
@@ -69,7 +64,8 @@ public class UnsubscribeStepSimulation extends Simulation {
   private void report() {
     double increment = (TO - FROM) / (double) Math.max(1, STEPS - 1);
     String knee = null;
-    System.out.printf("%nstep load, %d to %d req/s, %d s a step (half pages, half one-clicks):%n", FROM, TO, STEP_SECONDS);
+    System.out.printf("%nstep load, %d to %d req/s, %d s a step (half pages, half one-clicks):%n", FROM, TO,
+        STEP_SECONDS);
     for (int step = 0; step < STEPS; step++) {
       long from = step * STEP_SECONDS * 1000L;
       List<Tally.Answer> answers = tally.sentBetween(from, from + STEP_SECONDS * 1000L);
