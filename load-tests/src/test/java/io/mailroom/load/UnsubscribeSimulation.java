@@ -76,7 +76,12 @@ public class UnsubscribeSimulation extends Simulation {
         System.out.printf("  seconds %2d-%2d: %s%n", from, from + 5,
             Tally.summary(tally.sentBetween(from * 1000L, (from + 5) * 1000L), 5));
       }
-      checkEveryOneClickCounted();
+      try {
+        checkEveryOneClickCounted();
+      } catch (RuntimeException e) {
+        e.printStackTrace(System.out);
+        throw e;
+      }
       UnsubscribeRequests.printNodeCounts();
     } finally {
       node.stop();
