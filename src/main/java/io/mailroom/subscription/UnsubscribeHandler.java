@@ -27,11 +27,11 @@ import java.util.Set;
  * writes the Users table and the Suppressions table, and publishes the change for the write-back
  * to MySQL; leaving all marketing is written first as one suppression, the rest following from it
  * ({@link Unsubscribes}). The preference page waits a bounded time for the customer's topics, and
- * is shown from the token alone past it. Any campaign token may withdraw consent; only one issued after the customer's last
- * unsubscribe may give it again, and a preview or test-send token changes nothing. Replies carry
- * no address in clear; failures carry a status and a stable code ({@code 400 invalid_token},
- * {@code 400 unknown_topic}, {@code 403 preview_token}, {@code 409 token_predates_unsubscribe},
- * {@code 422 unknown_recipient}).
+ * is shown from the token alone past it. Any campaign token may withdraw consent; only one issued
+ * after the customer's last unsubscribe may give it again, and a preview or test-send token
+ * changes nothing. Replies carry no address in clear; failures carry a status and a stable code
+ * ({@code 400 invalid_token}, {@code 400 unknown_topic}, {@code 403 preview_token},
+ * {@code 409 token_predates_unsubscribe}, {@code 422 unknown_recipient}).
  */
 public final class UnsubscribeHandler extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(UnsubscribeHandler.class);
