@@ -50,7 +50,8 @@ record HttpServers(HttpApi api, ManagementServer management) {
     Readiness readiness = new Readiness(vertx, node.aws(), tables.users(), sending.queue().url(), ses);
     node.limits().readinessChecks().forEach(readiness::with);
     SubscriptionRoutes pages = new SubscriptionRoutes(vertx,
-        SesEventRoute.create(vertx, config.subscription().sns(), dynamo, tables), brand(config.ses().fromAddress()));
+        SesEventRoute.create(vertx, config.subscription().sns(), dynamo, tables), brand(config.ses().fromAddress()),
+        config.admission(), node.metrics());
     HttpApi api = new HttpApi(config, sending.campaigns(), new TemplateStore(dynamo, tables.templates()),
         new DeliveryQueries(dynamo, tables.deliveries()), node.deadLetters(), pages, new OnceStore(dynamo, tables.seen()),
         new AudienceRoutes(config, new UserStore(dynamo, tables.users()), sending.consent()),

@@ -169,7 +169,8 @@ public final class Mailroom {
 
   private UnsubscribeHandler unsubscribeHandler(UnsubscribeToken tokens) {
     return new UnsubscribeHandler(tokens, new ConsentStore(aws.dynamo(), tables.users()),
-        new SuppressionStore(aws.dynamo(), tables.suppressions()), config.subscription().topics(), metrics);
+        new SuppressionStore(aws.dynamo(), tables.suppressions()), config.subscription().topics(), metrics,
+        new UnsubscribeHandler.Timing(config.admission().topicsBudgetMillis(), config.admission().sweepSeconds()));
   }
 
   private Fetcher fetcher(CampaignStore campaigns, ConsentCheck consent) {

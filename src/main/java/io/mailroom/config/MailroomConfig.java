@@ -25,7 +25,8 @@ public record MailroomConfig(
     Sync sync,
     Demo demo,
     Limiter limiter,
-    Authoring authoring) {
+    Authoring authoring,
+    Admission admission) {
 
   public static final String EMBEDDED = "embedded";
 
@@ -136,6 +137,17 @@ public record MailroomConfig(
     }
   }
 
+  /**
+   * Admission control of the customer-facing routes ({@code /u/{token}}): at most {@code maxInFlight}
+   * requests at once, of which {@code oneClickReserved} only one-clicks may take; a page is answered
+   * within {@code pageDeadlineMillis} (from the token alone when the topics take longer than
+   * {@code topicsBudgetMillis}), a one-click within {@code oneClickDeadlineMillis}, else 503 with
+   * {@code Retry-After: retryAfterSeconds}. Every {@code sweepSeconds} a node finishes unsubscribes
+   * whose follow-up did not complete.
+   */
+  public record Admission(int maxInFlight, int oneClickReserved, int pageDeadlineMillis, int oneClickDeadlineMillis,
+                          int topicsBudgetMillis, int retryAfterSeconds, int sweepSeconds) { }
+
   public enum LimiterKind { LOCAL, REDIS }
 
   /**
@@ -187,7 +199,7 @@ public record MailroomConfig(
         r.integer("shutdownGraceSeconds", 1, 3600),
         SyncKeys.read(r),
         new Demo(r.bool("demo.seed"), r.integer("demo.customers", 0, 1_000_000)),
-        limiter(r), AuthoringKeys.read(r));
+        limiter(r), AuthoringKeys.read(r), AdmissionKeys.read(r));
     crossCheck(config);
     return config;
   }
@@ -304,7 +316,7 @@ public record MailroomConfig(
     return new MailroomConfig(new Http(http.host, port, http.maxBodyBytes, http.idleTimeoutSeconds,
         http.requestTimeoutSeconds, port == 0 ? new Management(http.management.host(), 0) : http.management),
         publicBaseUrl, webhook, subscription, aws, dynamodb, sqs, ses, transport, outboxDir, sender, fetcher,
-        templateCacheSeconds, shutdownGraceSeconds, sync, demo, limiter, authoring);
+        templateCacheSeconds, shutdownGraceSeconds, sync, demo, limiter, authoring, admission);
   }
 
   /**
@@ -321,6 +333,6 @@ public record MailroomConfig(
     String url = loopback ? base.getScheme() + "://" + host + ":" + port : publicBaseUrl;
     return new MailroomConfig(moved.http, url, webhook, subscription, aws, dynamodb, sqs, ses, transport, outboxDir,
         sender, fetcher, templateCacheSeconds, shutdownGraceSeconds, sync, new Demo(seedDemo, demo.customers()),
-        limiter, authoring);
+        limiter, authoring, admission);
   }
 }

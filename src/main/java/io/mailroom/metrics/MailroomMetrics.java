@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Mailroom's own meters, on the registry Vert.x reports to (Prometheus in a running service):
  * emails sent, failed, retried and suppressed by reason, SES call latency, send-queue and
- * dead-letter depth, unsubscribes and SES bounce and complaint events.
+ * dead-letter depth, unsubscribes and their follow-ups, customer-facing requests shed, and SES
+ * bounce and complaint events.
  * HTTP route latencies come from Vert.x's own HTTP server metrics.
  */
 public final class MailroomMetrics {
@@ -82,6 +83,27 @@ public final class MailroomMetrics {
   /** A customer left marketing (or changed topics) through a link, a one-click POST or the preference page. */
   public void unsubscribed(String via) {
     registry.counter("mailroom_unsubscribes", "via", via).increment();
+  }
+
+  /**
+   * A customer-facing request answered 503 with {@code Retry-After}: {@code route} is page, change or
+   * one_click; {@code reason} is full (over its bound, refused at once) or deadline (not done in time).
+   */
+  public void shed(String route, String reason) {
+    registry.counter("mailroom_requests_shed", "route", route, "reason", reason).increment();
+  }
+
+  /** A preference page shown from the token alone: the customer's topics could not be read within the budget. */
+  public void pageWithoutTopics() {
+    registry.counter("mailroom_preference_pages_without_topics").increment();
+  }
+
+  /**
+   * An unsubscribe's follow-up (the Users item, the write-back) after its suppression was written:
+   * {@code how} is applied (right after the answer), swept (finished by the periodic sweep) or failed.
+   */
+  public void unsubscribeFollowUp(String how) {
+    registry.counter("mailroom_unsubscribe_follow_ups", "outcome", how).increment();
   }
 
   /** SES told of bounces or complaints: {@code kind} is bounce, complaint or soft_bounce. */

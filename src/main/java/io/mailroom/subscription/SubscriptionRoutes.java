@@ -2,7 +2,10 @@ package io.mailroom.subscription;
 
 import io.mailroom.bus.Channels;
 import io.mailroom.bus.SubscriptionChange;
+import io.mailroom.config.MailroomConfig;
+import io.mailroom.http.Admission;
 import io.mailroom.http.ApiError;
+import io.mailroom.metrics.MailroomMetrics;
 import io.pebbletemplates.pebble.PebbleEngine;
 import io.pebbletemplates.pebble.loader.ClasspathLoader;
 import io.pebbletemplates.pebble.template.PebbleTemplate;
@@ -30,11 +33,14 @@ import java.util.ResourceBundle;
  * page's form), and {@code POST /v1/ses/events} (SES bounces and complaints through SNS, in
  * {@link SesEventRoute}). They
  * decide nothing about consent: the UnsubscribeHandler does, over the event bus. Pages carry no
- * script, are never cached, and send no Referer (the token is in the URL).
+ * script, are never cached, and send no Referer (the token is in the URL). The {@code /u/} routes
+ * are under {@link Admission} control: past their bound, or their deadline, a request is answered
+ * {@code 503 overloaded} with {@code Retry-After}, preference pages before one-clicks.
  */
 public final class SubscriptionRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(SubscriptionRoutes.class);
   private static final int FORM_LIMIT = 4096;
+  private static final String OVERLOADED = "overloaded";
   private static final PebbleEngine PAGES = new PebbleEngine.Builder().loader(new ClasspathLoader())
       .autoEscaping(true).defaultEscapingStrategy("html").build();
 
@@ -42,12 +48,20 @@ public final class SubscriptionRoutes {
   private final SesEventRoute events;
   private final String brand;
   private final PebbleTemplate page;
+  private final MailroomConfig.Admission limits;
+  private final Admission admission;
 
-  public SubscriptionRoutes(Vertx vertx, SesEventRoute events, String brand) {
+  public SubscriptionRoutes(Vertx vertx, SesEventRoute events, String brand, MailroomConfig.Admission limits,
+                            MailroomMetrics metrics) {
     this.vertx = vertx;
     this.events = events;
     this.brand = brand;
     this.page = PAGES.getTemplate("pages/subscription.peb");
+    this.limits = limits;
+    this.admission = new Admission(vertx, limits.maxInFlight(), limits.oneClickReserved(), (ctx, route, reason) -> {
+      metrics.shed(route, reason);
+      refuse(ctx, 503, OVERLOADED, null, null);
+    });
   }
 
   public void mount(Router router, int maxBodyBytes) {
@@ -58,14 +72,18 @@ public final class SubscriptionRoutes {
   }
 
   private void preferencesPage(RoutingContext ctx) {
-    Channels.SUBSCRIPTION_PREFERENCES.request(vertx.eventBus(), ctx.pathParam("token"))
+    if (!admission.admit(ctx, "page", Admission.Lane.SHARED, limits.pageDeadlineMillis())) {
+      return;
+    }
+    Channels.SUBSCRIPTION_PREFERENCES.request(vertx.eventBus(), ctx.pathParam("token"), limits.pageDeadlineMillis())
         .onSuccess(view -> page(ctx, 200, "form", view, null))
         .onFailure(e -> refuse(ctx, e));
   }
 
   /**
    * One-click (RFC 8058: a form body {@code List-Unsubscribe=One-Click}, or no action at all) leaves
-   * all marketing; the page's form leaves all or keeps the topics ticked.
+   * all marketing; the page's form leaves all or keeps the topics ticked. A one-click has the
+   * reserved share of the admission bound, so that it is shed last.
    */
   private void change(RoutingContext ctx) {
     var form = ctx.request().formAttributes();
@@ -79,10 +97,16 @@ public final class SubscriptionRoutes {
       refuse(ctx, 400, "invalid_field", "action must be unsubscribe or preferences", "action");
       return;
     }
+    boolean isOneClick = action == null;
+    int deadline = limits.oneClickDeadlineMillis();
+    if (!admission.admit(ctx, isOneClick ? "one_click" : "change",
+        isOneClick ? Admission.Lane.RESERVED : Admission.Lane.SHARED, deadline)) {
+      return;
+    }
     String token = ctx.pathParam("token");
     SubscriptionChange request = "preferences".equals(action) ? SubscriptionChange.keep(token, form.getAll("topic"), "page")
         : SubscriptionChange.unsubscribe(token, action == null ? "one_click" : "page");
-    Channels.SUBSCRIPTION_CHANGE.request(vertx.eventBus(), request)
+    Channels.SUBSCRIPTION_CHANGE.request(vertx.eventBus(), request, deadline)
         .onSuccess(view -> page(ctx, 200, "done", view, null))
         .onFailure(e -> refuse(ctx, e));
   }
@@ -100,15 +124,25 @@ public final class SubscriptionRoutes {
   }
 
   private void refuse(RoutingContext ctx, int status, String code, String message, String field) {
+    if (Admission.answered(ctx)) {
+      return;
+    }
+    if (status == 503) {
+      // mail providers and browsers retry a 503 that says when
+      ctx.response().putHeader("Retry-After", Integer.toString(limits.retryAfterSeconds()));
+    }
     if (wantsJson(ctx)) {
       String text = message != null ? message : bundle(Locale.ENGLISH).getString("error." + code);
       json(ctx, status, error(code, text, field));
     } else {
-      page(ctx, status, "invalid", new JsonObject(), code);
+      page(ctx, status, status == 503 ? "busy" : "invalid", new JsonObject(), code);
     }
   }
 
   private void page(RoutingContext ctx, int status, String view, JsonObject data, String errorCode) {
+    if (Admission.answered(ctx)) {
+      return; // refused at its deadline already
+    }
     String lang = language(ctx);
     ResourceBundle bundle = bundle(Locale.forLanguageTag(lang));
     Map<String, Object> fields = new HashMap<>(data.getMap());
@@ -188,6 +222,9 @@ public final class SubscriptionRoutes {
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
+    if (Admission.answered(ctx)) {
+      return;
+    }
     secure(ctx).setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
   }
 }

@@ -6,13 +6,19 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The Suppressions table (partition key {@code Email}): addresses no campaign may reach, with the
  * reason and the time. An address holds one suppression; a stronger reason (bounce, complaint,
- * manual) replaces an unsubscribe, never the other way round.
+ * manual) replaces an unsubscribe, never the other way round. An unsubscribe is written first, in
+ * one write, marked {@code Pending} with what its follow-up needs ({@code UnsubscribeAt},
+ * {@code Source}, {@code Campaign}); the follow-up removes the mark once the rest is done.
  */
 public final class SuppressionStore {
   private final DynamoDbAsyncClient dynamo;
@@ -49,6 +55,95 @@ public final class SuppressionStore {
         .map(true)
         .recover(e -> e instanceof ConditionalCheckFailedException ? Future.succeededFuture(false)
             : Future.failedFuture(e));
+  }
+
+  /** An unsubscribe whose suppression is written and whose follow-up may not be done yet. */
+  public record PendingUnsubscribe(String email, String campaignId, String via, long at) { }
+
+  /**
+   * Records an unsubscribe in one conditional put: a new unsubscribe suppression, or a fresher one
+   * in place of an earlier unsubscribe (its time is what a later consent must come after), marked
+   * pending. True when the address held no suppression before. When a stronger reason holds the
+   * address already, its item only gains the pending mark (the rare second write), so that the
+   * follow-up still withdraws the customer's consent.
+   */
+  public Future<Boolean> recordUnsubscribe(PendingUnsubscribe unsubscribe) {
+    Map<String, AttributeValue> item = new HashMap<>(pendingAttributes(unsubscribe));
+    item.put("Email", AttributeValue.fromS(unsubscribe.email()));
+    item.put("Reason", AttributeValue.fromS(Suppression.UNSUBSCRIBE.name()));
+    item.put("At", AttributeValue.fromN(Long.toString(unsubscribe.at())));
+    String detail = "campaign " + unsubscribe.campaignId();
+    item.put("Detail", AttributeValue.fromS(detail.length() > 200 ? detail.substring(0, 200) : detail));
+    return Async.of(dynamo.putItem(b -> b.tableName(table).item(item)
+            .conditionExpression("attribute_not_exists(Email) OR Reason = :unsubscribe")
+            .expressionAttributeValues(Map.of(":unsubscribe", AttributeValue.fromS(Suppression.UNSUBSCRIBE.name())))
+            .returnValues(ReturnValue.ALL_OLD)))
+        .map(put -> !put.hasAttributes() || put.attributes().isEmpty())
+        .recover(e -> e instanceof ConditionalCheckFailedException ? markPending(unsubscribe).map(false)
+            : Future.failedFuture(e));
+  }
+
+  private Future<Void> markPending(PendingUnsubscribe unsubscribe) {
+    Map<String, AttributeValue> values = new HashMap<>();
+    pendingAttributes(unsubscribe).forEach((name, value) -> values.put(":" + name, value));
+    return Async.of(dynamo.updateItem(b -> b.tableName(table).key(key(unsubscribe.email()))
+        .updateExpression("SET Pending = :Pending, UnsubscribeAt = :UnsubscribeAt, #source = :Source,"
+            + " Campaign = :Campaign")
+        .expressionAttributeNames(Map.of("#source", "Source"))
+        .expressionAttributeValues(values))).mapEmpty();
+  }
+
+  private static Map<String, AttributeValue> pendingAttributes(PendingUnsubscribe unsubscribe) {
+    return Map.of("Pending", AttributeValue.fromBool(true),
+        "UnsubscribeAt", AttributeValue.fromN(Long.toString(unsubscribe.at())),
+        "Source", AttributeValue.fromS(unsubscribe.via()),
+        "Campaign", AttributeValue.fromS(unsubscribe.campaignId()));
+  }
+
+  /** The follow-up of the unsubscribe made at {@code at} is done; a later unsubscribe stays pending. */
+  public Future<Void> settle(String email, long at) {
+    return Async.of(dynamo.updateItem(b -> b.tableName(table).key(key(email))
+            .updateExpression("REMOVE Pending")
+            .conditionExpression("UnsubscribeAt = :at")
+            .expressionAttributeValues(Map.of(":at", AttributeValue.fromN(Long.toString(at))))))
+        .<Void>mapEmpty()
+        .recover(e -> e instanceof ConditionalCheckFailedException ? Future.succeededFuture() : Future.failedFuture(e));
+  }
+
+  /** The address's unsubscribe whose follow-up is not done, if there is one (a consistent read). */
+  public Future<Optional<PendingUnsubscribe>> pending(String email) {
+    return Async.of(dynamo.getItem(b -> b.tableName(table).key(key(email)).consistentRead(true)))
+        .map(r -> r.hasItem() ? pending(r.item()) : Optional.empty());
+  }
+
+  /**
+   * One page of the unsubscribes left pending since before {@code before} (epoch millis), from
+   * {@code start} (null: the first page); the page's last key, or null, says where the next begins.
+   */
+  public Future<Page> pendingBefore(long before, Map<String, AttributeValue> start) {
+    return Async.of(dynamo.scan(b -> b.tableName(table).limit(100).exclusiveStartKey(start)
+            .filterExpression("Pending = :true AND UnsubscribeAt < :before")
+            .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true),
+                ":before", AttributeValue.fromN(Long.toString(before))))))
+        .map(r -> new Page(r.items().stream().map(SuppressionStore::pending).flatMap(Optional::stream).toList(),
+            r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null));
+  }
+
+  /** A page of a scan for pending unsubscribes. */
+  public record Page(List<PendingUnsubscribe> pending, Map<String, AttributeValue> next) { }
+
+  private static Optional<PendingUnsubscribe> pending(Map<String, AttributeValue> item) {
+    AttributeValue flag = item.get("Pending");
+    if (flag == null || !Boolean.TRUE.equals(flag.bool()) || !item.containsKey("UnsubscribeAt")) {
+      return Optional.empty();
+    }
+    return Optional.of(new PendingUnsubscribe(item.get("Email").s(), text(item, "Campaign"), text(item, "Source"),
+        Long.parseLong(item.get("UnsubscribeAt").n())));
+  }
+
+  private static String text(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    return value == null || value.s() == null ? "" : value.s();
   }
 
   /** Lifts an unsubscribe suppression (the customer consented again); other reasons stay. */

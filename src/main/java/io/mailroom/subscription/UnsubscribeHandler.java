@@ -7,6 +7,7 @@ import io.mailroom.bus.SesFeedback;
 import io.mailroom.bus.SubscriptionChange;
 import io.mailroom.metrics.MailroomMetrics;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
@@ -24,11 +25,13 @@ import java.util.Set;
  * The one place consent changes: unsubscribe links (all marketing, or topic by topic), one-click
  * unsubscribes from mail providers, and SES bounces and complaints. It verifies each token,
  * writes the Users table and the Suppressions table, and publishes the change for the write-back
- * to MySQL. Any campaign token may withdraw consent; only one issued after the customer's last
- * unsubscribe may give it again, and a preview or test-send token changes nothing. Replies carry
- * no address in clear; failures carry a status and a stable code ({@code 400 invalid_token},
- * {@code 400 unknown_topic}, {@code 403 preview_token}, {@code 409 token_predates_unsubscribe},
- * {@code 422 unknown_recipient}).
+ * to MySQL; leaving all marketing is written first as one suppression, the rest following from it
+ * ({@link Unsubscribes}). The preference page waits a bounded time for the customer's topics, and
+ * is shown from the token alone past it. Any campaign token may withdraw consent; only one issued
+ * after the customer's last unsubscribe may give it again, and a preview or test-send token
+ * changes nothing. Replies carry no address in clear; failures carry a status and a stable code
+ * ({@code 400 invalid_token}, {@code 400 unknown_topic}, {@code 403 preview_token},
+ * {@code 409 token_predates_unsubscribe}, {@code 422 unknown_recipient}).
  */
 public final class UnsubscribeHandler extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(UnsubscribeHandler.class);
@@ -47,22 +50,45 @@ public final class UnsubscribeHandler extends VerticleBase {
   private final SuppressionStore suppressions;
   private final List<String> topics;
   private final MailroomMetrics metrics;
+  private final Timing timing;
+  private Unsubscribes unsubscribes;
 
+  /**
+   * {@code topicsBudgetMillis}: how long the preference page waits for the customer's topics before
+   * it is shown from the token alone; {@code sweepSeconds}: how often pending unsubscribes are swept.
+   */
+  public record Timing(long topicsBudgetMillis, int sweepSeconds) { }
+
+  /** With the default timing of {@code conf/local.json}: topics budget 150 ms, a sweep every 60 s. */
   public UnsubscribeHandler(UnsubscribeToken tokens, ConsentStore consent, SuppressionStore suppressions,
                             List<String> topics, MailroomMetrics metrics) {
+    this(tokens, consent, suppressions, topics, metrics, new Timing(150, 60));
+  }
+
+  public UnsubscribeHandler(UnsubscribeToken tokens, ConsentStore consent, SuppressionStore suppressions,
+                            List<String> topics, MailroomMetrics metrics, Timing timing) {
     this.tokens = tokens;
     this.consent = consent;
     this.suppressions = suppressions;
     this.topics = topics;
     this.metrics = metrics;
+    this.timing = timing;
   }
 
   @Override
   public Future<?> start() {
+    unsubscribes = new Unsubscribes(vertx, consent, suppressions, metrics);
+    unsubscribes.sweepEvery(timing.sweepSeconds());
     return Future.all(
         Channels.SUBSCRIPTION_PREFERENCES.consumer(vertx.eventBus(), this::onPreferences).completion(),
         Channels.SUBSCRIPTION_CHANGE.consumer(vertx.eventBus(), this::onChange).completion(),
         Channels.SES_FEEDBACK.consumer(vertx.eventBus(), this::onSesFeedback).completion());
+  }
+
+  @Override
+  public Future<?> stop() {
+    unsubscribes.stop();
+    return Future.succeededFuture();
   }
 
   private void onPreferences(Message<String> message) {
@@ -74,11 +100,37 @@ public final class UnsubscribeHandler extends VerticleBase {
     UnsubscribeToken.Claims token = claims.get();
     boolean preview = token.kind() == UnsubscribeToken.Kind.PREVIEW;
     long issuedAt = token.issuedAt().toEpochMilli();
-    consent.customer(token.email())
-        .onSuccess(found -> message.reply(view(token.email(), found.map(ConsentStore.Customer::recipient), false,
+    Future<JsonObject> full = consent.customer(token.email())
+        .map(found -> view(token.email(), found.map(ConsentStore.Customer::recipient), false,
             !preview && found.map(c -> c.recipient().subscribed() || c.mayConsentAgain(issuedAt)).orElse(false))
-            .put("preview", preview)))
-        .onFailure(e -> fail(message, e));
+            .put("preview", preview));
+    withinBudget(full, () -> new JsonObject().put("maskedEmail", mask(token.email())).put("withoutTopics", true)
+        .put("subscribed", false).put("canChoose", false).put("preview", preview).put("topics", new JsonArray()))
+        .onSuccess(message::reply);
+  }
+
+  /**
+   * {@code full} when it comes within the topics budget; else, or when it fails (the store is
+   * slow or down), the page {@code fromToken} alone: the masked address and the button that
+   * leaves everything, which needs no read.
+   */
+  private Future<JsonObject> withinBudget(Future<JsonObject> full, java.util.function.Supplier<JsonObject> fromToken) {
+    Promise<JsonObject> answer = Promise.promise();
+    long timer = vertx.setTimer(timing.topicsBudgetMillis(), t -> {
+      if (answer.tryComplete(fromToken.get())) {
+        metrics.pageWithoutTopics();
+      }
+    });
+    full.onComplete(read -> {
+      vertx.cancelTimer(timer);
+      if (read.succeeded()) {
+        answer.tryComplete(read.result());
+      } else if (answer.tryComplete(fromToken.get())) {
+        LOG.warn("preference page shown without topics: {}", read.cause().toString());
+        metrics.pageWithoutTopics();
+      }
+    });
+    return answer.future();
   }
 
   private void onChange(Message<SubscriptionChange> message) {
@@ -112,28 +164,10 @@ public final class UnsubscribeHandler extends VerticleBase {
         return;
       }
     }
-    unsubscribe(email, campaignId, via)
+    // a one-click is answered once its suppression is written; the page's form shows the whole result
+    unsubscribes.leave(email, campaignId, via, !"one_click".equals(via))
         .onSuccess(changed -> message.reply(view(email, Optional.empty(), changed, false)))
         .onFailure(e -> fail(message, e));
-  }
-
-  /**
-   * Leaves all marketing: consent withdrawn and an unsubscribe suppression, two idempotent writes
-   * made at once. An address not in the audience (deleted since) is suppressed all the same:
-   * leaving always works.
-   */
-  private Future<Boolean> unsubscribe(String email, String campaignId, String via) {
-    long now = System.currentTimeMillis();
-    Future<Boolean> withdrawn = consent.unsubscribe(email, now);
-    Future<Boolean> suppressed = suppressions.suppress(email, Suppression.UNSUBSCRIBE, "campaign " + campaignId, now);
-    return Future.all(withdrawn, suppressed).map(both -> withdrawn.result() || suppressed.result())
-        .onSuccess(changed -> {
-          if (changed) {
-            LOG.info("unsubscribe via {} (campaign {})", via, campaignId);
-            metrics.unsubscribed(via);
-            published(email, false, now);
-          }
-        });
   }
 
   /**
@@ -144,7 +178,8 @@ public final class UnsubscribeHandler extends VerticleBase {
     long now = System.currentTimeMillis();
     Set<String> leave = new LinkedHashSet<>(topics);
     leave.removeAll(keep);
-    return consent.customer(email).compose(before -> {
+    // an unsubscribe still pending is finished first: a consent must come after it, and is decided from it
+    return unsubscribes.settlePending(email).compose(v -> consent.customer(email)).compose(before -> {
       if (before.isEmpty()) {
         return Future.succeededFuture(Optional.empty());
       }

@@ -2,6 +2,7 @@ package io.mailroom.subscription;
 
 import io.mailroom.Mailroom;
 import io.mailroom.campaign.Template;
+import io.mailroom.testing.Eventually;
 import io.mailroom.testing.LocalServices;
 import io.mailroom.testing.SesEmulator;
 import io.mailroom.testing.SignedClient;
@@ -101,8 +102,9 @@ class SubscriptionTest {
         .header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString("List-Unsubscribe=One-Click")).build());
     assertThat(reply.status()).isEqualTo(200);
-    Map<String, AttributeValue> user = user(0);
-    assertThat(user.get("SubscriptionStatus").bool()).isFalse();
+    // answered once the suppression is written; the customer's consent follows from it
+    Map<String, AttributeValue> user = Eventually.until("the one-click withdrawing consent", 30_000, () -> user(0),
+        u -> Boolean.FALSE.equals(u.get("SubscriptionStatus").bool()) && u.containsKey("UnsubscribedAt"));
     String unsubscribedAt = user.get("UnsubscribedAt").n();
     assertThat(suppression(0).get("Reason").s()).isEqualTo("UNSUBSCRIBE");
 

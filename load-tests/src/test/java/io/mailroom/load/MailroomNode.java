@@ -38,6 +38,17 @@ final class MailroomNode {
     return Integer.getInteger("managementPort", 18081);
   }
 
+  /** Waits a quarter of a second; false when interrupted. */
+  private static boolean pause() {
+    try {
+      Thread.sleep(250);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** Starts the jar unless a base URL was given; {@code customers} demo customers are loaded. */
   void start(int customers) {
     if (System.getProperty("baseUrl") != null) {
@@ -87,10 +98,7 @@ final class MailroomNode {
         Thread.currentThread().interrupt();
         return;
       }
-      try {
-        Thread.sleep(250);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      if (!pause()) {
         return;
       }
     }
@@ -122,6 +130,50 @@ final class MailroomNode {
     if (refused.get() > 0) {
       throw new IllegalStateException(refused.get() + " of " + count + " warm-up requests were refused");
     }
+  }
+
+  /**
+   * Waits until the node has finished what earlier requests left it (the follow-ups of the
+   * warm-up's one-clicks): the count of follow-ups done stays the same for two seconds, or a
+   * minute has passed.
+   */
+  void awaitQuiet() {
+    long deadline = System.currentTimeMillis() + 60_000;
+    double last = -1;
+    long stableSince = System.currentTimeMillis();
+    while (System.currentTimeMillis() < deadline) {
+      double now = followUps();
+      if (now != last) {
+        last = now;
+        stableSince = System.currentTimeMillis();
+      } else if (System.currentTimeMillis() - stableSince >= 2000) {
+        return;
+      }
+      if (!pause()) {
+        return;
+      }
+    }
+  }
+
+  /** The node's metric lines whose name starts with one of {@code names} (Prometheus text); none when unreadable. */
+  static java.util.List<String> metrics(String... names) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort() + "/metrics"))
+        .timeout(Duration.ofSeconds(5)).build();
+    try {
+      String metrics = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
+      return metrics.lines().filter(l -> java.util.Arrays.stream(names).anyMatch(l::startsWith)).toList();
+    } catch (IOException e) {
+      return java.util.List.of();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return java.util.List.of();
+    }
+  }
+
+  /** The node's {@code mailroom_unsubscribe_follow_ups_total}, summed over outcomes. */
+  private static double followUps() {
+    return metrics("mailroom_unsubscribe_follow_ups_total").stream()
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
   void stop() {
