@@ -2,7 +2,6 @@ package io.mailroom.config;
 
 import io.vertx.core.json.JsonObject;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -180,11 +179,12 @@ public record MailroomConfig(
   /** Reads and validates, section by section; throws {@link ConfigException} naming the first bad key. */
   public static MailroomConfig from(JsonObject json) {
     ConfigReader r = new ConfigReader(json);
-    Webhook webhook = new Webhook(secrets(r, "webhook.secrets"), r.integer("webhook.maxSkewSeconds", 1, 86400));
-    Subscription subscription = subscription(r);
+    Webhook webhook = new Webhook(SubscriptionKeys.secrets(r, "webhook.secrets"),
+        r.integer("webhook.maxSkewSeconds", 1, 86400));
+    Subscription subscription = SubscriptionKeys.read(r);
     MailroomConfig config = new MailroomConfig(
         HttpKeys.read(r),
-        publicBaseUrl(r), webhook, subscription,
+        SubscriptionKeys.publicBaseUrl(r), webhook, subscription,
         new Aws(r.nonEmpty("aws.region"), r.string("aws.accessKeyId"), r.string("aws.secretAccessKey")),
         new Dynamo(r.endpoint("dynamodb.endpoint", EMBEDDED, ""), r.string("dynamodb.tablePrefix"),
             r.bool("dynamodb.createTables"), r.string("dynamodb.embeddedPath")),
@@ -202,40 +202,6 @@ public record MailroomConfig(
         limiter(r), AuthoringKeys.read(r), AdmissionKeys.read(r));
     crossCheck(config);
     return config;
-  }
-
-  private static Subscription subscription(ConfigReader r) {
-    List<String> topics = list(r.nonEmpty("subscription.topics"));
-    if (topics.stream().anyMatch(t -> !t.matches("[a-z0-9][a-z0-9-]{0,39}"))) {
-      throw new ConfigException("config key 'subscription.topics' must list lower-case names of letters, digits and '-'");
-    }
-    String defaultTopic = r.nonEmpty("subscription.defaultTopic");
-    if (!topics.contains(defaultTopic)) {
-      throw new ConfigException("config key 'subscription.defaultTopic' must be one of 'subscription.topics'");
-    }
-    String mailto = r.string("subscription.mailto");
-    if (!mailto.isEmpty() && !mailto.matches("[^\\s@<>,;:\"]+@[A-Za-z0-9.-]+")) {
-      throw new ConfigException("config key 'subscription.mailto' must be empty or a plain email address");
-    }
-    Sns sns = new Sns(r.string("subscription.sns.certificateFile"), ProductionChecks.loopback(r,
-        "subscription.sns.localEndpoint"), list(r.string("subscription.sns.topicArns")));
-    return new Subscription(secrets(r, "subscription.tokenSecrets"), mailto, topics, defaultTopic, sns);
-  }
-
-  /** https, or http on loopback only; no trailing '/' and no query (links are built onto it). */
-  private static String publicBaseUrl(ConfigReader r) {
-    String url = r.endpoint("publicBaseUrl");
-    java.net.URI base = java.net.URI.create(url);
-    boolean loopback = "127.0.0.1".equals(base.getHost()) || "localhost".equals(base.getHost())
-        || "[::1]".equals(base.getHost());
-    if (!"https".equals(base.getScheme()) && !loopback) {
-      throw new ConfigException("config key 'publicBaseUrl' must be an https URL (unsubscribe links and"
-          + " List-Unsubscribe need one); plain http is allowed on loopback only");
-    }
-    if (url.endsWith("/") || base.getRawQuery() != null) {
-      throw new ConfigException("config key 'publicBaseUrl' must not end with '/' or hold a query");
-    }
-    return url;
   }
 
   private static Sqs sqs(ConfigReader r) {
@@ -278,19 +244,6 @@ public record MailroomConfig(
           + " so that retries finish before a message moves to the dead-letter queue");
     }
     ProductionChecks.check(config);
-  }
-
-  /** Comma-separated secrets of 16 characters or more, at least one. */
-  private static List<String> secrets(ConfigReader r, String key) {
-    List<String> secrets = list(r.nonEmpty(key));
-    if (secrets.isEmpty() || secrets.stream().anyMatch(s -> s.length() < 16)) {
-      throw new ConfigException("config key '" + key + "' must hold secrets of at least 16 characters");
-    }
-    return secrets;
-  }
-
-  private static List<String> list(String commaSeparated) {
-    return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
   private static Limiter limiter(ConfigReader r) {
