@@ -53,7 +53,7 @@ class DemoIT {
     String links = "http://127\\.0\\.0\\.1:" + listening.group(1) + "/u/[A-Za-z0-9_-]+";
     assertThat(output).as("the template went through the API, was previewed and tested")
         .contains("template promo-autumn saved through the API (version 1)")
-        .contains("preview for customer 1: a subject of 60 characters")
+        .contains("preview for customer 1: a subject of 59 characters")
         .contains("test email sent to customer 1");
     List<Path> emails;
     try (Stream<Path> files = Files.list(campaign)) {
