@@ -65,7 +65,7 @@ public final class EmailComposer {
   /**
    * Every email passes here, a campaign's, a preview or a test send: the one place where what
    * the law adds to an advertising email is added to all of them (the subject prefix, through
-   * {@link SubjectLine}; issue 18's legal footer belongs here too). Rendering runs off the event loop.
+   * {@link SubjectLine}; a legal footer belongs here too). Rendering runs off the event loop.
    */
   private Future<RenderedEmail> outgoing(Renderer.Compiled template, String campaignId, String subjectOverride,
                                          Recipient recipient, UnsubscribeLinks.Link link, boolean test) {
