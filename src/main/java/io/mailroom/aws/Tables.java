@@ -20,7 +20,7 @@ import java.util.List;
 
 /**
  * The names of Mailroom's DynamoDB tables under one prefix, and their creation (with the Seen
- * table's TTL and the Campaigns table's indexes).
+ * table's TTL, the Campaigns table's indexes and the Suppressions table's index of pending unsubscribes).
  */
 public record Tables(String users, String templates, String campaigns, String deliveries, String syncState,
                      String suppressions, String seen) {
@@ -36,6 +36,13 @@ public record Tables(String users, String templates, String campaigns, String de
    */
   public static final GlobalIndex CAMPAIGNS_DUE = new GlobalIndex("BySendAt", "ScheduledShard", "SendAt",
       ScalarAttributeType.N, ProjectionType.KEYS_ONLY);
+
+  /**
+   * Sparse: only an unsubscribe whose follow-up is not done carries {@code PendingShard}, removed
+   * when it is settled, so the sweep reads the pending ones by {@code UnsubscribeAt} and nothing else.
+   */
+  public static final GlobalIndex SUPPRESSIONS_PENDING = new GlobalIndex("ByPending", "PendingShard", "UnsubscribeAt",
+      ScalarAttributeType.N, ProjectionType.ALL);
 
   private static final Duration ACTIVE_POLL = Duration.ofMillis(250);
   private static final Duration ACTIVE_WAIT = Duration.ofMinutes(5);
@@ -54,7 +61,7 @@ public record Tables(String users, String templates, String campaigns, String de
         List.of(CAMPAIGNS_LISTED, CAMPAIGNS_BY_STATUS, CAMPAIGNS_DUE)));
     all.add(create(dynamo, deliveries, "CampaignId", "Email", List.of()));
     all.add(create(dynamo, syncState, "Name", null, List.of()));
-    all.add(create(dynamo, suppressions, "Email", null, List.of()));
+    all.add(create(dynamo, suppressions, "Email", null, List.of(SUPPRESSIONS_PENDING)));
     all.add(create(dynamo, seen, "Key", null, List.of()).compose(v -> OnceStore.enableExpiry(dynamo, seen)));
     return Future.all(all).mapEmpty();
   }

@@ -1,6 +1,7 @@
 package io.mailroom.subscription;
 
 import io.mailroom.aws.Async;
+import io.mailroom.aws.Tables;
 import io.vertx.core.Future;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -21,6 +22,9 @@ import java.util.Optional;
  * {@code Source}, {@code Campaign}); the follow-up removes the mark once the rest is done.
  */
 public final class SuppressionStore {
+  /** Carried only while an unsubscribe is pending: the key of the sparse index the sweep reads. */
+  private static final String PENDING_SHARD = "PendingShard";
+  private static final String PENDING = "p";
   private final DynamoDbAsyncClient dynamo;
   private final String table;
 
@@ -87,14 +91,15 @@ public final class SuppressionStore {
     Map<String, AttributeValue> values = new HashMap<>();
     pendingAttributes(unsubscribe).forEach((name, value) -> values.put(":" + name, value));
     return Async.of(dynamo.updateItem(b -> b.tableName(table).key(key(unsubscribe.email()))
-        .updateExpression("SET Pending = :Pending, UnsubscribeAt = :UnsubscribeAt, #source = :Source,"
-            + " Campaign = :Campaign")
+        .updateExpression("SET Pending = :Pending, PendingShard = :PendingShard, UnsubscribeAt = :UnsubscribeAt,"
+            + " #source = :Source, Campaign = :Campaign")
         .expressionAttributeNames(Map.of("#source", "Source"))
         .expressionAttributeValues(values))).mapEmpty();
   }
 
   private static Map<String, AttributeValue> pendingAttributes(PendingUnsubscribe unsubscribe) {
     return Map.of("Pending", AttributeValue.fromBool(true),
+        PENDING_SHARD, AttributeValue.fromS(PENDING),
         "UnsubscribeAt", AttributeValue.fromN(Long.toString(unsubscribe.at())),
         "Source", AttributeValue.fromS(unsubscribe.via()),
         "Campaign", AttributeValue.fromS(unsubscribe.campaignId()));
@@ -103,7 +108,7 @@ public final class SuppressionStore {
   /** The follow-up of the unsubscribe made at {@code at} is done; a later unsubscribe stays pending. */
   public Future<Void> settle(String email, long at) {
     return Async.of(dynamo.updateItem(b -> b.tableName(table).key(key(email))
-            .updateExpression("REMOVE Pending")
+            .updateExpression("REMOVE Pending, " + PENDING_SHARD)
             .conditionExpression("UnsubscribeAt = :at")
             .expressionAttributeValues(Map.of(":at", AttributeValue.fromN(Long.toString(at))))))
         .<Void>mapEmpty()
@@ -121,15 +126,16 @@ public final class SuppressionStore {
    * {@code start} (null: the first page); the page's last key, or null, says where the next begins.
    */
   public Future<Page> pendingBefore(long before, Map<String, AttributeValue> start) {
-    return Async.of(dynamo.scan(b -> b.tableName(table).limit(100).exclusiveStartKey(start)
-            .filterExpression("Pending = :true AND UnsubscribeAt < :before")
-            .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true),
+    return Async.of(dynamo.query(b -> b.tableName(table).indexName(Tables.SUPPRESSIONS_PENDING.name()).limit(100)
+            .exclusiveStartKey(start)
+            .keyConditionExpression(PENDING_SHARD + " = :pending AND UnsubscribeAt < :before")
+            .expressionAttributeValues(Map.of(":pending", AttributeValue.fromS(PENDING),
                 ":before", AttributeValue.fromN(Long.toString(before))))))
         .map(r -> new Page(r.items().stream().map(SuppressionStore::pending).flatMap(Optional::stream).toList(),
             r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null));
   }
 
-  /** A page of a scan for pending unsubscribes. */
+  /** A page of the pending unsubscribes, read from the sparse index. */
   public record Page(List<PendingUnsubscribe> pending, Map<String, AttributeValue> next) { }
 
   private static Optional<PendingUnsubscribe> pending(Map<String, AttributeValue> item) {

@@ -33,7 +33,7 @@ final class Unsubscribes {
   private static final int MAX_QUEUED = 20_000;
   /** A record pending for less than this is most likely still in its own node's hands. */
   private static final long SWEEP_GRACE_MILLIS = 30_000;
-  /** The pause between two pages of the sweep's scan, so that it never takes the store from the requests. */
+  /** The pause between two pages of the sweep, so that it never takes the store from the requests. */
   private static final long SWEEP_PAUSE_MILLIS = 200;
 
   private final Vertx vertx;
