@@ -4,6 +4,7 @@ import io.mailroom.audience.AudienceFilter;
 import io.mailroom.audience.Recipient;
 import io.mailroom.audience.UserStore;
 import io.mailroom.subscription.ConsentCheck;
+import io.mailroom.subscription.SuppressionList;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -17,7 +18,8 @@ import java.util.function.LongSupplier;
 /**
  * Audience estimates: how many customers a filter selects, how many of them a campaign on a topic
  * would reach (consent, suppression and a sendable address, checked by the Fetcher's own {@link
- * ConsentCheck}), and a few of those addresses, masked. Each is a full scan of the Users table,
+ * ConsentCheck}, against the Suppressions table read once), and a few of those addresses, masked.
+ * Each is a full scan of the Users table,
  * page by page on the async client (eventually consistent: half the read units of the campaign's
  * scan), so answers are cached for {@value #TTL_MILLIS} ms under the canonical filter and topic,
  * at most {@value #MAX_ENTRIES} of them; callers asking for one while it is being scanned share
@@ -74,9 +76,13 @@ final class AudienceEstimates {
     cache.remove(key, new Entry(scan));
   }
 
+  /** The suppressions are read once first (or, when there are too many to hold, per page of customers). */
   private Future<Estimate> scan(AudienceFilter audience, String topic) {
     Promise<Estimate> done = Promise.promise();
-    page(null, audience, topic, new Tally(clock.getAsLong()), done);
+    long started = clock.getAsLong();
+    consent.suppressions()
+        .onFailure(done::tryFail)
+        .onSuccess(list -> page(null, audience, topic, list.orElse(null), new Tally(started), done));
     return done.future();
   }
 
@@ -84,13 +90,16 @@ final class AudienceEstimates {
    * Reads and counts one page, then asks for the next from its callback: no future waits on the
    * rest of the scan, so a scan of a million customers holds no chain that grows with each page.
    */
-  private void page(Map<String, AttributeValue> start, AudienceFilter audience, String topic, Tally tally,
-                    Promise<Estimate> done) {
+  private void page(Map<String, AttributeValue> start, AudienceFilter audience, String topic,
+                    SuppressionList suppressions, Tally tally, Promise<Estimate> done) {
     users.scan(start, PAGE, false)
         .compose(page -> {
           List<Recipient> selected = page.recipients(audience);
-          return consent.blocked(selected, topic).map(blocked -> {
-            tally.add(page.items().size(), selected, blocked);
+          Future<Map<String, String>> blocked = suppressions != null
+              ? Future.succeededFuture(consent.blocked(selected, topic, suppressions))
+              : consent.blocked(selected, topic);
+          return blocked.map(found -> {
+            tally.add(page.items().size(), selected, found);
             return page;
           });
         })
@@ -99,7 +108,7 @@ final class AudienceEstimates {
           if (page.last()) {
             done.tryComplete(tally.estimate(clock.getAsLong()));
           } else {
-            page(page.lastKey(), audience, topic, tally, done);
+            page(page.lastKey(), audience, topic, suppressions, tally, done);
           }
         });
   }

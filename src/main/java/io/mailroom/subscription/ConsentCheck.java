@@ -43,18 +43,7 @@ public final class ConsentCheck {
   /** For customers read from the Users table: the reason each blocked one may not receive {@code topic}. */
   public Future<Map<String, String>> blocked(List<Recipient> recipients, String topic) {
     Map<String, String> blocked = new HashMap<>();
-    List<Recipient> wanting = new ArrayList<>();
-    for (Recipient recipient : recipients) {
-      if (!recipient.sendable()) {
-        blocked.put(recipient.email(), INVALID_ADDRESS);
-      } else if (!recipient.subscribed()) {
-        blocked.put(recipient.email(), "Unsubscribed");
-      } else if (!recipient.wants(topic)) {
-        blocked.put(recipient.email(), "TopicOptOut");
-      } else {
-        wanting.add(recipient);
-      }
-    }
+    List<Recipient> wanting = wanting(recipients, topic, blocked);
     List<Future<Map<String, Map<String, AttributeValue>>>> reads = new ArrayList<>();
     for (int i = 0; i < wanting.size(); i += GET_BATCH) {
       List<Map<String, AttributeValue>> keys = wanting.subList(i, Math.min(wanting.size(), i + GET_BATCH)).stream()
@@ -73,6 +62,41 @@ public final class ConsentCheck {
       }
       return blocked;
     });
+  }
+
+  /**
+   * As {@link #blocked(List, String)}, against every suppression read beforehand ({@link #suppressions}):
+   * for a check over a whole audience, which then reads the Suppressions table once, not per customer.
+   */
+  public Map<String, String> blocked(List<Recipient> recipients, String topic, SuppressionList suppressions) {
+    Map<String, String> blocked = new HashMap<>();
+    for (Recipient recipient : wanting(recipients, topic, blocked)) {
+      suppressions.reason(recipient.email(), recipient.consentAt())
+          .ifPresent(reason -> blocked.put(recipient.email(), reason));
+    }
+    return blocked;
+  }
+
+  /** Every suppression in one scan, or empty when there are too many to hold ({@link SuppressionList}). */
+  public Future<Optional<SuppressionList>> suppressions() {
+    return SuppressionList.read(dynamo, suppressions);
+  }
+
+  /** The customers that want {@code topic} on a sendable address; the others go to {@code blocked} with why. */
+  private static List<Recipient> wanting(List<Recipient> recipients, String topic, Map<String, String> blocked) {
+    List<Recipient> wanting = new ArrayList<>();
+    for (Recipient recipient : recipients) {
+      if (!recipient.sendable()) {
+        blocked.put(recipient.email(), INVALID_ADDRESS);
+      } else if (!recipient.subscribed()) {
+        blocked.put(recipient.email(), "Unsubscribed");
+      } else if (!recipient.wants(topic)) {
+        blocked.put(recipient.email(), "TopicOptOut");
+      } else {
+        wanting.add(recipient);
+      }
+    }
+    return wanting;
   }
 
   /**
@@ -165,6 +189,11 @@ public final class ConsentCheck {
     }
     Suppression reason = Suppression.valueOf(item.get("Reason").s());
     long at = item.containsKey("At") ? Long.parseLong(item.get("At").n()) : Long.MAX_VALUE;
+    return suppression(reason, at, consentAt);
+  }
+
+  /** Why a suppression for {@code reason} made at {@code at} blocks a customer who consented at {@code consentAt}. */
+  static Optional<String> suppression(Suppression reason, long at, long consentAt) {
     return switch (reason) {
       case UNSUBSCRIBE -> consentAt > at ? Optional.empty() : Optional.of("Unsubscribed");
       case BOUNCE -> Optional.of("Bounced");

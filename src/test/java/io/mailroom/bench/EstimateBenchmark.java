@@ -1,5 +1,6 @@
 package io.mailroom.bench;
 
+import io.mailroom.audience.UserStore;
 import io.mailroom.testing.SignedClient;
 import io.mailroom.testing.TestNode;
 import io.vertx.core.Vertx;
@@ -17,10 +18,11 @@ import java.util.Map;
  * What one audience estimate costs: {@code -Dbench.customers} (20,000) customers shaped as the
  * Syncer writes them (nine in ten consenting) in the local DynamoDB, then estimates of three
  * different filters (so none is answered from the cache), each timed, with the Users items read.
- * From the items' mean DynamoDB size it works out the read units of one estimate at
- * {@code -Dbench.at} (1,000,000) customers: the eventually consistent scan (size / 4 KB, halved)
- * and the consistent suppression look-ups of the consenting customers (one unit each, found or not).
- * Asserts nothing.
+ * One customer in twenty has a suppression (a bounce). From the items' mean DynamoDB size it works
+ * out the read units of one estimate at {@code -Dbench.at} (1,000,000) customers: the eventually
+ * consistent scans (size / 4 KB, halved) of the Users table and of the Suppressions table, which an
+ * estimate reads once, beside what one consistent suppression look-up per consenting customer (one
+ * unit each, found or not) would cost. Asserts nothing.
  *
  * <pre>mvn -B -ntp -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.mailroom.bench.EstimateBenchmark</pre>
  */
@@ -42,7 +44,11 @@ public final class EstimateBenchmark {
     double meanBytes = items.stream().mapToLong(EstimateBenchmark::itemBytes).average().orElse(0);
     Vertx vertx = Vertx.vertx();
     long seeding = System.nanoTime();
-    TestNode node = TestNode.named("estimate-bench").seed(m -> TestNode.users(m).putAll(items)).start(vertx);
+    List<Map<String, AttributeValue>> suppressions = suppressions(CUSTOMERS);
+    double suppressionBytes = suppressions.stream().mapToLong(EstimateBenchmark::itemBytes).average().orElse(0);
+    TestNode node = TestNode.named("estimate-bench").seed(m -> TestNode.users(m).putAll(items)
+        // UserStore.putAll is a plain batch write: here it fills the Suppressions table
+        .compose(v -> new UserStore(m.aws().dynamo(), m.tables().suppressions()).putAll(suppressions))).start(vertx);
     System.out.printf("EstimateBenchmark: %d customers seeded in %.1f s, mean item %.0f bytes%n", CUSTOMERS,
         (System.nanoTime() - seeding) / 1e9, meanBytes);
     SignedClient client = node.client();
@@ -60,10 +66,12 @@ public final class EstimateBenchmark {
       }
     }
     double scanUnits = Math.ceil(AT * meanBytes / 4096) / 2;
-    double suppressionUnits = AT * consentingShare;
-    System.out.printf("at %,d customers: scan %,.0f read units (eventually consistent), suppression look-ups "
-        + "%,.0f read units (consistent, one per consenting customer): %,.0f in all%n", AT, scanUnits,
-        suppressionUnits, scanUnits + suppressionUnits);
+    double suppressionScanUnits = Math.ceil(AT * suppressions.size() / (double) CUSTOMERS * suppressionBytes / 4096) / 2;
+    double lookUpUnits = AT * consentingShare;
+    System.out.printf("at %,d customers: Users scan %,.0f + Suppressions scan %,.0f = %,.0f read units (both"
+        + " eventually consistent); one look-up per consenting customer would be %,.0f more (%.0fx)%n", AT,
+        scanUnits, suppressionScanUnits, scanUnits + suppressionScanUnits, lookUpUnits,
+        (scanUnits + lookUpUnits) / (scanUnits + suppressionScanUnits));
     node.close();
     vertx.close().await();
     System.exit(0);
@@ -84,6 +92,17 @@ public final class EstimateBenchmark {
       item.put("SourceUpdatedAt", AttributeValue.fromN(Long.toString(created * 1000 + 5000)));
       item.put("SourceId", AttributeValue.fromN(Integer.toString(i + 1)));
       items.add(item);
+    }
+    return items;
+  }
+
+  /** A bounce suppression for one customer in twenty. */
+  private static List<Map<String, AttributeValue>> suppressions(int count) {
+    List<Map<String, AttributeValue>> items = new ArrayList<>();
+    for (int i = 7; i < count; i += 20) {
+      items.add(Map.of("Email", AttributeValue.fromS(String.format("shopper%07d@example.com", i)),
+          "Reason", AttributeValue.fromS("BOUNCE"), "At", AttributeValue.fromN("1700000000000"),
+          "Detail", AttributeValue.fromS("550 5.1.1 mailbox unknown")));
     }
     return items;
   }
