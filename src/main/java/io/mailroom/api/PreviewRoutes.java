@@ -66,36 +66,44 @@ public final class PreviewRoutes {
   private void preview(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     AuthoringRequests.Preview request = AuthoringRequests.preview(ctx.body().asString(), topics);
-    templateExists(id)
-        .compose(v -> TemplateErrors.checkedSubject(subjectCheck, request.subject()))
-        .compose(v -> request.email() == null ? Future.succeededFuture(request.sample())
-            : recipients.customer(request.email()).compose(found -> found.<Future<Recipient>>map(Future::succeededFuture)
-                .orElseGet(() -> Future.failedFuture(new ApiError(404, "customer_not_found",
-                    "no customer with this address", "email")))))
-        .compose(recipient -> composer.preview(EmailComposer.Trial.PREVIEW, id, request.subject(), recipient)
-            .recover(e -> Future.failedFuture(renderRefusal(id, request.subject(), e))))
+    currentVersion(id).compose(version -> TemplateErrors.checkedSubject(subjectCheck, request.subject())
+            .compose(v -> recipient(request))
+            .compose(recipient -> composer.preview(EmailComposer.Trial.PREVIEW, id, version, request.subject(),
+                    recipient)
+                .recover(e -> Future.failedFuture(renderRefusal(id, request.subject(), e)))))
         .onSuccess(email -> Replies.json(ctx, 200, json(email)))
         .onFailure(ctx::fail);
+  }
+
+  /** The customer the preview is for, or the sample's fields. */
+  private Future<Recipient> recipient(AuthoringRequests.Preview request) {
+    return request.email() == null ? Future.succeededFuture(request.sample())
+        : recipients.customer(request.email()).compose(found -> found.<Future<Recipient>>map(Future::succeededFuture)
+            .orElseGet(() -> Future.failedFuture(new ApiError(404, "customer_not_found",
+                "no customer with this address", "email"))));
   }
 
   private void test(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     AuthoringRequests.TestSend request = AuthoringRequests.test(ctx.body().asString());
-    templateExists(id)
-        .compose(v -> TemplateErrors.checkedSubject(subjectCheck, request.subject()))
-        .compose(v -> recipients.check(request.to(), request.sample()))
-        .recover(e -> Future.failedFuture(e instanceof TestRecipients.Refused refused
-            ? new ApiError(422, "recipient_not_allowed", "to[" + refused.index() + "] may not receive a test send: "
-                + refused.getMessage(), "to[" + refused.index() + "]") : e))
-        .compose(allowed -> tests.compose(id, request.subject(), allowed)
-            .recover(e -> Future.failedFuture(renderRefusal(id, request.subject(), e))))
+    currentVersion(id).compose(version -> TemplateErrors.checkedSubject(subjectCheck, request.subject())
+            .compose(v -> recipients.check(request.to(), request.sample()))
+            .recover(e -> Future.failedFuture(e instanceof TestRecipients.Refused refused
+                ? new ApiError(422, "recipient_not_allowed", "to[" + refused.index() + "] may not receive a test"
+                    + " send: " + refused.getMessage(), "to[" + refused.index() + "]") : e))
+            .compose(allowed -> tests.compose(id, version, request.subject(), allowed)
+                .recover(e -> Future.failedFuture(renderRefusal(id, request.subject(), e)))))
         .compose(emails -> tests.send(id, emails, ctx.get(Replies.REQUEST_ID)))
         .onSuccess(outcome -> reply(ctx, outcome))
         .onFailure(ctx::fail);
   }
 
-  private Future<Void> templateExists(String id) {
-    return templates.get(id).compose(found -> found.isPresent() ? Future.succeededFuture()
+  /**
+   * The template's newest version, read from its head now: previews and tests render exactly that
+   * version (immutable, so never a stale copy of an older one from a cache).
+   */
+  private Future<Long> currentVersion(String id) {
+    return templates.get(id).compose(found -> found.isPresent() ? Future.succeededFuture(found.get().version())
         : Future.failedFuture(templateNotFound(id)));
   }
 

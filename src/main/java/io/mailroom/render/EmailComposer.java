@@ -56,9 +56,10 @@ public final class EmailComposer {
    * send: the same rendering, with a preview token in its unsubscribe link, and {@code "[TEST] "} in
    * the subject of a test send.
    */
-  public Future<RenderedEmail> preview(Trial trial, String templateId, String subjectOverride, Recipient recipient) {
+  public Future<RenderedEmail> preview(Trial trial, String templateId, long templateVersion, String subjectOverride,
+                                       Recipient recipient) {
     UnsubscribeLinks.Link link = links.preview(recipient.email());
-    return renderer.template(templateId, 0).compose(template -> outgoing(template, trial.campaignId(), subjectOverride,
+    return renderer.template(templateId, templateVersion).compose(template -> outgoing(template, trial.campaignId(), subjectOverride,
         recipient, link, trial == Trial.TEST_SEND));
   }
 

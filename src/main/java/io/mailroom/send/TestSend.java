@@ -49,9 +49,11 @@ public final class TestSend {
   }
 
   /** Every email composed first, so that one that does not render stops the test before anything is sent. */
-  public Future<List<RenderedEmail>> compose(String templateId, String subjectOverride, List<Recipient> recipients) {
+  public Future<List<RenderedEmail>> compose(String templateId, long templateVersion, String subjectOverride,
+                                            List<Recipient> recipients) {
     List<Future<RenderedEmail>> emails = recipients.stream()
-        .map(r -> composer.preview(EmailComposer.Trial.TEST_SEND, templateId, subjectOverride, r)).toList();
+        .map(r -> composer.preview(EmailComposer.Trial.TEST_SEND, templateId, templateVersion, subjectOverride, r))
+        .toList();
     return Future.all(emails).map(all -> all.<RenderedEmail>list());
   }
 

@@ -60,6 +60,23 @@ class PreviewTest {
   }
 
   @Test
+  void aPreviewShowsTheVersionJustSaved() {
+    for (String word : List.of("First", "Second")) {
+      String body = new JsonObject().put("name", "fresh").put("subject", word + " for {{ Name }}")
+          .put("html", "<p>" + word + " body</p>").encode();
+      byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      SignedClient.Reply saved = client.send(client.signed("PUT", "/v1/templates/fresh", bytes)
+          .header("Content-Type", "application/json")
+          .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(bytes)).build());
+      assertThat(saved.status()).as(saved.body()).isIn(200, 201);
+      SignedClient.Reply preview = client.post("/v1/templates/fresh/preview", "{\"sample\": {\"Name\": \"Mina\"}}");
+      assertThat(preview.json().getString("subject")).as("not a cached copy of the version before")
+          .isEqualTo(word + " for Mina");
+      assertThat(preview.json().getString("html")).contains(word + " body");
+    }
+  }
+
+  @Test
   void aPreviewIsWhatTheSesEmulatorReceivedFromTheCampaign() throws Exception {
     String campaign = test.startCampaign();
     assertThat(test.awaitFinished(campaign).getJsonObject("counts").getLong("sent")).isEqualTo(3);
