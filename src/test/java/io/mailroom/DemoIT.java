@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,17 +46,21 @@ class DemoIT {
         .doesNotContain("autumn collection is here")
         .doesNotContain("Cut from a soft");
 
-    java.util.regex.Matcher accepted = java.util.regex.Pattern.compile("campaign (c_[0-9a-z]+) accepted").matcher(output);
+    Matcher accepted = Pattern.compile("campaign (c_[0-9a-z]+) accepted").matcher(output);
     assertThat(accepted.find()).as(output).isTrue();
     Path campaign = dir.resolve("outbox").resolve(accepted.group(1));
-    java.util.regex.Matcher listening = java.util.regex.Pattern.compile("on http://127\\.0\\.0\\.1:(\\d+)")
-        .matcher(output);
+    Matcher listening = Pattern.compile("on http://127\\.0\\.0\\.1:(\\d+)").matcher(output);
     assertThat(listening.find()).as(output).isTrue();
     String links = "http://127\\.0\\.0\\.1:" + listening.group(1) + "/u/[A-Za-z0-9_-]+";
     assertThat(output).as("the template went through the API, was previewed and tested")
         .contains("template promo-autumn saved through the API (version 1)")
         .contains("preview for customer 1: a subject of 59 characters")
         .contains("test email sent to customer 1");
+    assertEmails(campaign, links);
+  }
+
+  /** The campaign's outbox: one email per consenting customer, each with its link to {@code links} (a pattern). */
+  private static void assertEmails(Path campaign, String links) throws Exception {
     List<Path> emails;
     try (Stream<Path> files = Files.list(campaign)) {
       emails = files.filter(p -> p.toString().endsWith(".eml")).toList();

@@ -40,11 +40,8 @@ class OneClickCrashIT {
   @Test
   void everyOneClickAnswered200IsAppliedThoughTheNodeIsKilledRightAfter(@TempDir Path dir) throws Exception {
     String prefix = LocalServices.uniquePrefix("oneclickcrash");
-    JsonObject json = LocalServices.configJson(prefix);
     int port = FreePort.pick();
-    json.getJsonObject("http").put("port", port);
-    json.getJsonObject("management").put("port", FreePort.pick());
-    json.getJsonObject("dynamodb").put("createTables", false);
+    JsonObject json = nodeConfig(prefix, port);
     MailroomConfig config = MailroomConfig.from(json);
     Tables tables = Tables.withPrefix(prefix);
     SignedClient client = new SignedClient(port, config.webhook().secrets().get(0));
@@ -78,6 +75,15 @@ class OneClickCrashIT {
         }
       }
     }
+  }
+
+  /** A node's config on the shared local servers, under {@code prefix}, on {@code port}, with tables made beforehand. */
+  private static JsonObject nodeConfig(String prefix, int port) {
+    JsonObject json = LocalServices.configJson(prefix);
+    json.getJsonObject("http").put("port", port);
+    json.getJsonObject("management").put("port", FreePort.pick());
+    json.getJsonObject("dynamodb").put("createTables", false);
+    return json;
   }
 
   /** The tables, with {@value #CLICKS} consenting customers. */
