@@ -13,6 +13,7 @@ import io.mailroom.delivery.DeliveryQueries;
 import io.mailroom.metrics.MailroomMetrics;
 import io.mailroom.queue.DeadLetters;
 import io.mailroom.subscription.SesEventRoute;
+import io.mailroom.subscription.TestSends;
 import io.mailroom.subscription.SubscriptionRoutes;
 import io.mailroom.audience.UserStore;
 import io.mailroom.aws.AwsClients;
@@ -66,7 +67,8 @@ record HttpServers(HttpApi api, ManagementServer management) {
         sending.composer(),
         new TestRecipients(vertx, dynamo, node.tables().users(), sending.consent(), config.authoring().testRecipients(),
             config.subscription().defaultTopic()),
-        new TestSend(sending.composer(), node.transport(), node.limits().gate()), new TemplateCheck(sending.renders()));
+        new TestSend(sending.composer(), node.transport(), node.limits().gate(),
+            new TestSends(new OnceStore(dynamo, node.tables().seen()))), new TemplateCheck(sending.renders()));
   }
 
   /** The sender's display name ("Mailroom Fashion" of "Mailroom Fashion <news@…>"), for the pages. */

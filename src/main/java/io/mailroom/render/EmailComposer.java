@@ -1,6 +1,7 @@
 package io.mailroom.render;
 
 import io.mailroom.audience.Recipient;
+import io.mailroom.subscription.TestSends;
 import io.vertx.core.Future;
 
 import java.util.Map;
@@ -25,7 +26,7 @@ public final class EmailComposer {
    * as its campaign (its {@code CampaignId} field, the transport's campaign tag, the outbox folder).
    */
   public enum Trial {
-    PREVIEW("preview"), TEST_SEND("test");
+    PREVIEW("preview"), TEST_SEND(TestSends.CAMPAIGN_ID);
 
     private final String campaignId;
 

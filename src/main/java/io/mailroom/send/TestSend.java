@@ -4,6 +4,7 @@ import io.mailroom.audience.Recipient;
 import io.mailroom.limit.SendGate;
 import io.mailroom.render.EmailComposer;
 import io.mailroom.render.RenderedEmail;
+import io.mailroom.subscription.TestSends;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,11 +29,13 @@ public final class TestSend {
   private final EmailComposer composer;
   private final Transport transport;
   private final SendGate gate;
+  private final TestSends made;
 
-  public TestSend(EmailComposer composer, Transport transport, SendGate gate) {
+  public TestSend(EmailComposer composer, Transport transport, SendGate gate, TestSends made) {
     this.composer = composer;
     this.transport = transport;
     this.gate = gate;
+    this.made = made;
   }
 
   /** One email that went: its address and the transport's message id. */
@@ -86,7 +89,10 @@ public final class TestSend {
           LOG.info("test send of template {}: recipient {} of {} through {}: message {} (request {})", templateId,
               sent.size() + 1, emails.size(), transport.name(), answer.result(), requestId);
           sent.add(new Sent(email.to(), answer.result()));
-          return next(templateId, emails, sent, deadline, requestId);
+          // kept so that a bounce or complaint of this email suppresses its address; the email went either way
+          return made.sent(answer.result(), email.to())
+              .onFailure(e -> LOG.warn("test send {} not kept for its SES events: {}", answer.result(), e.toString()))
+              .transform(kept -> next(templateId, emails, sent, deadline, requestId));
         });
   }
 }

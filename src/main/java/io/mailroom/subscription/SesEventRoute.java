@@ -54,8 +54,9 @@ public final class SesEventRoute {
   /** The route with its parts: the SNS verifier, the Seen table, the deliveries table. */
   public static SesEventRoute create(Vertx vertx, MailroomConfig.Sns settings, DynamoDbAsyncClient dynamo,
                                      Tables tables) {
-    return new SesEventRoute(vertx, new SnsVerifier(vertx, settings), new OnceStore(dynamo, tables.seen()),
-        new DeliveryMatch(dynamo, tables.deliveries()));
+    OnceStore seen = new OnceStore(dynamo, tables.seen());
+    return new SesEventRoute(vertx, new SnsVerifier(vertx, settings), seen,
+        new DeliveryMatch(dynamo, tables.deliveries(), new TestSends(seen)));
   }
 
   public void mount(Router router, int maxBodyBytes) {

@@ -149,6 +149,28 @@ class SnsEventsTest {
     assertThat(suppression(email(7)).get("Reason").s()).isEqualTo("COMPLAINT");
   }
 
+  @Test
+  void aComplaintOfATestSendSuppressesItsAddress() {
+    SignedClient.Reply sent = client.post("/v1/templates/t/test", "{\"to\": [\"" + email(12) + "\"]}");
+    assertThat(sent.status()).as(sent.body()).isEqualTo(202);
+    String messageId = sent.json().getJsonArray("messages").getJsonObject(0).getString("messageId");
+
+    assertThat(post(sns.notification(testComplaint(email(13), messageId))).status()).isEqualTo(200);
+    assertThat(suppression(email(13))).as("an address that test email did not go to").isEmpty();
+    assertThat(post(sns.notification(testComplaint(email(12), "0100-not-a-test-of-ours"))).status()).isEqualTo(200);
+    assertThat(suppression(email(12))).as("a message id no test send made").isEmpty();
+    assertThat(post(sns.notification(testComplaint(email(12), messageId))).status()).isEqualTo(200);
+    assertThat(suppression(email(12)).get("Reason").s()).isEqualTo("COMPLAINT");
+  }
+
+  /** A complaint tagged as test sends are tagged: campaign "test", a delivery id no Deliveries row holds. */
+  private static JsonObject testComplaint(String email, String sesMessageId) {
+    JsonObject tags = new JsonObject().put("campaign", new JsonArray().add("test"))
+        .put("delivery", new JsonArray().add("test-0b1c"));
+    return SnsPublisher.complaint(email).put("mail", new JsonObject().put("messageId", sesMessageId)
+        .put("destination", new JsonArray().add(email)).put("tags", tags));
+  }
+
   private static JsonObject taggedComplaint(String email, String sesMessageId) {
     return taggedComplaint(email, sesMessageId, "1-sns");
   }
