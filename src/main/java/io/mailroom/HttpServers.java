@@ -53,22 +53,24 @@ record HttpServers(HttpApi api, ManagementServer management) {
     SubscriptionRoutes pages = new SubscriptionRoutes(vertx,
         SesEventRoute.create(vertx, config.subscription().sns(), dynamo, tables), brand(config.ses().fromAddress()),
         config.admission(), node.metrics());
+    TemplateCheck check = new TemplateCheck(sending.renders());
     HttpApi api = new HttpApi(config, sending.campaigns(), new TemplateStore(dynamo, tables.templates()),
         new DeliveryQueries(dynamo, tables.deliveries()), node.deadLetters(), pages, new OnceStore(dynamo, tables.seen()),
         new AudienceRoutes(config, new UserStore(dynamo, tables.users()), sending.consent()),
-        previews(vertx, config, node, sending));
+        previews(vertx, config, node, sending, check), check);
     return new HttpServers(api, new ManagementServer(config.http(), node.metrics(), readiness));
   }
 
   /** Previews and test sends, composed by the Senders' composer so that they are what a campaign sends. */
-  private static PreviewRoutes previews(Vertx vertx, MailroomConfig config, Node node, Sending sending) {
+  private static PreviewRoutes previews(Vertx vertx, MailroomConfig config, Node node, Sending sending,
+                                        TemplateCheck check) {
     DynamoDbAsyncClient dynamo = node.aws().dynamo();
     return new PreviewRoutes(config.subscription().topics(), new TemplateStore(dynamo, node.tables().templates()),
         sending.composer(),
         new TestRecipients(vertx, dynamo, node.tables().users(), sending.consent(), config.authoring().testRecipients(),
             config.subscription().defaultTopic()),
         new TestSend(sending.composer(), node.transport(), node.limits().gate(),
-            new TestSends(new OnceStore(dynamo, node.tables().seen()))), new TemplateCheck(sending.renders()));
+            new TestSends(new OnceStore(dynamo, node.tables().seen()))), check);
   }
 
   /** The sender's display name ("Mailroom Fashion" of "Mailroom Fashion <news@…>"), for the pages. */

@@ -1,5 +1,6 @@
 package io.mailroom.api;
 
+import io.mailroom.audience.AudienceAttributes;
 import io.mailroom.bus.CampaignRef;
 import io.mailroom.bus.Channels;
 import io.mailroom.campaign.Campaign;
@@ -12,7 +13,6 @@ import io.mailroom.config.MailroomConfig;
 import io.mailroom.delivery.DeliveryQueries;
 import io.mailroom.http.ApiError;
 import io.mailroom.http.PathParams;
-import io.mailroom.render.RenderPool;
 import io.mailroom.render.TemplateCheck;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -44,16 +44,18 @@ final class CampaignRoutes {
   private final DeliveryQueries deliveries;
   private final Resumer resumer;
   private final TemplateCheck subjectCheck;
+  private final AudienceAttributes attributes;
 
   CampaignRoutes(Vertx vertx, MailroomConfig config, CampaignStore campaigns, TemplateStore templates,
-                 DeliveryQueries deliveries) {
+                 DeliveryQueries deliveries, TemplateCheck subjectCheck) {
     this.vertx = vertx;
     this.config = config;
     this.campaigns = campaigns;
     this.templates = templates;
     this.deliveries = deliveries;
     this.resumer = new Resumer(vertx, campaigns);
-    this.subjectCheck = new TemplateCheck(RenderPool.shared(vertx));
+    this.subjectCheck = subjectCheck;
+    this.attributes = AudienceRoutes.attributes(config);
   }
 
   void mount(Router router, RouteGuard guard, int bodyLimit) {
@@ -74,7 +76,7 @@ final class CampaignRoutes {
 
   private void createCampaign(RoutingContext ctx) {
     CampaignRequest request = CampaignRequest.parse(ctx.body().asString(), config.subscription().topics(),
-        AudienceRoutes.attributes(config));
+        attributes);
     templates.get(request.templateId())
         .compose(template -> {
           if (template.isEmpty()) {

@@ -10,6 +10,7 @@ import io.mailroom.http.ApiError;
 import io.mailroom.http.PathParams;
 import io.mailroom.http.SlowClients;
 import io.mailroom.queue.DeadLetters;
+import io.mailroom.render.TemplateCheck;
 import io.mailroom.subscription.SubscriptionRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -45,13 +46,16 @@ public final class HttpApi extends VerticleBase {
   private final PreviewRoutes previewRoutes;
   private final RouteGuard guard;
   private final AudienceRoutes audiences;
+  /** The one submission check of every route that takes a template or a subject, on the node's render pool. */
+  private final TemplateCheck check;
   private HttpServer server;
   private Router router;
 
   public HttpApi(MailroomConfig config, CampaignStore campaigns, TemplateStore templates, DeliveryQueries deliveries,
                  DeadLetters deadLetters, SubscriptionRoutes subscriptionRoutes, OnceStore once, AudienceRoutes audiences,
-                 PreviewRoutes previewRoutes) {
+                 PreviewRoutes previewRoutes, TemplateCheck check) {
     this.audiences = audiences;
+    this.check = check;
     this.subscriptionRoutes = subscriptionRoutes;
     this.previewRoutes = previewRoutes;
     this.guard = new RouteGuard(config.webhook(), once);
@@ -76,8 +80,8 @@ public final class HttpApi extends VerticleBase {
     router.route().handler(HttpApi::requestId);
     router.get("/health/live").handler(HttpApi::live);
     router.get("/v1/openapi.yaml").handler(HttpApi::openApi);
-    new CampaignRoutes(vertx, config, campaigns, templates, deliveries).mount(router, guard, bodyLimit);
-    new TemplateRoutes(vertx, config, templates, campaigns).mount(router, guard, bodyLimit);
+    new CampaignRoutes(vertx, config, campaigns, templates, deliveries, check).mount(router, guard, bodyLimit);
+    new TemplateRoutes(config, templates, campaigns, check).mount(router, guard, bodyLimit);
     audiences.mount(router, guard, bodyLimit);
     previewRoutes.mount(router, guard, bodyLimit);
     router.get("/v1/sync").handler(guard::authenticate).handler(this::syncStatus);

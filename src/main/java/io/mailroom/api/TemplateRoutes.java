@@ -7,10 +7,8 @@ import io.mailroom.campaign.Template;
 import io.mailroom.campaign.TemplateStore;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.http.ApiError;
-import io.mailroom.render.RenderPool;
 import io.mailroom.render.TemplateCheck;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -39,11 +37,11 @@ final class TemplateRoutes {
   private final CampaignStore campaigns;
   private final TemplateCheck check;
 
-  TemplateRoutes(Vertx vertx, MailroomConfig config, TemplateStore templates, CampaignStore campaigns) {
+  TemplateRoutes(MailroomConfig config, TemplateStore templates, CampaignStore campaigns, TemplateCheck check) {
     this.config = config;
     this.templates = templates;
     this.campaigns = campaigns;
-    this.check = new TemplateCheck(RenderPool.shared(vertx));
+    this.check = check;
   }
 
   void mount(Router router, RouteGuard guard, int bodyLimit) {
