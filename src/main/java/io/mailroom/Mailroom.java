@@ -126,7 +126,7 @@ public final class Mailroom {
     closeables.add(renders::close);
     EmailComposer composer = new EmailComposer(
         new Renderer(templates(), config.templateCacheSeconds(), config.ses().fromAddress(), renders),
-        new UnsubscribeLinks(tokens, config.publicBaseUrl(), config.subscription().mailto()));
+        new UnsubscribeLinks(tokens, config.publicBaseUrl(), config.subscription().mailto()), config.compliance());
     servers = HttpServers.create(vertx, config, new HttpServers.Node(aws, tables, metrics, limits, transport, deadLetters),
         new HttpServers.Sending(campaigns, queue, consent, composer, renders));
     Supplier<Sender> senders = senders(queue, campaigns, consent, composer);

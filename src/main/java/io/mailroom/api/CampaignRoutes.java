@@ -88,7 +88,8 @@ final class CampaignRoutes {
           Future<Void> checked = TemplateErrors.checkedSubject(subjectCheck, request.subject());
           Campaign campaign = Campaign.create(newId(), request.templateId(), request.subject(),
                   topic(request, template.get()), now)
-              .withTemplateVersion(template.get().version()).withAudience(request.audience());
+              .withTemplateVersion(template.get().version()).withAudience(request.audience())
+              .withKind(request.kind());
           return checked.compose(ok -> campaigns.create(
               request.sendAt() > 0 ? campaign.scheduledAt(request.sendAt()) : campaign, request.idempotencyKey()));
         })

@@ -1,6 +1,7 @@
 package io.mailroom.api;
 
 import io.mailroom.campaign.TemplateStore;
+import io.mailroom.compliance.AdvertisingMark;
 import io.mailroom.http.ApiError;
 import io.mailroom.render.TemplateCheck;
 import io.mailroom.render.TemplateProblem;
@@ -21,8 +22,32 @@ final class TemplateErrors {
    * template, so that a broken one is refused before anything is written or sent.
    */
   static Future<Void> checkedSubject(TemplateCheck check, String subject) {
-    return subject == null ? Future.succeededFuture()
-        : check.subject(subject).recover(e -> Future.failedFuture(of(e)));
+    if (subject == null) {
+      return Future.succeededFuture();
+    }
+    try {
+      refuseMarkInSubject("subject", subject);
+    } catch (ApiError e) {
+      return Future.failedFuture(e);
+    }
+    return check.subject(subject).recover(e -> Future.failedFuture(of(e)));
+  }
+
+  /**
+   * Refuses a subject that carries the {@code (광고)} mark in any form but the exact one at its start
+   * ({@code [광고]}, {@code (광 고)}, {@code （광고）}, or the mark later on): Mailroom adds the mark itself.
+   */
+  static void refuseMarkInSubject(String field, String subject) {
+    AdvertisingMark.variantInSubject(subject).ifPresent(variant -> {
+      throw ApiError.badField(field, "advertising_mark", field + " " + AdvertisingMark.reason(variant));
+    });
+  }
+
+  /** Refuses a body that carries a variant of the {@code (광고)} mark (the exact form is allowed in a body). */
+  static void refuseMarkInBody(String field, String body) {
+    AdvertisingMark.variantInBody(body).ifPresent(variant -> {
+      throw ApiError.badField(field, "advertising_mark", field + " " + AdvertisingMark.reason(variant));
+    });
   }
 
   static Throwable of(Throwable error) {

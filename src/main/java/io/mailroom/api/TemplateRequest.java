@@ -41,6 +41,9 @@ final class TemplateRequest {
     }
     String html = body(json, "html", true);
     String text = body(json, "text", false);
+    TemplateErrors.refuseMarkInSubject("subject", subject);
+    TemplateErrors.refuseMarkInBody("html", html);
+    TemplateErrors.refuseMarkInBody("text", text);
     String from = text(json, "fromAddress", false);
     if (from != null && Recipient.address(from) == null) {
       throw ApiError.badField("fromAddress", "invalid_field", "fromAddress must be one plain address such as "

@@ -1,6 +1,7 @@
 package io.mailroom.bus;
 
 import io.mailroom.audience.Recipient;
+import io.mailroom.compliance.CampaignKind;
 
 import java.util.List;
 import java.util.Objects;
@@ -11,7 +12,7 @@ import java.util.Objects;
  * encoded earlier and parked while the campaign was paused. At most {@link #MAX} in all.
  */
 public record QueuePage(String campaignId, String templateId, String subject, String topic,
-                        List<Recipient> recipients, List<String> parkedTasks, long templateVersion) {
+                        List<Recipient> recipients, List<String> parkedTasks, long templateVersion, CampaignKind kind) {
   /** SendMessageBatch's limit. */
   public static final int MAX = 10;
 
@@ -34,11 +35,17 @@ public record QueuePage(String campaignId, String templateId, String subject, St
 
   public static QueuePage of(String campaignId, String templateId, long templateVersion, String subject, String topic,
                              List<Recipient> recipients) {
-    return new QueuePage(campaignId, templateId, subject, topic, recipients, List.of(), templateVersion);
+    return of(campaignId, templateId, templateVersion, subject, topic, recipients, CampaignKind.ADVERTISING);
+  }
+
+  /** A page of a campaign of {@code kind}, which its send tasks carry. */
+  public static QueuePage of(String campaignId, String templateId, long templateVersion, String subject, String topic,
+                             List<Recipient> recipients, CampaignKind kind) {
+    return new QueuePage(campaignId, templateId, subject, topic, recipients, List.of(), templateVersion, kind);
   }
 
   public static QueuePage parked(String campaignId, List<String> tasks) {
-    return new QueuePage(campaignId, null, null, null, List.of(), tasks, 0);
+    return new QueuePage(campaignId, null, null, null, List.of(), tasks, 0, CampaignKind.ADVERTISING);
   }
 
   public int size() {

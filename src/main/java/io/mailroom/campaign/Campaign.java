@@ -1,5 +1,6 @@
 package io.mailroom.campaign;
 
+import io.mailroom.compliance.CampaignKind;
 import io.vertx.core.json.JsonObject;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -35,29 +36,37 @@ public record Campaign(
     String error,
     long templateVersion,
     String audience,
-    long sendAt) {
+    long sendAt,
+    CampaignKind kind) {
 
   public static Campaign create(String id, String templateId, String subject, String topic, long now) {
     return new Campaign(id, templateId, subject, topic, CampaignStatus.QUEUED, now, now, 0, 0, 0, 0, 0, 0, 0, false,
-        null, null, 0, null, 0);
+        null, null, 0, null, 0, CampaignKind.ADVERTISING);
   }
 
   /** This campaign sending version {@code version} of its template (0: whichever is current). */
   public Campaign withTemplateVersion(long version) {
     return new Campaign(id, templateId, subject, topic, status, createdAt, updatedAt, queued, pending, sent, failed,
-        cancelled, skipped, suppressed, fetchDone, cursor, error, version, audience, sendAt);
+        cancelled, skipped, suppressed, fetchDone, cursor, error, version, audience, sendAt, kind);
   }
 
   /** This campaign limited to the customers {@code filter} (JSON text; null: everyone who consents) selects. */
   public Campaign withAudience(String filter) {
     return new Campaign(id, templateId, subject, topic, status, createdAt, updatedAt, queued, pending, sent, failed,
-        cancelled, skipped, suppressed, fetchDone, cursor, error, templateVersion, filter, sendAt);
+        cancelled, skipped, suppressed, fetchDone, cursor, error, templateVersion, filter, sendAt, kind);
   }
 
   /** This campaign waiting, {@code scheduled}, until {@code at} (epoch milliseconds). */
   public Campaign scheduledAt(long at) {
     return new Campaign(id, templateId, subject, topic, CampaignStatus.SCHEDULED, createdAt, updatedAt, queued,
-        pending, sent, failed, cancelled, skipped, suppressed, fetchDone, cursor, error, templateVersion, audience, at);
+        pending, sent, failed, cancelled, skipped, suppressed, fetchDone, cursor, error, templateVersion, audience, at,
+        kind);
+  }
+
+  /** This campaign of {@code kind}: advertising (marked as the compliance profile requires) or a notice. */
+  public Campaign withKind(CampaignKind kind) {
+    return new Campaign(id, templateId, subject, topic, status, createdAt, updatedAt, queued, pending, sent, failed,
+        cancelled, skipped, suppressed, fetchDone, cursor, error, templateVersion, audience, sendAt, kind);
   }
 
   public static Campaign fromItem(Map<String, AttributeValue> item) {
@@ -81,7 +90,8 @@ public record Campaign(
         s(item, "Error"),
         n(item, "TemplateVersion"),
         s(item, "Audience"),
-        n(item, "SendAt"));
+        n(item, "SendAt"),
+        CampaignKind.fromWire(s(item, "Kind")));
   }
 
   public Map<String, AttributeValue> toItem() {
@@ -110,6 +120,9 @@ public record Campaign(
     if (sendAt > 0) {
       item.put("SendAt", AttributeValue.fromN(Long.toString(sendAt)));
     }
+    if (kind == CampaignKind.NOTICE) {
+      item.put("Kind", AttributeValue.fromS(kind.wire()));
+    }
     return item;
   }
 
@@ -132,6 +145,7 @@ public record Campaign(
         .put("createdAt", Instant.ofEpochMilli(createdAt).toString())
         .put("updatedAt", Instant.ofEpochMilli(updatedAt).toString())
         .put("audienceScanned", fetchDone)
+        .put("kind", kind.wire())
         .put("counts", new JsonObject()
             .put("queued", queued)
             .put("sent", sent)

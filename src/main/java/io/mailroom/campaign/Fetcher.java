@@ -194,7 +194,7 @@ public final class Fetcher extends VerticleBase {
     for (int i = 0; i < recipients.size(); i += settings.batchSize()) {
       QueuePage page = QueuePage.of(campaign.id(), campaign.templateId(), campaign.templateVersion(),
           campaign.subject(), topic(campaign),
-          recipients.subList(i, Math.min(recipients.size(), i + settings.batchSize())));
+          recipients.subList(i, Math.min(recipients.size(), i + settings.batchSize())), campaign.kind());
       batches.add(Channels.QUEUE_PAGE.request(vertx.eventBus(), page, QUEUE_TIMEOUT));
     }
     return Future.all(batches).mapEmpty();

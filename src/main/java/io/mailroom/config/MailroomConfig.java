@@ -1,5 +1,6 @@
 package io.mailroom.config;
 
+import io.mailroom.compliance.ComplianceSettings;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
@@ -25,7 +26,8 @@ public record MailroomConfig(
     Demo demo,
     Limiter limiter,
     Authoring authoring,
-    Admission admission) {
+    Admission admission,
+    ComplianceSettings compliance) {
 
   public static final String EMBEDDED = "embedded";
 
@@ -199,8 +201,9 @@ public record MailroomConfig(
         r.integer("shutdownGraceSeconds", 1, 3600),
         SyncKeys.read(r),
         new Demo(r.bool("demo.seed"), r.integer("demo.customers", 0, 1_000_000)),
-        limiter(r), AuthoringKeys.read(r), AdmissionKeys.read(r));
+        limiter(r), AuthoringKeys.read(r), AdmissionKeys.read(r), ComplianceKeys.read(r));
     crossCheck(config);
+    ProductionChecks.profileNamed(config, ComplianceKeys.named(r));
     return config;
   }
 
@@ -269,7 +272,7 @@ public record MailroomConfig(
     return new MailroomConfig(new Http(http.host, port, http.maxBodyBytes, http.idleTimeoutSeconds,
         http.requestTimeoutSeconds, port == 0 ? new Management(http.management.host(), 0) : http.management),
         publicBaseUrl, webhook, subscription, aws, dynamodb, sqs, ses, transport, outboxDir, sender, fetcher,
-        templateCacheSeconds, shutdownGraceSeconds, sync, demo, limiter, authoring, admission);
+        templateCacheSeconds, shutdownGraceSeconds, sync, demo, limiter, authoring, admission, compliance);
   }
 
   /**
@@ -286,6 +289,6 @@ public record MailroomConfig(
     String url = loopback ? base.getScheme() + "://" + host + ":" + port : publicBaseUrl;
     return new MailroomConfig(moved.http, url, webhook, subscription, aws, dynamodb, sqs, ses, transport, outboxDir,
         sender, fetcher, templateCacheSeconds, shutdownGraceSeconds, sync, new Demo(seedDemo, demo.customers()),
-        limiter, authoring, admission);
+        limiter, authoring, admission, compliance);
   }
 }

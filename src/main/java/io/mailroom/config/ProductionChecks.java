@@ -29,6 +29,14 @@ final class ProductionChecks {
     }
   }
 
+  /** Production names its compliance profile: a missing one must not silently mean {@code none}. */
+  static void profileNamed(MailroomConfig config, boolean named) {
+    if (config.production() && !named) {
+      throw new ConfigException("config key '" + ComplianceKeys.PROFILE + "' must be set in production, to kr"
+          + " (Korean advertising rules: the (광고) prefix and the sender's footer) or none");
+    }
+  }
+
   /** Empty, or an http(s) base URL on loopback with a port and nothing after it. */
   static String loopback(ConfigReader r, String key) {
     String url = r.string(key);

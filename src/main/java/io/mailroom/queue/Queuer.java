@@ -35,7 +35,7 @@ public final class Queuer extends VerticleBase {
     List<String> bodies = new ArrayList<>(page.size());
     page.recipients().forEach(recipient -> bodies.add(
         new SendTask(page.campaignId(), page.templateId(), page.subject(), recipient, page.topic(),
-            page.templateVersion()).encode()));
+            page.templateVersion(), page.kind()).encode()));
     bodies.addAll(page.parkedTasks());
     send(bodies, 1)
         .onSuccess(v -> message.reply(bodies.size()))

@@ -1,15 +1,22 @@
 package io.mailroom.queue;
 
 import io.mailroom.audience.Recipient;
+import io.mailroom.compliance.CampaignKind;
 import io.vertx.core.json.JsonObject;
 
 /**
  * The body of one SQS message: one email of one campaign to one recipient, on the campaign's
  * preference topic (null: the default topic, for tasks queued before topics existed), of the
- * template version the campaign pinned (0: the template's newest, for tasks queued before versions).
+ * template version the campaign pinned (0: the template's newest, for tasks queued before versions),
+ * of the campaign's kind (advertising unless the body says {@code "kind": "notice"}).
  */
 public record SendTask(String campaignId, String templateId, String subject, Recipient recipient, String topic,
-                       long templateVersion) {
+                       long templateVersion, CampaignKind kind) {
+
+  public SendTask(String campaignId, String templateId, String subject, Recipient recipient, String topic,
+                  long templateVersion) {
+    this(campaignId, templateId, subject, recipient, topic, templateVersion, CampaignKind.ADVERTISING);
+  }
 
   public SendTask(String campaignId, String templateId, String subject, Recipient recipient) {
     this(campaignId, templateId, subject, recipient, null, 0);
@@ -32,6 +39,9 @@ public record SendTask(String campaignId, String templateId, String subject, Rec
     }
     if (templateVersion > 0) {
       json.put("templateVersion", templateVersion);
+    }
+    if (kind == CampaignKind.NOTICE) {
+      json.put("kind", kind.wire());
     }
     return json.encode();
   }
@@ -56,7 +66,8 @@ public record SendTask(String campaignId, String templateId, String subject, Rec
         throw new IllegalArgumentException("campaignId, templateId and recipient.email are required");
       }
       return new SendTask(json.getString("campaignId"), json.getString("templateId"), json.getString("subject"),
-          Recipient.fromJson(recipient), json.getString("topic"), version(json.getValue("templateVersion")));
+          Recipient.fromJson(recipient), json.getString("topic"), version(json.getValue("templateVersion")),
+          CampaignKind.fromWire(json.getString("kind")));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("not a send task: " + e.getMessage(), e);
     }

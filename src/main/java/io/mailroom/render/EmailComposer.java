@@ -1,6 +1,9 @@
 package io.mailroom.render;
 
 import io.mailroom.audience.Recipient;
+import io.mailroom.compliance.CampaignKind;
+import io.mailroom.compliance.ComplianceSettings;
+import io.mailroom.compliance.LegalFooter;
 import io.mailroom.subscription.TestSends;
 import io.vertx.core.Future;
 
@@ -15,10 +18,20 @@ import java.util.Map;
 public final class EmailComposer {
   private final Renderer renderer;
   private final UnsubscribeLinks links;
+  private final ComplianceSettings compliance;
+  private final LegalFooter footer;
 
+  /** A composer that adds no advertising mark or footer (profile {@code none}). */
   public EmailComposer(Renderer renderer, UnsubscribeLinks links) {
+    this(renderer, links, ComplianceSettings.none());
+  }
+
+  /** A composer that marks advertising emails as {@code compliance} requires. */
+  public EmailComposer(Renderer renderer, UnsubscribeLinks links, ComplianceSettings compliance) {
     this.renderer = renderer;
     this.links = links;
+    this.compliance = compliance;
+    this.footer = new LegalFooter(compliance.sender());
   }
 
   /**
@@ -47,9 +60,15 @@ public final class EmailComposer {
   /** The email of version {@code templateVersion} of the template (0: its newest), rendered off the event loop. */
   public Future<RenderedEmail> compose(String campaignId, String templateId, long templateVersion, String subjectOverride,
                                        Recipient recipient) {
+    return compose(campaignId, templateId, templateVersion, subjectOverride, recipient, CampaignKind.ADVERTISING);
+  }
+
+  /** As above, for a campaign of {@code kind}: a notice carries no advertising mark or footer. */
+  public Future<RenderedEmail> compose(String campaignId, String templateId, long templateVersion, String subjectOverride,
+                                       Recipient recipient, CampaignKind kind) {
     UnsubscribeLinks.Link link = links.of(recipient.email(), campaignId);
     return renderer.template(templateId, templateVersion).compose(template -> outgoing(template, campaignId,
-        subjectOverride, recipient, link, false));
+        subjectOverride, recipient, link, false, compliance.marks(kind)));
   }
 
   /**
@@ -61,21 +80,28 @@ public final class EmailComposer {
                                        Recipient recipient) {
     UnsubscribeLinks.Link link = links.preview(recipient.email());
     return renderer.template(templateId, templateVersion).compose(template -> outgoing(template, trial.campaignId(), subjectOverride,
-        recipient, link, trial == Trial.TEST_SEND));
+        recipient, link, trial == Trial.TEST_SEND, compliance.marks(CampaignKind.ADVERTISING)));
   }
 
   /**
    * Every email passes here, a campaign's, a preview or a test send: the one place where what
-   * the law adds to an advertising email is added to all of them (the subject prefix, through
-   * {@link SubjectLine}; a legal footer belongs here too). Rendering runs off the event loop.
+   * the law adds to an advertising email is added to all of them: the subject prefix, through
+   * {@link SubjectLine}, and the {@link LegalFooter} at the end of both bodies. Rendering runs off
+   * the event loop.
    */
   private Future<RenderedEmail> outgoing(Renderer.Compiled template, String campaignId, String subjectOverride,
-                                         Recipient recipient, UnsubscribeLinks.Link link, boolean test) {
+                                         Recipient recipient, UnsubscribeLinks.Link link, boolean test,
+                                         boolean advertising) {
     return renderer.renderOffLoop(template, campaignId, subjectOverride, recipient,
         Map.of("UnsubscribeURL", link.url()), link.headers()).map(email -> {
-          String subject = SubjectLine.of(email.subject(), test);
-          return subject.equals(email.subject()) ? email : new RenderedEmail(email.campaignId(), email.from(),
-              email.to(), subject, email.html(), email.text(), email.headers());
+          String subject = SubjectLine.of(email.subject(), test, advertising);
+          if (!advertising) {
+            return subject.equals(email.subject()) ? email : new RenderedEmail(email.campaignId(), email.from(),
+                email.to(), subject, email.html(), email.text(), email.headers());
+          }
+          return new RenderedEmail(email.campaignId(), email.from(), email.to(), subject,
+              footer.appendHtml(email.html(), link.url()), footer.appendText(email.text(), link.url()),
+              email.headers());
         });
   }
 }

@@ -255,7 +255,7 @@ public final class Sender extends VerticleBase {
     return consentNow.blockedNow(email, topic).compose(
         blocked -> blocked.isPresent() ? outcomes.suppressed(task, attempt, blocked.get())
             : composer.compose(task.campaignId(), task.templateId(), task.templateVersion(), task.subject(),
-                task.recipient())
+                task.recipient(), task.kind())
                 .compose(rendered -> call(task, attempt, rendered, message, callBy),
                     error -> outcomes.failed(task, attempt, message, error)),
         error -> outcomes.failed(task, attempt, message, error));

@@ -103,7 +103,8 @@ class MailroomConfigTest {
         Map.of("MAILROOM_WEBHOOK_SECRETS", "a-production-secret-of-some-length",
             "MAILROOM_SUBSCRIPTION_TOKEN_SECRETS", "an-unsubscribe-secret-of-some-length",
             "MAILROOM_LIMITER_REDIS_URL", "redis://redis.internal:6379",
-            "MAILROOM_SUBSCRIPTION_SNS_TOPIC_ARNS", "arn:aws:sns:us-east-1:123456789012:mailroom-ses-events"));
+            "MAILROOM_SUBSCRIPTION_SNS_TOPIC_ARNS", "arn:aws:sns:us-east-1:123456789012:mailroom-ses-events",
+            "MAILROOM_COMPLIANCE_PROFILE", "none"));
     assertThat(config.publicBaseUrl()).startsWith("https://");
     assertThat(config.subscription().topics()).contains(config.subscription().defaultTopic());
     assertThat(config.limiter().kind()).isEqualTo(MailroomConfig.LimiterKind.REDIS);
@@ -171,6 +172,7 @@ class MailroomConfigTest {
     env.put("MAILROOM_SUBSCRIPTION_TOKEN_SECRETS", tokens);
     env.put("MAILROOM_LIMITER_REDIS_URL", "rediss://redis.internal:6379");
     env.put("MAILROOM_SUBSCRIPTION_SNS_TOPIC_ARNS", "arn:aws:sns:us-east-1:123456789012:mailroom-ses-events");
+    env.put("MAILROOM_COMPLIANCE_PROFILE", "none");
     return env;
   }
 

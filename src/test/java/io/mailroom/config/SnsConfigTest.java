@@ -15,7 +15,7 @@ class SnsConfigTest {
   private static Map<String, String> production(String... more) {
     Map<String, String> env = new HashMap<>(Map.of("MAILROOM_WEBHOOK_SECRETS", "a-production-secret-of-some-length",
         "MAILROOM_SUBSCRIPTION_TOKEN_SECRETS", "an-unsubscribe-secret-of-some-length",
-        "MAILROOM_LIMITER_REDIS_URL", "redis://redis.internal:6379"));
+        "MAILROOM_LIMITER_REDIS_URL", "redis://redis.internal:6379", "MAILROOM_COMPLIANCE_PROFILE", "none"));
     for (int i = 0; i < more.length; i += 2) {
       env.put(more[i], more[i + 1]);
     }

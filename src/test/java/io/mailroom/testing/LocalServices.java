@@ -66,6 +66,7 @@ public final class LocalServices {
     json.put("transport", "ses");
     json.getJsonObject("demo").put("seed", false);
     json.getJsonObject("sender").put("retryBaseMillis", 200);
+    json.getJsonObject("compliance").put("profile", "none");
     return json;
   }
 

@@ -1,0 +1,51 @@
+package io.mailroom.config;
+
+import io.mailroom.compliance.ComplianceProfile;
+import io.mailroom.compliance.ComplianceSettings;
+
+/**
+ * Reads the {@code compliance.*} keys: {@code compliance.profile} ({@code kr} or {@code none}) and,
+ * under {@code kr}, the four {@code compliance.sender.*} values the footer names, none of them empty
+ * and none with a line break. Production must name the profile (see {@link ProductionChecks});
+ * elsewhere a configuration without it sends under {@code none}.
+ */
+final class ComplianceKeys {
+  static final String PROFILE = "compliance.profile";
+  private static final String[] SENDER = {"name", "email", "phone", "address"};
+
+  private ComplianceKeys() {
+  }
+
+  static ComplianceSettings read(ConfigReader r) {
+    if (!named(r)) {
+      return ComplianceSettings.none();
+    }
+    ComplianceProfile profile = r.choice(PROFILE, ComplianceProfile.class);
+    if (profile == ComplianceProfile.NONE) {
+      return ComplianceSettings.none();
+    }
+    String[] values = new String[SENDER.length];
+    for (int i = 0; i < SENDER.length; i++) {
+      values[i] = senderValue(r, "compliance.sender." + SENDER[i]);
+    }
+    return new ComplianceSettings(profile, new ComplianceSettings.SenderIdentity(values[0], values[1], values[2],
+        values[3]));
+  }
+
+  /** Whether the configuration names a profile (an empty value, as in conf/production.json, does not). */
+  static boolean named(ConfigReader r) {
+    return r.has(PROFILE) && !r.string(PROFILE).isEmpty();
+  }
+
+  private static String senderValue(ConfigReader r, String key) {
+    if (!r.has(key) || r.string(key).isEmpty()) {
+      throw new ConfigException("config key '" + key + "' must be set when '" + PROFILE + "' is kr: every"
+          + " advertising email names its sender (정보통신망법 제50조)");
+    }
+    String value = r.string(key);
+    if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+      throw new ConfigException("config key '" + key + "' must be one line");
+    }
+    return value;
+  }
+}

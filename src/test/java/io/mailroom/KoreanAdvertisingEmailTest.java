@@ -1,0 +1,139 @@
+package io.mailroom;
+
+import io.mailroom.campaign.Template;
+import io.mailroom.testing.LocalServices;
+import io.mailroom.testing.SesEmulator;
+import io.mailroom.testing.SignedClient;
+import io.mailroom.testing.TestNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.mailroom.TemplateRoutesTest.assertRefused;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Korean advertising rules ({@code compliance.profile: kr}) on what reaches the SES emulator:
+ * the {@code (광고)} subject prefix once, the sender's footer at the end of both bodies, nothing of
+ * either on a notice, and every variant of the mark refused when submitted.
+ */
+@ExtendWith(VertxExtension.class)
+class KoreanAdvertisingEmailTest {
+  private static final int CUSTOMERS = 3;
+  private static TestNode node;
+  private static SignedClient client;
+  private static SesEmulator ses;
+
+  @BeforeAll
+  static void start(Vertx vertx) throws Exception {
+    node = TestNode.named("kr-ads")
+        .config(json -> json.getJsonObject("compliance").put("profile", "kr"))
+        .template(new Template(TestNode.TEMPLATE_ID, "test", "Hello {{ Name }}",
+            "<html><body><p>Hello {{ Name }}</p></body></html>", "Hello {{ Name }}", List.of()))
+        .customers(CUSTOMERS, i -> "kr" + i + "@example.com")
+        .start(vertx);
+    client = node.client();
+    ses = LocalServices.ses();
+  }
+
+  @BeforeEach
+  void clear() {
+    ses.clear();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    node.close();
+  }
+
+  private static List<JsonObject> sentBy(String campaignBody) {
+    String id = node.startCampaign(campaignBody);
+    assertThat(node.awaitFinished(id).getJsonObject("counts").getLong("sent")).isEqualTo(CUSTOMERS);
+    JsonArray emails = ses.emails();
+    List<JsonObject> out = new ArrayList<>();
+    for (int i = 0; i < emails.size(); i++) {
+      out.add(emails.getJsonObject(i));
+    }
+    assertThat(out).hasSize(CUSTOMERS);
+    return out;
+  }
+
+  @Test
+  void anAdvertisingEmailStartsWithTheMarkAndEndsWithTheSendersFooter() {
+    for (JsonObject email : sentBy("{\"templateId\":\"" + TestNode.TEMPLATE_ID + "\"}")) {
+      assertThat(email.getString("subject")).matches("\\(광고\\) Hello Customer \\d");
+      String html = email.getJsonObject("body").getString("html");
+      String text = email.getJsonObject("body").getString("text");
+      assertThat(html).startsWith("<html><body><p>Hello Customer ").endsWith("</div>\n</body></html>")
+          .contains("Mailroom Fashion", "help@shop.example.com", "02-1234-5678", "서울특별시 중구 세종대로 110")
+          .contains(">수신거부</a>", ">unsubscribe</a>", "href=\"http://127.0.0.1:");
+      assertThat(html.indexOf("lang=\"ko\"")).isLessThan(html.indexOf("lang=\"en\""));
+      assertThat(text).startsWith("Hello Customer ").contains("발신자: Mailroom Fashion | help@shop.example.com")
+          .containsPattern("수신거부\\(무료, 한 번에 처리\\): http://127\\.0\\.0\\.1:\\d+/u/")
+          .containsPattern("Unsubscribe \\(free, one step\\): http://127\\.0\\.0\\.1:\\d+/u/\\S+\n$");
+    }
+  }
+
+  @Test
+  void aSubjectThatAlreadyCarriesTheMarkIsNotMarkedTwice() {
+    for (JsonObject email : sentBy("{\"templateId\":\"" + TestNode.TEMPLATE_ID + "\",\"subject\":\"(광고) 가을 세일\"}")) {
+      assertThat(email.getString("subject")).isEqualTo("(광고) 가을 세일");
+    }
+  }
+
+  @Test
+  void aNoticeCarriesNeitherTheMarkNorTheFooter() {
+    String body = "{\"templateId\":\"" + TestNode.TEMPLATE_ID + "\",\"kind\":\"notice\"}";
+    for (JsonObject email : sentBy(body)) {
+      assertThat(email.getString("subject")).matches("Hello Customer \\d");
+      assertThat(email.getJsonObject("body").getString("html")).doesNotContain("발신자")
+          .doesNotContain("legal-footer").doesNotContain("광고");
+      assertThat(email.getJsonObject("body").getString("text")).startsWith("Hello Customer ")
+          .doesNotContain("발신자").doesNotContain("Sender:").doesNotContain("광고");
+    }
+  }
+
+  @Test
+  void theKindIsStoredAndShown() {
+    String notice = node.startCampaign("{\"templateId\":\"" + TestNode.TEMPLATE_ID + "\",\"kind\":\"notice\"}");
+    String ad = node.startCampaign("{\"templateId\":\"" + TestNode.TEMPLATE_ID + "\"}");
+    node.awaitFinished(notice);
+    node.awaitFinished(ad);
+    assertThat(client.get("/v1/campaigns/" + notice).json().getString("kind")).isEqualTo("notice");
+    assertThat(client.get("/v1/campaigns/" + ad).json().getString("kind")).isEqualTo("advertising");
+  }
+
+  @Test
+  void aCampaignWithAVariantOfTheMarkOrAnUnknownKindIsRefused() {
+    for (String subject : new String[] {"[광고] 세일", "(광 고) 세일", "（광고） 세일", "< 광고 > 세일", "세일 (광고)"}) {
+      JsonObject error = assertRefused(client.post("/v1/campaigns", new JsonObject()
+          .put("templateId", TestNode.TEMPLATE_ID).put("subject", subject).encode()), 400, "advertising_mark", "subject");
+      assertThat(error.getString("message")).as(subject).contains("(광고)");
+    }
+    assertRefused(client.post("/v1/campaigns", "{\"templateId\":\"t\",\"kind\":\"promo\"}"), 400, "invalid_field",
+        "kind");
+    assertThat(ses.emails()).isEmpty();
+  }
+
+  @Test
+  void aTemplateWithAVariantOfTheMarkIsRefusedAndNotSaved() {
+    assertRefused(TemplateRoutesTest.put(client, "kr-bad", TemplateRoutesTest.template("[광고] 세일", "<p>x</p>")
+        .encode()), 400, "advertising_mark", "subject");
+    assertRefused(TemplateRoutesTest.put(client, "kr-bad", TemplateRoutesTest.template("세일", "<p>【광고】 x</p>")
+        .encode()), 400, "advertising_mark", "html");
+    assertRefused(TemplateRoutesTest.put(client, "kr-bad", TemplateRoutesTest.template("세일", "<p>x</p>")
+        .put("text", "(광고 ) x").encode()), 400, "advertising_mark", "text");
+    assertRefused(client.get("/v1/templates/kr-bad"), 404, "template_not_found", "id");
+    assertThat(TemplateRoutesTest.put(client, "kr-good", TemplateRoutesTest.template("(광고) 세일", "<p>(광고) x</p>")
+        .encode()).status()).isEqualTo(201);
+  }
+}
