@@ -54,7 +54,7 @@ class DemoIT {
     String links = "http://127\\.0\\.0\\.1:" + listening.group(1) + "/u/[A-Za-z0-9_-]+";
     assertThat(output).as("the template went through the API, was previewed and tested")
         .contains("template promo-autumn saved through the API (version 1)")
-        .contains("preview for customer 1: a subject of 59 characters")
+        .contains("preview for customer 1: a subject of 64 characters")
         .contains("test email sent to customer 1");
     assertEmails(campaign, links);
   }
@@ -68,7 +68,7 @@ class DemoIT {
     assertThat(emails).hasSize(180);
     try (InputStream in = Files.newInputStream(campaign.resolve("customer0000@example.com.eml"))) {
       MimeMessage message = new MimeMessage(Session.getInstance(new Properties()), in);
-      assertThat(message.getSubject()).isEqualTo("Chulsu, our autumn collection is here: 20% off until Sunday");
+      assertThat(message.getSubject()).isEqualTo("(광고) Chulsu, our autumn collection is here: 20% off until Sunday");
       assertThat(message.getAllRecipients()[0].toString()).isEqualTo("customer0000@example.com");
       assertThat(jakarta.mail.internet.MimeUtility.unfold(message.getHeader("List-Unsubscribe", null))).matches("<" + links + ">");
       assertThat(message.getHeader("List-Unsubscribe-Post", null)).isEqualTo("List-Unsubscribe=One-Click");
@@ -79,7 +79,9 @@ class DemoIT {
       String html = (String) parts.getBodyPart(parts.getCount() - 1).getContent();
       assertThat(parts.getBodyPart(parts.getCount() - 1).getContentType()).startsWith("text/html");
       assertThat(html).contains("Hello &lt;script&gt;").doesNotContain("<script>")
-          .containsPattern("<a href=\"" + links + "\">Unsubscribe");
+          .containsPattern("<a href=\"" + links + "\">Unsubscribe")
+          .as("the sender's footer of conf/local.json").contains("class=\"legal-footer\"", "발신자: Mailroom Fashion")
+          .containsPattern("<a href=\"" + links + "\">수신거부</a>");
     }
   }
 
