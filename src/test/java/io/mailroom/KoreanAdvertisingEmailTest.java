@@ -125,6 +125,16 @@ class KoreanAdvertisingEmailTest {
   }
 
   @Test
+  void aPreviewOrTestSendSubjectWithAVariantIsRefused() {
+    assertRefused(client.post("/v1/templates/" + TestNode.TEMPLATE_ID + "/preview",
+        "{\"sample\": {\"Name\": \"Mina\"}, \"subject\": \"[광고] Hi\"}"), 400, "advertising_mark", "subject");
+    JsonObject preview = client.post("/v1/templates/" + TestNode.TEMPLATE_ID + "/preview",
+        "{\"sample\": {\"Name\": \"Mina\"}}").json();
+    assertThat(preview.getString("subject")).isEqualTo("(광고) Hello Mina");
+    assertThat(preview.getString("html")).contains("class=\"legal-footer\"");
+  }
+
+  @Test
   void aTemplateWithAVariantOfTheMarkIsRefusedAndNotSaved() {
     assertRefused(TemplateRoutesTest.put(client, "kr-bad", TemplateRoutesTest.template("[광고] 세일", "<p>x</p>")
         .encode()), 400, "advertising_mark", "subject");
