@@ -41,6 +41,11 @@ class PreflightTest {
 
   @BeforeEach
   void allGood() {
+    allGood(ses, dns);
+  }
+
+  /** Everything in place: a verified identity with DKIM, a custom MAIL FROM with SPF, DMARC quarantine, the set. */
+  static void allGood(SesIdentityProxy ses, LoopbackDns dns) {
     ses.account(null);
     ses.identities.put(DOMAIN, identity("SUCCESS"));
     ses.configurationSets.put(SET, new JsonObject().put("ConfigurationSetName", SET)
@@ -168,6 +173,22 @@ class PreflightTest {
     PreflightReport report = new Preflight(MailroomConfig.from(configJson(ses.endpoint())), "127.0.0.1:" + closed).run();
     assertThat(report.exitCode()).isEqualTo(1);
     assertThat(named(report, "DMARC").detail()).startsWith("lookup failed");
+  }
+
+  @Test
+  void commandTakesTheResolverFromTheConfigAndPrintsJson() throws Exception {
+    JsonObject json = configJson(ses.endpoint());
+    json.getJsonObject("preflight").put("dnsServer", dns.address());
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("preflight", ".json");
+    java.nio.file.Files.writeString(file, json.encode());
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream print = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+    int exit = Preflight.command(new String[] {"--config", file.toString(), "--json"}, print, print);
+    JsonObject printed = new JsonObject(out.toString(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(exit).isZero();
+    assertThat(printed.getBoolean("ready")).isTrue();
+    assertThat(printed.getJsonObject("sections").getJsonArray("DNS")).hasSize(3);
+    assertThat(Preflight.command(new String[] {"--dns"}, print, print)).isEqualTo(2);
   }
 
   @Test
