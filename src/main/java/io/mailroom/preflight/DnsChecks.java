@@ -54,7 +54,13 @@ public final class DnsChecks {
   private String dmarc(String domain, List<Check> checks) {
     String name = "_dmarc." + domain;
     try {
-      Optional<String> record = dns.txt(name).stream().filter(t -> t.startsWith("v=DMARC1")).findFirst();
+      Optional<String> record = dmarcRecord(name);
+      String parent = domain.substring(domain.indexOf('.') + 1);
+      if (record.isEmpty() && parent.indexOf('.') > 0) {
+        // a receiver falls back to the organisational domain's policy; one label up stands in for it
+        record = dmarcRecord("_dmarc." + parent);
+        name = record.isPresent() ? "_dmarc." + parent : name;
+      }
       if (record.isEmpty()) {
         checks.add(Check.fail("DMARC " + name, "no DMARC record",
             "publish TXT \"v=DMARC1; p=none; rua=mailto:dmarc@" + domain + "\" on " + name));
@@ -69,6 +75,10 @@ public final class DnsChecks {
       checks.add(Check.fail("DMARC " + name, "lookup failed: " + e.getMessage(), "check the DNS resolver"));
       return "";
     }
+  }
+
+  private Optional<String> dmarcRecord(String name) throws IOException {
+    return dns.txt(name).stream().filter(t -> t.startsWith("v=DMARC1")).findFirst();
   }
 
   private static String policy(String record) {

@@ -62,6 +62,9 @@ public final class SesChecks {
 
   private Identity identity(GetEmailIdentityResponse found) {
     String dkim = found.dkimAttributes() == null ? "NOT_STARTED" : found.dkimAttributes().statusAsString();
+    if (found.dkimAttributes() != null && Boolean.FALSE.equals(found.dkimAttributes().signingEnabled())) {
+      dkim = "SIGNING_DISABLED (" + dkim + ")";
+    }
     List<String> tokens = found.dkimAttributes() == null ? List.of() : found.dkimAttributes().tokens();
     MailFromAttributes mailFrom = found.mailFromAttributes();
     String mailFromDomain = mailFrom == null || mailFrom.mailFromDomain() == null ? "" : mailFrom.mailFromDomain();

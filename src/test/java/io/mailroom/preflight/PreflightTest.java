@@ -146,6 +146,27 @@ class PreflightTest {
   }
 
   @Test
+  void withoutCustomMailFromSpfIsANoteAndDkimAligns() {
+    JsonObject identity = identity("SUCCESS");
+    identity.remove("MailFromAttributes");
+    ses.identities.put(DOMAIN, identity);
+    PreflightReport report = run();
+    assertThat(report.exitCode()).isZero();
+    assertThat(named(report, "SPF").status()).isEqualTo(Check.Status.WARN);
+    assertThat(named(report, "SPF").detail()).contains("not aligned");
+    assertThat(named(report, "Gmail").status()).isEqualTo(Check.Status.OK);
+  }
+
+  @Test
+  void dmarcOfTheParentDomainCounts() {
+    dns.txt("_dmarc." + DOMAIN);
+    dns.txt("_dmarc.example.com", "v=DMARC1; p=reject");
+    PreflightReport report = run();
+    assertThat(report.exitCode()).isZero();
+    assertThat(named(report, "DMARC").name()).isEqualTo("DMARC _dmarc.example.com");
+  }
+
+  @Test
   void sandboxIsAWarning() {
     ses.account(new JsonObject(SesEmulator.ACCOUNT).put("ProductionAccessEnabled", false));
     PreflightReport report = run();
