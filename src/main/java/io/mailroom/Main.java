@@ -5,6 +5,7 @@ import io.mailroom.config.ConfigException;
 import io.mailroom.config.ConfigSource;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.local.LocalServerMissing;
+import io.mailroom.preflight.Preflight;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -19,9 +20,10 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code java -jar mailroom.jar [serve|demo] [--config FILE]}: reads the configuration
+ * {@code java -jar mailroom.jar [serve|demo|preflight] [--config FILE]}: reads the configuration
  * ({@code MAILROOM_CONFIG} or {@code conf/local.json}, environment overrides applied) and starts
- * a node; {@code demo} also runs one campaign end to end and exits.
+ * a node; {@code demo} also runs one campaign end to end and exits; {@code preflight} checks SES and
+ * DNS for the From domain ({@link Preflight}) and exits.
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -30,6 +32,9 @@ public final class Main {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("preflight")) {
+      System.exit(Preflight.command(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+    }
     Args given = Args.parse(args);
     if (given == null) {
       return;
@@ -130,6 +135,7 @@ public final class Main {
       System.err.println("mailroom: " + problem);
     }
     System.err.println("usage: java -jar mailroom.jar [serve|demo] [--config FILE]");
+    System.err.println("       java -jar mailroom.jar preflight [--config FILE] [--dns HOST:PORT] [--json]");
     if (problem != null) {
       System.exit(2);
     }
