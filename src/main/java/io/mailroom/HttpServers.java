@@ -15,7 +15,7 @@ import io.mailroom.metrics.MailroomMetrics;
 import io.mailroom.queue.DeadLetters;
 import io.mailroom.results.CampaignReport;
 import io.mailroom.results.DeliveryList;
-import io.mailroom.results.ResultListener;
+import io.mailroom.results.ReputationGuard;
 import io.mailroom.subscription.SesEventRoute;
 import io.mailroom.subscription.TestSends;
 import io.mailroom.subscription.SubscriptionRoutes;
@@ -55,7 +55,8 @@ record HttpServers(HttpApi api, ManagementServer management) {
     Readiness readiness = new Readiness(vertx, node.aws(), tables.users(), sending.queue().url(), ses);
     node.limits().readinessChecks().forEach(readiness::with);
     SubscriptionRoutes pages = new SubscriptionRoutes(vertx,
-        SesEventRoute.create(vertx, config.subscription().sns(), dynamo, tables, ResultListener.NONE), brand(config.ses().fromAddress()),
+        SesEventRoute.create(vertx, config.subscription().sns(), dynamo, tables,
+            new ReputationGuard(dynamo, sending.campaigns(), config.reputation(), node.metrics())), brand(config.ses().fromAddress()),
         config.admission(), node.metrics());
     TemplateCheck check = new TemplateCheck(sending.renders());
     HttpApi api = new HttpApi(config, sending.campaigns(), new TemplateStore(dynamo, tables.templates()),

@@ -25,7 +25,8 @@ public record MailroomConfig(
     Demo demo,
     Limiter limiter,
     Authoring authoring,
-    Admission admission) {
+    Admission admission,
+    Reputation reputation) {
 
   public static final String EMBEDDED = "embedded";
 
@@ -199,7 +200,8 @@ public record MailroomConfig(
         r.integer("shutdownGraceSeconds", 1, 3600),
         SyncKeys.read(r),
         new Demo(r.bool("demo.seed"), r.integer("demo.customers", 0, 1_000_000)),
-        limiter(r), AuthoringKeys.read(r), AdmissionKeys.read(r));
+        limiter(r), AuthoringKeys.read(r), AdmissionKeys.read(r),
+        ReputationKeys.read(r));
     crossCheck(config);
     return config;
   }
@@ -269,7 +271,7 @@ public record MailroomConfig(
     return new MailroomConfig(new Http(http.host, port, http.maxBodyBytes, http.idleTimeoutSeconds,
         http.requestTimeoutSeconds, port == 0 ? new Management(http.management.host(), 0) : http.management),
         publicBaseUrl, webhook, subscription, aws, dynamodb, sqs, ses, transport, outboxDir, sender, fetcher,
-        templateCacheSeconds, shutdownGraceSeconds, sync, demo, limiter, authoring, admission);
+        templateCacheSeconds, shutdownGraceSeconds, sync, demo, limiter, authoring, admission, reputation);
   }
 
   /**
@@ -286,6 +288,6 @@ public record MailroomConfig(
     String url = loopback ? base.getScheme() + "://" + host + ":" + port : publicBaseUrl;
     return new MailroomConfig(moved.http, url, webhook, subscription, aws, dynamodb, sqs, ses, transport, outboxDir,
         sender, fetcher, templateCacheSeconds, shutdownGraceSeconds, sync, new Demo(seedDemo, demo.customers()),
-        limiter, authoring, admission);
+        limiter, authoring, admission, reputation);
   }
 }

@@ -13,9 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-import java.net.http.HttpRequest;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,6 +27,7 @@ class CampaignResultsTest {
   private static SignedClient client;
   private static SnsPublisher sns;
   private static String campaignId;
+  private static TaggedEvents events;
 
   @BeforeAll
   static void start(Vertx vertx) throws Exception {
@@ -40,6 +39,7 @@ class CampaignResultsTest {
     client = test.client();
     campaignId = test.startCampaign();
     assertThat(test.awaitFinished(campaignId).getString("status")).isEqualTo("completed");
+    events = new TaggedEvents(test, sns, campaignId, CampaignResultsTest::email);
   }
 
   @AfterAll
@@ -115,46 +115,30 @@ class CampaignResultsTest {
   }
 
   private static Map<String, AttributeValue> delivery(int i) {
-    try {
-      return test.mailroom().aws().dynamo().getItem(b -> b.tableName(test.mailroom().tables().deliveries())
-          .consistentRead(true).key(Map.of("CampaignId", AttributeValue.fromS(campaignId),
-              "Email", AttributeValue.fromS(email(i))))).get(30, TimeUnit.SECONDS).item();
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return events.delivery(i);
   }
 
   private static JsonObject mail(int i) {
-    Map<String, AttributeValue> item = delivery(i);
-    JsonObject tags = new JsonObject().put("campaign", new JsonArray().add(campaignId))
-        .put("delivery", new JsonArray().add(item.get("DeliveryId").s()));
-    return new JsonObject().put("messageId", item.get("MessageId").s())
-        .put("destination", new JsonArray().add(email(i))).put("tags", tags);
+    return events.mail(i);
   }
 
   private static JsonObject event(int i, String type) {
-    return new JsonObject().put("eventType", type).put("mail", mail(i));
+    return events.event(i, type);
   }
 
   private static JsonObject click(int i, String link) {
-    return event(i, "Click").put("click", new JsonObject().put("link", link));
+    return events.click(i, link);
   }
 
   private static JsonObject bounce(int i, String type) {
-    return event(i, "Bounce").put("bounce", new JsonObject().put("bounceType", type).put("bounceSubType", "General")
-        .put("bouncedRecipients", new JsonArray().add(new JsonObject().put("emailAddress", email(i)))));
+    return events.bounce(i, type);
   }
 
   private static JsonObject complaint(int i) {
-    return event(i, "Complaint").put("complaint", new JsonObject().put("complaintFeedbackType", "abuse")
-        .put("complainedRecipients", new JsonArray().add(new JsonObject().put("emailAddress", email(i)))));
+    return events.complaint(i);
   }
 
-  /** Each call is a new SNS message (its own MessageId), so a repeat tests the per-event idempotence. */
   private static void publish(JsonObject sesEvent) {
-    SignedClient.Reply reply = client.send(client.unsigned("/v1/ses/events")
-        .header("Content-Type", "text/plain; charset=UTF-8")
-        .POST(HttpRequest.BodyPublishers.ofString(sns.notification(sesEvent).encode())).build());
-    assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    events.publish(sesEvent);
   }
 }
