@@ -5,6 +5,7 @@ import io.mailroom.api.HttpApi;
 import io.mailroom.api.ManagementServer;
 import io.mailroom.api.PreviewRoutes;
 import io.mailroom.api.Readiness;
+import io.mailroom.api.ResultRoutes;
 import io.mailroom.aws.OnceStore;
 import io.mailroom.campaign.CampaignStore;
 import io.mailroom.campaign.TemplateStore;
@@ -12,6 +13,9 @@ import io.mailroom.config.MailroomConfig;
 import io.mailroom.delivery.DeliveryQueries;
 import io.mailroom.metrics.MailroomMetrics;
 import io.mailroom.queue.DeadLetters;
+import io.mailroom.results.CampaignReport;
+import io.mailroom.results.DeliveryList;
+import io.mailroom.results.ReputationGuard;
 import io.mailroom.subscription.SesEventRoute;
 import io.mailroom.subscription.TestSends;
 import io.mailroom.subscription.SubscriptionRoutes;
@@ -51,13 +55,16 @@ record HttpServers(HttpApi api, ManagementServer management) {
     Readiness readiness = new Readiness(vertx, node.aws(), tables.users(), sending.queue().url(), ses);
     node.limits().readinessChecks().forEach(readiness::with);
     SubscriptionRoutes pages = new SubscriptionRoutes(vertx,
-        SesEventRoute.create(vertx, config.subscription().sns(), dynamo, tables), brand(config.ses().fromAddress()),
+        SesEventRoute.create(vertx, config.subscription().sns(), dynamo, tables,
+            new ReputationGuard(dynamo, sending.campaigns(), config.reputation(), node.metrics())), brand(config.ses().fromAddress()),
         config.admission(), node.metrics());
     TemplateCheck check = new TemplateCheck(sending.renders());
     HttpApi api = new HttpApi(config, sending.campaigns(), new TemplateStore(dynamo, tables.templates()),
         new DeliveryQueries(dynamo, tables.deliveries()), node.deadLetters(), pages, new OnceStore(dynamo, tables.seen()),
         new AudienceRoutes(config, new UserStore(dynamo, tables.users()), sending.consent()),
-        previews(vertx, config, node, sending, check), check);
+        previews(vertx, config, node, sending, check), check)
+        .withResults(new ResultRoutes(new CampaignReport(dynamo, tables.deliveries(), tables.campaigns()),
+            new DeliveryList(dynamo, tables.deliveries())));
     return new HttpServers(api, new ManagementServer(config.http(), node.metrics(), readiness));
   }
 

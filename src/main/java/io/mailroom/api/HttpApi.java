@@ -42,6 +42,7 @@ public final class HttpApi extends VerticleBase {
   private final TemplateStore templates;
   private final DeliveryQueries deliveries;
   private final DeadLetters deadLetters;
+  private ResultRoutes results;
   private final SubscriptionRoutes subscriptionRoutes;
   private final PreviewRoutes previewRoutes;
   private final RouteGuard guard;
@@ -64,6 +65,12 @@ public final class HttpApi extends VerticleBase {
     this.templates = templates;
     this.deliveries = deliveries;
     this.deadLetters = deadLetters;
+  }
+
+  /** Serves a campaign's results too (mounted when the server starts). */
+  public HttpApi withResults(ResultRoutes routes) {
+    this.results = routes;
+    return this;
   }
 
   @Override
@@ -90,6 +97,9 @@ public final class HttpApi extends VerticleBase {
         .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
         .handler(guard::authenticate)
         .handler(this::redrive);
+    if (results != null) {
+      results.mount(router, guard);
+    }
     subscriptionRoutes.mount(router, bodyLimit);
     router.route().handler(ctx -> ctx.fail(new ApiError(404, "not_found", "no such route", null)));
     router.route().failureHandler(this::failure);

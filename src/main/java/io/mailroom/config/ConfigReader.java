@@ -109,6 +109,17 @@ final class ConfigReader {
     return node == null ? fallback : integer(path, min, max);
   }
 
+  /** A number from {@code min} to {@code max}, or {@code fallback} when the key is absent. */
+  double decimal(String path, double min, double max, double fallback) {
+    if (!has(path)) {
+      return fallback;
+    }
+    if (!(value(path) instanceof Number number) || number.doubleValue() < min || number.doubleValue() > max) {
+      throw new ConfigException("config key '" + path + "' must be a number from " + min + " to " + max);
+    }
+    return number.doubleValue();
+  }
+
   boolean bool(String path) {
     Object value = value(path);
     if (!(value instanceof Boolean b)) {

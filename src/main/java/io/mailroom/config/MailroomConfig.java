@@ -27,7 +27,8 @@ public record MailroomConfig(
     Limiter limiter,
     Authoring authoring,
     Admission admission,
-    ComplianceSettings compliance) {
+    ComplianceSettings compliance,
+    Reputation reputation) {
 
   public static final String EMBEDDED = "embedded";
 
@@ -201,7 +202,8 @@ public record MailroomConfig(
         r.integer("shutdownGraceSeconds", 1, 3600),
         SyncKeys.read(r),
         new Demo(r.bool("demo.seed"), r.integer("demo.customers", 0, 1_000_000)),
-        limiter(r), AuthoringKeys.read(r), AdmissionKeys.read(r), ComplianceKeys.read(r));
+        limiter(r), AuthoringKeys.read(r), AdmissionKeys.read(r), ComplianceKeys.read(r),
+        ReputationKeys.read(r));
     crossCheck(config);
     ProductionChecks.profileNamed(config, ComplianceKeys.named(r));
     return config;
@@ -272,7 +274,7 @@ public record MailroomConfig(
     return new MailroomConfig(new Http(http.host, port, http.maxBodyBytes, http.idleTimeoutSeconds,
         http.requestTimeoutSeconds, port == 0 ? new Management(http.management.host(), 0) : http.management),
         publicBaseUrl, webhook, subscription, aws, dynamodb, sqs, ses, transport, outboxDir, sender, fetcher,
-        templateCacheSeconds, shutdownGraceSeconds, sync, demo, limiter, authoring, admission, compliance);
+        templateCacheSeconds, shutdownGraceSeconds, sync, demo, limiter, authoring, admission, compliance, reputation);
   }
 
   /**
@@ -289,6 +291,6 @@ public record MailroomConfig(
     String url = loopback ? base.getScheme() + "://" + host + ":" + port : publicBaseUrl;
     return new MailroomConfig(moved.http, url, webhook, subscription, aws, dynamodb, sqs, ses, transport, outboxDir,
         sender, fetcher, templateCacheSeconds, shutdownGraceSeconds, sync, new Demo(seedDemo, demo.customers()),
-        limiter, authoring, admission, compliance);
+        limiter, authoring, admission, compliance, reputation);
   }
 }

@@ -80,6 +80,11 @@ public final class MailroomMetrics {
     registry.counter("mailroom_emails_retried", "code", code).increment();
   }
 
+  /** The reputation guard paused a campaign ({@code reason}: bounce_rate, complaint_rate or enforcement). */
+  public void campaignPaused(String reason) {
+    registry.counter("mailroom_campaigns_paused_total", "reason", reason).increment();
+  }
+
   /** A customer left marketing (or changed topics) through a link, a one-click POST or the preference page. */
   public void unsubscribed(String via) {
     registry.counter("mailroom_unsubscribes", "via", via).increment();

@@ -8,6 +8,8 @@ import io.mailroom.bus.SesFeedback;
 import io.mailroom.bus.SesNotice;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.http.ApiError;
+import io.mailroom.results.EventRecorder;
+import io.mailroom.results.ResultListener;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
@@ -43,20 +45,23 @@ public final class SesEventRoute {
   private final SnsVerifier sns;
   private final OnceStore once;
   private final DeliveryMatch deliveries;
+  private final EventRecorder results;
 
-  SesEventRoute(Vertx vertx, SnsVerifier sns, OnceStore once, DeliveryMatch deliveries) {
+  SesEventRoute(Vertx vertx, SnsVerifier sns, OnceStore once, DeliveryMatch deliveries, EventRecorder results) {
     this.vertx = vertx;
     this.sns = sns;
     this.once = once;
     this.deliveries = deliveries;
+    this.results = results;
   }
 
   /** The route with its parts: the SNS verifier, the Seen table, the deliveries table. */
   public static SesEventRoute create(Vertx vertx, MailroomConfig.Sns settings, DynamoDbAsyncClient dynamo,
-                                     Tables tables) {
+                                     Tables tables, ResultListener listener) {
     OnceStore seen = new OnceStore(dynamo, tables.seen());
     return new SesEventRoute(vertx, new SnsVerifier(vertx, settings), seen,
-        new DeliveryMatch(dynamo, tables.deliveries(), new TestSends(seen)));
+        new DeliveryMatch(dynamo, tables.deliveries(), new TestSends(seen)),
+        new EventRecorder(dynamo, tables.deliveries(), tables.campaigns(), listener));
   }
 
   public void mount(Router router, int maxBodyBytes) {
@@ -102,7 +107,7 @@ public final class SesEventRoute {
   private Future<JsonObject> apply(String event) {
     Optional<SesNotice> notice = SesEvent.of(event);
     if (notice.isEmpty()) {
-      return Future.succeededFuture(new JsonObject().put("ignored", true));
+      return result(event, SesEvent.origin(event));
     }
     if (notice.get() instanceof SendConfirmation send) {
       return Channels.SEND_CONFIRMED.request(vertx.eventBus(), send)
@@ -113,8 +118,22 @@ public final class SesEventRoute {
         LOG.info("SES feedback for a delivery whose SES message id is not the event's: ignored");
         return Future.succeededFuture(new JsonObject().put("received", true));
       }
-      return feedback((SesFeedback) notice.get());
+      return feedback((SesFeedback) notice.get()).compose(body -> result(event, SesEvent.origin(event)));
     });
+  }
+
+  /**
+   * Records a tagged event of one of our deliveries on it and counts it on its campaign
+   * ({@link EventRecorder}); an untagged event, or one of an email we did not send, records nothing.
+   */
+  private Future<JsonObject> result(String event, Optional<SesEvent.Origin> origin) {
+    if (origin.isEmpty() || TestSends.CAMPAIGN_ID.equals(origin.get().campaignId())) {
+      return Future.succeededFuture(new JsonObject().put("received", true));
+    }
+    return deliveries.ours(origin).compose(ours -> !ours
+        ? Future.succeededFuture(new JsonObject().put("received", true))
+        : results.record(origin.get().campaignId(), origin.get().email(), event)
+            .map(recorded -> new JsonObject().put("received", true)));
   }
 
   /** The same answer whether the addresses are customers or not; strangers are only logged, by count. */
