@@ -37,7 +37,7 @@ public final class CampaignRecovery {
         if (!campaign.fetchDone()) {
           resume.accept(campaign.id());
         } else if (campaign.pending() <= 0) {
-          work.add(campaigns.completeIfDone(campaign.id(), now));
+          work.add(complete(campaign.id(), now));
         } else if (now - campaign.updatedAt() > staleMillis) {
           work.add(recount(campaign, now));
         }
@@ -46,11 +46,31 @@ public final class CampaignRecovery {
     });
   }
 
+  /**
+   * Completes a campaign whose counters say it is done; a recounted one only on a fresh count of its
+   * deliveries that finishes everything it queued (its counters may hold a batch twice); until then
+   * each sweep counts again.
+   */
+  private Future<Void> complete(String id, long now) {
+    return campaigns.completeIfDone(id, now).compose(done -> done ? Future.succeededFuture(false)
+            : campaigns.tally().recounted(id))
+        .compose(recounted -> !recounted ? Future.succeededFuture() : outcomes(id)
+            .compose(counted -> campaigns.tally().completeCounted(id, counted, now))
+            .onSuccess(done -> {
+              if (done) {
+                LOG.info("campaign {} completed on a count of its deliveries", id);
+              }
+            }).mapEmpty());
+  }
+
+  private Future<CampaignStore.Outcomes> outcomes(String campaignId) {
+    return deliveries.count(campaignId).map(counts -> new CampaignStore.Outcomes(counts.getOrDefault("SENT", 0L),
+        counts.getOrDefault("FAILED", 0L), counts.getOrDefault("CANCELLED", 0L),
+        counts.getOrDefault("SUPPRESSED", 0L)));
+  }
+
   private Future<Void> recount(Campaign campaign, long now) {
-    return deliveries.count(campaign.id()).compose(counts -> {
-      CampaignStore.Outcomes counted = new CampaignStore.Outcomes(counts.getOrDefault("SENT", 0L),
-          counts.getOrDefault("FAILED", 0L), counts.getOrDefault("CANCELLED", 0L),
-          counts.getOrDefault("SUPPRESSED", 0L));
+    return outcomes(campaign.id()).compose(counted -> {
       if (counted.equals(new CampaignStore.Outcomes(campaign.sent(), campaign.failed(), campaign.cancelled(),
           campaign.suppressed()))) {
         return Future.succeededFuture();
@@ -58,7 +78,7 @@ public final class CampaignRecovery {
       LOG.info("campaign {}: counters recounted from its deliveries (sent {} -> {}, failed {} -> {})",
           campaign.id(), campaign.sent(), counted.sent(), campaign.failed(), counted.failed());
       return campaigns.recount(campaign.id(), counted, campaign.updatedAt(), now)
-          .compose(done -> campaigns.completeIfDone(campaign.id(), now)).mapEmpty();
+          .compose(recounted -> recounted ? complete(campaign.id(), now) : Future.succeededFuture());
     });
   }
 

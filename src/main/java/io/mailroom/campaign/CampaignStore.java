@@ -28,10 +28,17 @@ public final class CampaignStore {
 
   private final DynamoDbAsyncClient dynamo;
   private final String table;
+  private final CampaignTally tally;
 
   public CampaignStore(DynamoDbAsyncClient dynamo, String table) {
     this.dynamo = dynamo;
     this.table = table;
+    this.tally = new CampaignTally(this, dynamo, table);
+  }
+
+  /** The counter writes a recovery needs beyond {@link #recount}: see {@link CampaignTally}. */
+  CampaignTally tally() {
+    return tally;
   }
 
   public String table() {
@@ -211,11 +218,7 @@ public final class CampaignStore {
    * short; only if nothing changed the campaign since it was read ({@code seenUpdatedAt}).
    */
   public Future<Boolean> recount(String id, Outcomes counted, long seenUpdatedAt, long now) {
-    return conditional(update(id, "SET Sent = :sent, Failed = :failed, Cancelled = :cancelled,"
-            + " Suppressed = :suppressed, Pending = Queued - :done, UpdatedAt = :now",
-        "UpdatedAt = :seen", Map.of(":sent", n(counted.sent()), ":failed", n(counted.failed()),
-            ":cancelled", n(counted.cancelled()), ":suppressed", n(counted.suppressed()),
-            ":done", n(counted.total()), ":seen", n(seenUpdatedAt), ":now", n(now))));
+    return tally.recount(id, counted, seenUpdatedAt, now);
   }
 
   /** How many deliveries ended each way. */
@@ -225,21 +228,14 @@ public final class CampaignStore {
     }
   }
 
-  /** Adds finished deliveries to the campaign's counters. */
+  /** Adds finished deliveries to the campaign's counters (see {@link CampaignTally#addOutcomes}). */
   public Future<Void> addOutcomes(String id, Outcomes added, long now) {
-    return Async.of(dynamo.updateItem(update(id, "SET UpdatedAt = :now ADD Sent :sent, Failed :failed,"
-            + " Cancelled :cancelled, Suppressed :suppressed, Pending :done", null,
-        Map.of(":now", n(now), ":sent", n(added.sent()), ":failed", n(added.failed()),
-            ":cancelled", n(added.cancelled()), ":suppressed", n(added.suppressed()),
-            ":done", n(-added.total()))))).mapEmpty();
+    return tally.addOutcomes(id, added, now);
   }
 
-  /** Running → completed once the scan is done and nothing is pending; true if this call did it. */
+  /** Running → completed once everything queued is finished (see {@link CampaignTally#complete}). */
   public Future<Boolean> completeIfDone(String id, long now) {
-    return conditional(update(id, "SET #s = :completed, UpdatedAt = :now",
-        "#s = :running AND FetchDone = :true AND Pending <= :zero",
-        Map.of(":completed", s(CampaignStatus.COMPLETED.name()), ":running", s(CampaignStatus.RUNNING.name()),
-            ":true", AttributeValue.fromBool(true), ":zero", n(0), ":now", n(now))));
+    return tally.complete(id, now);
   }
 
   public Future<Void> fail(String id, String reason, long now) {
@@ -247,13 +243,13 @@ public final class CampaignStore {
         .mapEmpty();
   }
 
-  private Future<Boolean> conditional(UpdateItemRequest request) {
+  Future<Boolean> conditional(UpdateItemRequest request) {
     return Async.of(dynamo.updateItem(request)).map(r -> true)
         .recover(e -> e instanceof ConditionalCheckFailedException ? Future.succeededFuture(false)
             : Future.failedFuture(e));
   }
 
-  private UpdateItemRequest update(String id, String expression, String condition, Map<String, AttributeValue> values) {
+  UpdateItemRequest update(String id, String expression, String condition, Map<String, AttributeValue> values) {
     Map<String, String> names = new HashMap<>();
     if (expression.contains("#s") || (condition != null && condition.contains("#s"))) {
       names.put("#s", "Status");
