@@ -56,14 +56,14 @@ record HttpServers(HttpApi api, ManagementServer management) {
     node.limits().readinessChecks().forEach(readiness::with);
     SubscriptionRoutes pages = new SubscriptionRoutes(vertx,
         SesEventRoute.create(vertx, config.subscription().sns(), dynamo, tables,
-            new ReputationGuard(dynamo, sending.campaigns(), config.reputation(), node.metrics())), brand(config.ses().fromAddress()),
+            new ReputationGuard(sending.campaigns(), config.reputation(), node.metrics())), brand(config.ses().fromAddress()),
         config.admission(), node.metrics());
     TemplateCheck check = new TemplateCheck(sending.renders());
     HttpApi api = new HttpApi(config, sending.campaigns(), new TemplateStore(dynamo, tables.templates()),
         new DeliveryQueries(dynamo, tables.deliveries()), node.deadLetters(), pages, new OnceStore(dynamo, tables.seen()),
         new AudienceRoutes(config, new UserStore(dynamo, tables.users()), sending.consent()),
         previews(vertx, config, node, sending, check), check)
-        .withResults(new ResultRoutes(new CampaignReport(dynamo, tables.deliveries(), tables.campaigns()),
+        .withResults(new ResultRoutes(new CampaignReport(dynamo, tables.deliveries(), sending.campaigns()),
             new DeliveryList(dynamo, tables.deliveries())));
     return new HttpServers(api, new ManagementServer(config.http(), node.metrics(), readiness));
   }
