@@ -16,6 +16,9 @@ import io.mailroom.queue.DeadLetters;
 import io.mailroom.results.CampaignReport;
 import io.mailroom.results.DeliveryList;
 import io.mailroom.results.ReputationGuard;
+import io.mailroom.results.Resend;
+import io.mailroom.campaign.Resumer;
+import io.mailroom.delivery.Redeliveries;
 import io.mailroom.subscription.SesEventRoute;
 import io.mailroom.subscription.TestSends;
 import io.mailroom.subscription.SubscriptionRoutes;
@@ -64,8 +67,14 @@ record HttpServers(HttpApi api, ManagementServer management) {
         new AudienceRoutes(config, new UserStore(dynamo, tables.users()), sending.consent()),
         previews(vertx, config, node, sending, check), check)
         .withResults(new ResultRoutes(new CampaignReport(dynamo, tables.deliveries(), sending.campaigns()),
-            new DeliveryList(dynamo, tables.deliveries())));
+            new DeliveryList(dynamo, tables.deliveries()), resend(vertx, node, sending)));
     return new HttpServers(api, new ManagementServer(config.http(), node.metrics(), readiness));
+  }
+
+  /** Resends of campaigns, through the same queue and Senders (the console uses it too). */
+  static Resend resend(Vertx vertx, Node node, Sending sending) {
+    return new Resend(sending.campaigns(), new Redeliveries(node.aws().dynamo(), node.tables().deliveries(),
+        node.tables().campaigns()), new Resumer(vertx, sending.campaigns()));
   }
 
   /** Previews and test sends, composed by the Senders' composer so that they are what a campaign sends. */
