@@ -26,6 +26,7 @@ import io.mailroom.audience.UserStore;
 import io.mailroom.aws.AwsClients;
 import io.mailroom.aws.Tables;
 import io.mailroom.limit.SendLimits;
+import io.mailroom.limit.SesEnforcement;
 import io.mailroom.queue.SqsQueue;
 import io.mailroom.render.EmailComposer;
 import io.mailroom.render.RenderPool;
@@ -57,6 +58,9 @@ record HttpServers(HttpApi api, ManagementServer management) {
     boolean ses = config.transport() == MailroomConfig.TransportKind.SES;
     Readiness readiness = new Readiness(vertx, node.aws(), tables.users(), sending.queue().url(), ses);
     node.limits().readinessChecks().forEach(readiness::with);
+    if (ses) {
+      readiness.withState("sesEnforcement", node.limits().enforcement()::status, SesEnforcement::maySend);
+    }
     SubscriptionRoutes pages = new SubscriptionRoutes(vertx,
         SesEventRoute.create(vertx, config.subscription().sns(), dynamo, tables,
             new ReputationGuard(sending.campaigns(), config.reputation(), node.metrics())), brand(config.ses().fromAddress()),

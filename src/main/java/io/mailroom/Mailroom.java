@@ -35,6 +35,7 @@ import io.mailroom.subscription.ConsentCheck;
 import io.mailroom.subscription.ConsentStore;
 import io.mailroom.subscription.SuppressionStore;
 import io.mailroom.subscription.UnsubscribeHandler;
+import io.mailroom.results.EnforcementPause;
 import io.mailroom.results.EventRecorder;
 import io.mailroom.results.ResultListener;
 import io.mailroom.subscription.UnsubscribeToken;
@@ -123,6 +124,8 @@ public final class Mailroom {
     transport = newTransport();
     limits = SendLimits.create(vertx, config, sesTransport() ? aws.ses() : null,
         new Resumer(vertx, campaigns)::resumeQuotaStopped, metrics);
+    limits.enforcement().onChange(
+        new EnforcementPause(campaigns, new Resumer(vertx, campaigns), config.reputation(), metrics)::changed);
     watchQueueDepth(queue);
     RenderPool renders = RenderPool.shared(vertx);
     closeables.add(renders::close);
