@@ -162,9 +162,8 @@ public final class DeliveryStore {
   }
 
   /**
-   * Failed for good, with the provider's error code and reason. {@code retryTask} is the task of a
-   * failure that was transient (its attempts ran out), kept as {@code RetryTask} so that a resend
-   * can queue it again; null for a permanent one.
+   * Failed for good, with the provider's error code and reason; {@code retryTask}: the task of a
+   * transient failure, kept for a resend ({@link Redeliveries}), or null for a permanent one.
    */
   public Future<Void> failed(String campaignId, String email, int attempt, String code, String reason,
                              String retryTask) {
