@@ -16,6 +16,9 @@ import io.mailroom.queue.DeadLetters;
 import io.mailroom.results.CampaignReport;
 import io.mailroom.results.DeliveryList;
 import io.mailroom.results.ReputationGuard;
+import io.mailroom.results.Resend;
+import io.mailroom.campaign.Resumer;
+import io.mailroom.delivery.Redeliveries;
 import io.mailroom.subscription.SesEventRoute;
 import io.mailroom.subscription.TestSends;
 import io.mailroom.subscription.SubscriptionRoutes;
@@ -23,6 +26,7 @@ import io.mailroom.audience.UserStore;
 import io.mailroom.aws.AwsClients;
 import io.mailroom.aws.Tables;
 import io.mailroom.limit.SendLimits;
+import io.mailroom.limit.SesEnforcement;
 import io.mailroom.queue.SqsQueue;
 import io.mailroom.render.EmailComposer;
 import io.mailroom.render.RenderPool;
@@ -54,18 +58,27 @@ record HttpServers(HttpApi api, ManagementServer management) {
     boolean ses = config.transport() == MailroomConfig.TransportKind.SES;
     Readiness readiness = new Readiness(vertx, node.aws(), tables.users(), sending.queue().url(), ses);
     node.limits().readinessChecks().forEach(readiness::with);
+    if (ses) {
+      readiness.withState("sesEnforcement", node.limits().enforcement()::status, SesEnforcement::maySend);
+    }
     SubscriptionRoutes pages = new SubscriptionRoutes(vertx,
         SesEventRoute.create(vertx, config.subscription().sns(), dynamo, tables,
-            new ReputationGuard(dynamo, sending.campaigns(), config.reputation(), node.metrics())), brand(config.ses().fromAddress()),
+            new ReputationGuard(sending.campaigns(), config.reputation(), node.metrics())), brand(config.ses().fromAddress()),
         config.admission(), node.metrics());
     TemplateCheck check = new TemplateCheck(sending.renders());
     HttpApi api = new HttpApi(config, sending.campaigns(), new TemplateStore(dynamo, tables.templates()),
         new DeliveryQueries(dynamo, tables.deliveries()), node.deadLetters(), pages, new OnceStore(dynamo, tables.seen()),
         new AudienceRoutes(config, new UserStore(dynamo, tables.users()), sending.consent()),
         previews(vertx, config, node, sending, check), check)
-        .withResults(new ResultRoutes(new CampaignReport(dynamo, tables.deliveries(), tables.campaigns()),
-            new DeliveryList(dynamo, tables.deliveries())));
+        .withResults(new ResultRoutes(new CampaignReport(dynamo, tables.deliveries(), sending.campaigns()),
+            new DeliveryList(dynamo, tables.deliveries()), resend(vertx, node, sending)));
     return new HttpServers(api, new ManagementServer(config.http(), node.metrics(), readiness));
+  }
+
+  /** Resends of campaigns, through the same queue and Senders (the console uses it too). */
+  static Resend resend(Vertx vertx, Node node, Sending sending) {
+    return new Resend(sending.campaigns(), new Redeliveries(node.aws().dynamo(), node.tables().deliveries(),
+        node.tables().campaigns()), new Resumer(vertx, sending.campaigns()));
   }
 
   /** Previews and test sends, composed by the Senders' composer so that they are what a campaign sends. */

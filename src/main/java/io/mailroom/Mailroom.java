@@ -35,6 +35,9 @@ import io.mailroom.subscription.ConsentCheck;
 import io.mailroom.subscription.ConsentStore;
 import io.mailroom.subscription.SuppressionStore;
 import io.mailroom.subscription.UnsubscribeHandler;
+import io.mailroom.results.EnforcementPause;
+import io.mailroom.results.EventRecorder;
+import io.mailroom.results.ResultListener;
 import io.mailroom.subscription.UnsubscribeToken;
 import io.mailroom.sync.Syncer;
 import io.vertx.core.DeploymentOptions;
@@ -121,6 +124,8 @@ public final class Mailroom {
     transport = newTransport();
     limits = SendLimits.create(vertx, config, sesTransport() ? aws.ses() : null,
         new Resumer(vertx, campaigns)::resumeQuotaStopped, metrics);
+    limits.enforcement().onChange(
+        new EnforcementPause(campaigns, new Resumer(vertx, campaigns), config.reputation(), metrics)::changed);
     watchQueueDepth(queue);
     RenderPool renders = RenderPool.shared(vertx);
     closeables.add(renders::close);
@@ -162,7 +167,8 @@ public final class Mailroom {
   private UnsubscribeHandler unsubscribeHandler(UnsubscribeToken tokens) {
     return new UnsubscribeHandler(tokens, new ConsentStore(aws.dynamo(), tables.users()),
         new SuppressionStore(aws.dynamo(), tables.suppressions()), config.subscription().topics(), metrics,
-        new UnsubscribeHandler.Timing(config.admission().topicsBudgetMillis(), config.admission().sweepSeconds()));
+        new UnsubscribeHandler.Timing(config.admission().topicsBudgetMillis(), config.admission().sweepSeconds()))
+        .countingIn(new EventRecorder(aws.dynamo(), tables.deliveries(), tables.campaigns(), ResultListener.NONE)::unsubscribed);
   }
 
   private Fetcher fetcher(CampaignStore campaigns, ConsentCheck consent) {

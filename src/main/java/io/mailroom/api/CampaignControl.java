@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * The operator's actions on a campaign, with the states each may start from. A scheduled campaign
- * can be cancelled before its time, but not paused or resumed (it has not started).
+ * can be cancelled before its time, but not paused or resumed (it has not started). A pause records
+ * {@code operator} as its pause reason; a resume clears it.
  */
 enum CampaignControl {
   PAUSE(List.of(CampaignStatus.QUEUED, CampaignStatus.RUNNING, CampaignStatus.QUOTA_EXHAUSTED), CampaignStatus.PAUSED,
@@ -45,5 +46,10 @@ enum CampaignControl {
 
   String done() {
     return done;
+  }
+
+  /** The pause reason this action records: {@code operator} for a pause, none for the others. */
+  String reason() {
+    return this == PAUSE ? "operator" : null;
   }
 }

@@ -136,7 +136,7 @@ final class CampaignRoutes {
   private void control(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     CampaignControl action = CampaignControl.of(ctx.pathParam("action"));
-    campaigns.transition(id, action.from(), action.to(), null, System.currentTimeMillis())
+    campaigns.transition(id, action.from(), action.to(), action.reason(), System.currentTimeMillis())
         .compose(changed -> changed.isPresent() ? Future.succeededFuture(changed.get())
             : campaigns.get(id).compose(found -> Future.failedFuture(found.isEmpty()
                 ? new ApiError(404, "campaign_not_found", "no campaign with id '" + id + "'", "id")

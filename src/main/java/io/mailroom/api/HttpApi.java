@@ -87,6 +87,9 @@ public final class HttpApi extends VerticleBase {
     router.route().handler(HttpApi::requestId);
     router.get("/health/live").handler(HttpApi::live);
     router.get("/v1/openapi.yaml").handler(HttpApi::openApi);
+    if (results != null) {
+      results.mount(router, guard, bodyLimit);
+    }
     new CampaignRoutes(vertx, config, campaigns, templates, deliveries, check).mount(router, guard, bodyLimit);
     new TemplateRoutes(config, templates, campaigns, check).mount(router, guard, bodyLimit);
     audiences.mount(router, guard, bodyLimit);
@@ -97,9 +100,6 @@ public final class HttpApi extends VerticleBase {
         .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
         .handler(guard::authenticate)
         .handler(this::redrive);
-    if (results != null) {
-      results.mount(router, guard);
-    }
     subscriptionRoutes.mount(router, bodyLimit);
     router.route().handler(ctx -> ctx.fail(new ApiError(404, "not_found", "no such route", null)));
     router.route().failureHandler(this::failure);

@@ -9,12 +9,14 @@ import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
  * {@code GET /health/ready}: whether this node can do its work now — the Users table answers,
  * the send queue answers, and (with the SES transport) SES answers GetAccount with sending
- * enabled. Each check has its own deadline; the answer names the ones that failed. An answer is
+ * enabled; SES's enforcement status shows as it was last read, and SHUTDOWN makes the node not
+ * ready. Each check has its own deadline; the answer names the ones that failed. An answer is
  * kept for {@link #CACHE_MILLIS} and callers meanwhile share it, so that a flood of probes makes
  * one round of calls a second, not one per probe.
  */
@@ -25,6 +27,9 @@ public final class Readiness {
 
   private final Vertx vertx;
   private final Map<String, Supplier<Future<?>>> checks = new LinkedHashMap<>();
+  private final Map<String, State> states = new LinkedHashMap<>();
+  /** A state a node already knows (no call): shown as it is, and not ready while {@code ready} says no. */
+  private record State(Supplier<String> value, Predicate<String> ready) { }
   private Future<JsonObject> last;
   private long lastStarted;
 
@@ -46,6 +51,15 @@ public final class Readiness {
     return this;
   }
 
+  /**
+   * Adds an entry that shows a state this node keeps (such as SES's enforcement status, which the
+   * quota watch reads), under {@code name}; the node is not ready while {@code ready} refuses it.
+   */
+  public Readiness withState(String name, Supplier<String> value, Predicate<String> ready) {
+    states.put(name, new State(value, ready));
+    return this;
+  }
+
   /** The last answer if it is fresh (or still coming), else a new round of checks. Call on one context. */
   public Future<JsonObject> check() {
     long now = System.currentTimeMillis();
@@ -62,9 +76,16 @@ public final class Readiness {
         .onSuccess(v -> results.put(e.getKey(), "up"))
         .onFailure(error -> results.put(e.getKey(), "down: " + error.getClass().getSimpleName())))
         .<Future<?>>map(f -> f).toList();
-    return Future.join(all).transform(done -> Future.succeededFuture(new JsonObject()
-        .put("status", done.succeeded() ? "ready" : "not_ready").put("checks", results)
-        .put("checkedAt", java.time.Instant.ofEpochMilli(now).toString())));
+    return Future.join(all).transform(done -> {
+      boolean ready = done.succeeded();
+      for (Map.Entry<String, State> state : states.entrySet()) {
+        String value = state.getValue().value().get();
+        results.put(state.getKey(), value);
+        ready &= state.getValue().ready().test(value);
+      }
+      return Future.succeededFuture(new JsonObject().put("status", ready ? "ready" : "not_ready")
+          .put("checks", results).put("checkedAt", java.time.Instant.ofEpochMilli(now).toString()));
+    });
   }
 
   private Future<Object> deadline(Future<?> check) {

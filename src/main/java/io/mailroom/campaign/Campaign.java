@@ -14,7 +14,8 @@ import java.util.Map;
  * is the preference topic the campaign belongs to (customers who left it are skipped);
  * {@code suppressed} counts queued emails dropped at send time because the customer opted out or
  * was suppressed since. {@code pending} is queued minus finished; the campaign completes when the
- * scan is done and nothing is pending.
+ * scan is done and nothing is pending. {@code pauseReason} says why a paused campaign stopped
+ * ({@code operator}, {@code bounce_rate: …}, {@code ses_probation}…); {@code error} is kept for errors.
  */
 public record Campaign(
     String id,
@@ -37,36 +38,37 @@ public record Campaign(
     long templateVersion,
     String audience,
     long sendAt,
-    CampaignKind kind) {
+    CampaignKind kind,
+    String pauseReason) {
 
   public static Campaign create(String id, String templateId, String subject, String topic, long now) {
     return new Campaign(id, templateId, subject, topic, CampaignStatus.QUEUED, now, now, 0, 0, 0, 0, 0, 0, 0, false,
-        null, null, 0, null, 0, CampaignKind.ADVERTISING);
+        null, null, 0, null, 0, CampaignKind.ADVERTISING, null);
   }
 
   /** This campaign sending version {@code version} of its template (0: whichever is current). */
   public Campaign withTemplateVersion(long version) {
     return new Campaign(id, templateId, subject, topic, status, createdAt, updatedAt, queued, pending, sent, failed,
-        cancelled, skipped, suppressed, fetchDone, cursor, error, version, audience, sendAt, kind);
+        cancelled, skipped, suppressed, fetchDone, cursor, error, version, audience, sendAt, kind, pauseReason);
   }
 
   /** This campaign limited to the customers {@code filter} (JSON text; null: everyone who consents) selects. */
   public Campaign withAudience(String filter) {
     return new Campaign(id, templateId, subject, topic, status, createdAt, updatedAt, queued, pending, sent, failed,
-        cancelled, skipped, suppressed, fetchDone, cursor, error, templateVersion, filter, sendAt, kind);
+        cancelled, skipped, suppressed, fetchDone, cursor, error, templateVersion, filter, sendAt, kind, pauseReason);
   }
 
   /** This campaign waiting, {@code scheduled}, until {@code at} (epoch milliseconds). */
   public Campaign scheduledAt(long at) {
     return new Campaign(id, templateId, subject, topic, CampaignStatus.SCHEDULED, createdAt, updatedAt, queued,
         pending, sent, failed, cancelled, skipped, suppressed, fetchDone, cursor, error, templateVersion, audience, at,
-        kind);
+        kind, pauseReason);
   }
 
   /** This campaign of {@code kind}: advertising (marked as the compliance profile requires) or a notice. */
   public Campaign withKind(CampaignKind kind) {
     return new Campaign(id, templateId, subject, topic, status, createdAt, updatedAt, queued, pending, sent, failed,
-        cancelled, skipped, suppressed, fetchDone, cursor, error, templateVersion, audience, sendAt, kind);
+        cancelled, skipped, suppressed, fetchDone, cursor, error, templateVersion, audience, sendAt, kind, pauseReason);
   }
 
   public static Campaign fromItem(Map<String, AttributeValue> item) {
@@ -91,7 +93,8 @@ public record Campaign(
         n(item, "TemplateVersion"),
         s(item, "Audience"),
         n(item, "SendAt"),
-        CampaignKind.fromWire(s(item, "Kind")));
+        CampaignKind.fromWire(s(item, "Kind")),
+        s(item, "PauseReason"));
   }
 
   public Map<String, AttributeValue> toItem() {
@@ -162,6 +165,9 @@ public record Campaign(
     }
     if (error != null) {
       json.put("error", error);
+    }
+    if (pauseReason != null) {
+      json.put("pauseReason", pauseReason);
     }
     if (templateVersion > 0) {
       json.put("templateVersion", templateVersion);

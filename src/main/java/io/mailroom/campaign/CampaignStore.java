@@ -170,6 +170,11 @@ public final class CampaignStore {
     return new CampaignPages(dynamo, table);
   }
 
+  /** The numbers other packages count on a campaign (its results), by name. */
+  public CampaignNumbers numbers() {
+    return new CampaignNumbers(dynamo, table);
+  }
+
   /** The scheduled campaigns that are due, and their start (the scheduler). */
   public ScheduledCampaigns scheduled() {
     return new ScheduledCampaigns(dynamo, table);
@@ -178,6 +183,8 @@ public final class CampaignStore {
   /**
    * Moves a campaign from one of {@code from} to {@code to}; empty if it was in another state. A
    * campaign that leaves {@code scheduled} (cancelled before its time) leaves the due index too.
+   * {@code reason} is the pause reason of a pause ({@code PauseReason}), else the campaign's
+   * error; any other move clears the pause reason.
    */
   public Future<Optional<Campaign>> transition(String id, List<CampaignStatus> from, CampaignStatus to,
                                                String reason, long now) {
@@ -192,9 +199,12 @@ public final class CampaignStore {
     String set = "SET #s = :to, UpdatedAt = :now";
     if (reason != null) {
       values.put(":reason", s(reason));
-      set += ", #e = :reason";
+      set += to == CampaignStatus.PAUSED ? ", PauseReason = :reason" : ", #e = :reason";
     }
     List<String> removed = new ArrayList<>();
+    if (to != CampaignStatus.PAUSED) {
+      removed.add("PauseReason");
+    }
     if (to == CampaignStatus.RUNNING) {
       values.put(":true", AttributeValue.fromBool(true));
       set += ", ParkedWaiting = :true";
@@ -203,9 +213,7 @@ public final class CampaignStore {
     if (from.contains(CampaignStatus.SCHEDULED)) {
       removed.add("ScheduledShard");
     }
-    if (!removed.isEmpty()) {
-      set += " REMOVE " + String.join(", ", removed);
-    }
+    set += removed.isEmpty() ? "" : " REMOVE " + String.join(", ", removed);
     UpdateItemRequest request = update(id, set, "#s IN (" + in + ")", values).toBuilder()
         .returnValues(ReturnValue.ALL_NEW).build();
     return Async.of(dynamo.updateItem(request)).map(r -> Optional.of(Campaign.fromItem(r.attributes())))

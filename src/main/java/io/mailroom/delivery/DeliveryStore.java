@@ -161,19 +161,27 @@ public final class DeliveryStore {
                 ? Future.succeededFuture(false) : Future.failedFuture(e)));
   }
 
-  /** Failed for good, with the provider's error code and reason. */
-  public Future<Void> failed(String campaignId, String email, int attempt, String code, String reason) {
-    return finish(campaignId, email, attempt, Status.FAILED, "SET ErrorCode = :code, LastError = :reason",
-        Map.of(":code", s(code), ":reason", s(clip(reason))));
+  /**
+   * Failed for good, with the provider's error code and reason; {@code retryTask}: the task of a
+   * transient failure, kept for a resend ({@link Redeliveries}), or null for a permanent one.
+   */
+  public Future<Void> failed(String campaignId, String email, int attempt, String code, String reason,
+                             String retryTask) {
+    return finish(campaignId, email, attempt, Status.FAILED, "SET ErrorCode = :code, LastError = :reason"
+        + (retryTask == null ? "" : ", RetryTask = :task"), retryTask == null
+        ? Map.of(":code", s(code), ":reason", s(clip(reason)))
+        : Map.of(":code", s(code), ":reason", s(clip(reason)), ":task", s(retryTask)));
   }
 
   /**
-   * No answer from SES and no Send event for {@code attempt - 1} calls: failed for good, and the
-   * attempt that found it so is given back, so that {@code Attempts} counts the calls.
+   * No answer from SES and no Send event for {@code attempt - 1} calls: failed for good (a transient
+   * failure: {@code retryTask} is kept for a resend), and the attempt that found it so is given
+   * back, so that {@code Attempts} counts the calls.
    */
-  public Future<Void> noAnswer(String campaignId, String email, int attempt, String reason) {
+  public Future<Void> noAnswer(String campaignId, String email, int attempt, String reason, String retryTask) {
     return finish(campaignId, email, attempt, Status.FAILED, "SET ErrorCode = :code, LastError = :reason,"
-        + " Attempts = Attempts - :one", Map.of(":code", s("NoAnswer"), ":reason", s(clip(reason))));
+        + " RetryTask = :task, Attempts = Attempts - :one",
+        Map.of(":code", s("NoAnswer"), ":reason", s(clip(reason)), ":task", s(retryTask)));
   }
 
   /** The campaign was cancelled before this email went out. */

@@ -17,7 +17,8 @@ import java.util.function.Supplier;
  * max 24-hour send, sent in the last 24 hours) at start and every {@code limiter.refreshSeconds},
  * caps it by the configured percentage and ceilings, and hands it to the {@link SendGate}. When
  * the 24-hour quota has room again, it says so ({@code whenQuotaHasRoom}: the campaigns that
- * stopped for it run again, and their parked deliveries are queued again).
+ * stopped for it run again, and their parked deliveries are queued again). The same answer's
+ * {@code EnforcementStatus} goes to the {@link SesEnforcement}.
  */
 public final class QuotaWatch extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(QuotaWatch.class);
@@ -28,13 +29,15 @@ public final class QuotaWatch extends VerticleBase {
   private final SendGate gate;
   private final Supplier<Future<Void>> whenQuotaHasRoom;
   private final MailroomMetrics metrics;
+  private final SesEnforcement enforcement;
   private long timer;
   private RateLimiter.Quota last;
   private boolean failing;
 
   /** {@code ses} null: the transport has no GetAccount, the fixed quota of the configuration applies. */
   public QuotaWatch(MailroomConfig.Limiter settings, SesV2AsyncClient ses, RateLimiter limiter, SendGate gate,
-                    Supplier<Future<Void>> whenQuotaHasRoom, MailroomMetrics metrics) {
+                    Supplier<Future<Void>> whenQuotaHasRoom, MailroomMetrics metrics, SesEnforcement enforcement) {
+    this.enforcement = enforcement;
     this.settings = settings;
     this.ses = ses;
     this.limiter = limiter;
@@ -85,6 +88,7 @@ public final class QuotaWatch extends VerticleBase {
       return Future.succeededFuture(new RateLimiter.Quota(settings.fixedRate(), settings.fixedDaily(), 0));
     }
     return Async.of(ses.getAccount(b -> { })).map(account -> {
+      enforcement.seen(account.enforcementStatus());
       SendQuota quota = account.sendQuota();
       double daily = quota.max24HourSend();
       return new RateLimiter.Quota(quota.maxSendRate(), daily < 0 ? Long.MAX_VALUE / 2 : (long) daily,

@@ -21,8 +21,11 @@ public final class SendLimits {
   private final RateLimiter limiter;
   private final SendGate gate;
   private final QuotaWatch watch;
+  private final SesEnforcement enforcement;
 
-  private SendLimits(MailroomConfig.Limiter settings, RateLimiter limiter, SendGate gate, QuotaWatch watch) {
+  private SendLimits(MailroomConfig.Limiter settings, RateLimiter limiter, SendGate gate, QuotaWatch watch,
+                     SesEnforcement enforcement) {
+    this.enforcement = enforcement;
     this.settings = settings;
     this.limiter = limiter;
     this.gate = gate;
@@ -38,12 +41,18 @@ public final class SendLimits {
         : new LocalRateLimiter();
     // a Sender holds its claim for the visibility timeout: waiting for a slot must end well before
     SendGate gate = new SendGate(limiter, metrics, config.sqs().visibilityTimeoutSeconds() * 500L);
+    SesEnforcement enforcement = new SesEnforcement(metrics);
     return new SendLimits(settings, limiter, gate,
-        new QuotaWatch(settings, ses, limiter, gate, whenQuotaHasRoom, metrics));
+        new QuotaWatch(settings, ses, limiter, gate, whenQuotaHasRoom, metrics, enforcement), enforcement);
   }
 
   public SendGate gate() {
     return gate;
+  }
+
+  /** The SES account's enforcement status, as the quota watch reads it (unknown without GetAccount). */
+  public SesEnforcement enforcement() {
+    return enforcement;
   }
 
   /** What readiness checks for the limiter, by name: {@code redis} when the limiter lives in Redis. */

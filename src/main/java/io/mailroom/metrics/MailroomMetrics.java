@@ -2,19 +2,23 @@ package io.mailroom.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.backends.BackendRegistries;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Mailroom's own meters, on the registry Vert.x reports to (Prometheus in a running service):
  * emails sent, failed, retried and suppressed by reason, SES call latency, send-queue and
  * dead-letter depth, unsubscribes and their follow-ups, customer-facing requests shed, and SES
- * bounce and complaint events.
+ * bounce and complaint events, campaigns paused by reason, and the SES account's enforcement status.
  * HTTP route latencies come from Vert.x's own HTTP server metrics.
  */
 public final class MailroomMetrics {
@@ -28,6 +32,8 @@ public final class MailroomMetrics {
   private final Counter limiterStale;
   private final AtomicLong limiterRate = new AtomicLong();
   private final AtomicLong dailyLeft = new AtomicLong();
+
+  private final Map<String, AtomicLong> enforcement = new ConcurrentHashMap<>();
 
   private MailroomMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -80,7 +86,7 @@ public final class MailroomMetrics {
     registry.counter("mailroom_emails_retried", "code", code).increment();
   }
 
-  /** The reputation guard paused a campaign ({@code reason}: bounce_rate, complaint_rate or enforcement). */
+  /** A campaign was paused for its reputation or the account's ({@code reason}: bounce_rate, complaint_rate, ses_probation, ses_shutdown). */
   public void campaignPaused(String reason) {
     registry.counter("mailroom_campaigns_paused_total", "reason", reason).increment();
   }
@@ -159,6 +165,15 @@ public final class MailroomMetrics {
   public void scheduledStart(long lateMillis) {
     Timer.builder("mailroom_schedule_lateness").description("how late after its sendAt a scheduled campaign started")
         .register(registry).record(Duration.ofMillis(Math.max(0, lateMillis)));
+  }
+
+  /** The SES account's enforcement status: {@code mailroom_ses_enforcement{status}} is 1 for it, 0 for the others seen. */
+  public void sesEnforcement(String status) {
+    for (String known : List.of("HEALTHY", "PROBATION", "SHUTDOWN", status)) {
+      enforcement.computeIfAbsent(known, s -> registry.gauge("mailroom_ses_enforcement", Tags.of("status", s),
+          new AtomicLong()));
+    }
+    enforcement.forEach((s, gauge) -> gauge.set(s.equals(status) ? 1 : 0));
   }
 
   /** Prometheus text, or null when the registry is not a Prometheus one. */

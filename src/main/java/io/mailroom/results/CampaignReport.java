@@ -1,6 +1,8 @@
 package io.mailroom.results;
 
 import io.mailroom.aws.Async;
+import io.mailroom.campaign.CampaignNumbers;
+import io.mailroom.campaign.CampaignStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -12,18 +14,16 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * A campaign's results: the counters {@link EventRecorder} keeps on the campaign item, their rates
- * over the emails sent, and clicks per link, counted over the campaign's deliveries.
+ * A campaign's results: the counters {@link EventRecorder} keeps on the campaign item (one for
+ * each of {@link ResultEvent#KINDS}), their rates over the emails sent, and clicks per link,
+ * counted over the campaign's deliveries.
  */
 public final class CampaignReport {
-  private static final String[] COUNTERS = {"Delivered", "BouncedHard", "BouncedSoft", "Complained", "Opened",
-      "Clicked", "Rejected", "Delayed", "RenderingFailed"};
-
   private final DynamoDbAsyncClient dynamo;
   private final String deliveries;
-  private final String campaigns;
+  private final CampaignStore campaigns;
 
-  public CampaignReport(DynamoDbAsyncClient dynamo, String deliveries, String campaigns) {
+  public CampaignReport(DynamoDbAsyncClient dynamo, String deliveries, CampaignStore campaigns) {
     this.dynamo = dynamo;
     this.deliveries = deliveries;
     this.campaigns = campaigns;
@@ -31,33 +31,31 @@ public final class CampaignReport {
 
   /** The report, or empty when there is no such campaign. */
   public Future<Optional<JsonObject>> of(String campaignId) {
-    return Async.of(dynamo.getItem(b -> b.tableName(campaigns).consistentRead(true)
-            .key(Map.of("CampaignId", AttributeValue.fromS(campaignId)))))
-        .compose(found -> !found.hasItem() || found.item().isEmpty() ? Future.succeededFuture(Optional.empty())
-            : links(campaignId, null, new TreeMap<>()).map(links -> Optional.of(report(campaignId, found.item(), links))));
+    return campaigns.numbers().read(campaignId, ResultEvent.counters())
+        .compose(found -> found.isEmpty() ? Future.succeededFuture(Optional.empty())
+            : links(campaignId, null, new TreeMap<>()).map(links -> Optional.of(report(campaignId, found.get(), links))));
   }
 
   /** Whether the campaign exists. */
   public Future<Boolean> exists(String campaignId) {
-    return Async.of(dynamo.getItem(b -> b.tableName(campaigns).consistentRead(true)
-            .key(Map.of("CampaignId", AttributeValue.fromS(campaignId))).projectionExpression("CampaignId")))
-        .map(found -> found.hasItem() && !found.item().isEmpty());
+    return campaigns.get(campaignId).map(Optional::isPresent);
   }
 
-  private static JsonObject report(String campaignId, Map<String, AttributeValue> item, Map<String, Long> links) {
-    long sent = number(item, "Sent");
+  private static JsonObject report(String campaignId, CampaignNumbers.Counted counted, Map<String, Long> links) {
+    long sent = counted.campaign().sent();
     JsonObject counts = new JsonObject().put("sent", sent);
-    for (String counter : COUNTERS) {
-      counts.put(Character.toLowerCase(counter.charAt(0)) + counter.substring(1), number(item, counter));
+    for (String counter : ResultEvent.counters()) {
+      counts.put(Character.toLowerCase(counter.charAt(0)) + counter.substring(1), counted.number(counter));
     }
-    long bounced = number(item, "BouncedHard") + number(item, "BouncedSoft");
+    long hard = counted.number(ResultEvent.BOUNCED_HARD.counter());
     JsonObject rates = new JsonObject()
-        .put("delivered", rate(number(item, "Delivered"), sent))
-        .put("bounced", rate(bounced, sent))
-        .put("hardBounced", rate(number(item, "BouncedHard"), sent))
-        .put("complained", rate(number(item, "Complained"), sent))
-        .put("uniqueOpens", rate(number(item, "Opened"), sent))
-        .put("uniqueClicks", rate(number(item, "Clicked"), sent));
+        .put("delivered", rate(counted.number(ResultEvent.DELIVERED.counter()), sent))
+        .put("bounced", rate(hard + counted.number(ResultEvent.BOUNCED_SOFT.counter()), sent))
+        .put("hardBounced", rate(hard, sent))
+        .put("complained", rate(counted.number(ResultEvent.COMPLAINED.counter()), sent))
+        .put("uniqueOpens", rate(counted.number(ResultEvent.OPENED.counter()), sent))
+        .put("uniqueClicks", rate(counted.number(ResultEvent.CLICKED.counter()), sent))
+        .put("unsubscribed", rate(counted.number(ResultEvent.UNSUBSCRIBED.counter()), sent));
     JsonObject perLink = new JsonObject();
     links.forEach(perLink::put);
     return new JsonObject().put("campaignId", campaignId).put("counts", counts).put("rates", rates)

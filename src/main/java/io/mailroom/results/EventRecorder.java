@@ -16,7 +16,8 @@ import java.util.Map;
  * campaign. Each kind of event is recorded once per delivery: the delivery write is conditioned on
  * the event's timestamp attribute being absent, and the campaign counter is added in the same
  * transaction, so a count is kept exactly when the delivery changed, crash or no crash. A
- * delivery's result only moves forward: delivered, then bounced or complained.
+ * delivery's result only moves forward: delivered, then bounced or complained. An unsubscribe
+ * through the campaign's email is recorded the same way ({@link #unsubscribed}).
  */
 public final class EventRecorder {
   private final DynamoDbAsyncClient dynamo;
@@ -45,6 +46,15 @@ public final class EventRecorder {
       return counted;
     }
     return counted.compose(first -> links.add(campaignId, email, result.link()).map(added -> first || added));
+  }
+
+  /**
+   * The recipient unsubscribed through the campaign's email (its link, its page or its one-click
+   * header): recorded on the delivery and counted on the campaign once, however often they leave.
+   * False for a repeat, or when the campaign has no delivery to the address (a preview's token).
+   */
+  public Future<Boolean> unsubscribed(String campaignId, String email) {
+    return once(campaignId, email, ResultEvent.UNSUBSCRIBED);
   }
 
   private Future<Boolean> once(String campaignId, String email, ResultEvent event) {

@@ -1,6 +1,6 @@
 package io.mailroom.results;
 
-import io.mailroom.aws.Async;
+import io.mailroom.campaign.CampaignNumbers;
 import io.mailroom.campaign.CampaignStatus;
 import io.mailroom.campaign.CampaignStore;
 import io.mailroom.config.Reputation;
@@ -8,17 +8,14 @@ import io.mailroom.metrics.MailroomMetrics;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Pauses a campaign before SES pauses the account: each time one of its hard bounces or complaints
  * is counted, once it sent {@code minSample} emails, a hard-bounce or complaint rate above its
- * maximum pauses it, with the reason stored on the campaign, logged and counted. Resuming is the
+ * maximum pauses it, with the reason stored as the campaign's pause reason, logged and counted. Resuming is the
  * operator's choice.
  */
 public final class ReputationGuard implements ResultListener {
@@ -26,14 +23,11 @@ public final class ReputationGuard implements ResultListener {
   private static final List<CampaignStatus> PAUSABLE = List.of(CampaignStatus.QUEUED, CampaignStatus.RUNNING,
       CampaignStatus.QUOTA_EXHAUSTED);
 
-  private final DynamoDbAsyncClient dynamo;
   private final CampaignStore campaigns;
   private final Reputation limits;
   private final MailroomMetrics metrics;
 
-  public ReputationGuard(DynamoDbAsyncClient dynamo, CampaignStore campaigns, Reputation limits,
-                         MailroomMetrics metrics) {
-    this.dynamo = dynamo;
+  public ReputationGuard(CampaignStore campaigns, Reputation limits, MailroomMetrics metrics) {
     this.campaigns = campaigns;
     this.limits = limits;
     this.metrics = metrics;
@@ -41,7 +35,7 @@ public final class ReputationGuard implements ResultListener {
 
   @Override
   public void counted(String campaignId, String counter) {
-    if (!"BouncedHard".equals(counter) && !"Complained".equals(counter)) {
+    if (!ResultEvent.BOUNCED_HARD.counter().equals(counter) && !ResultEvent.COMPLAINED.counter().equals(counter)) {
       return;
     }
     check(campaignId).onFailure(e -> LOG.warn("campaign {}: reputation not checked ({})", campaignId, e.toString()));
@@ -49,22 +43,21 @@ public final class ReputationGuard implements ResultListener {
 
   /** The reason the campaign was paused for, or null when it was not. */
   Future<String> check(String campaignId) {
-    return Async.of(dynamo.getItem(b -> b.tableName(campaigns.table()).consistentRead(true)
-            .key(Map.of("CampaignId", AttributeValue.fromS(campaignId)))
-            .projectionExpression("Sent, BouncedHard, Complained")))
+    return campaigns.numbers().read(campaignId, List.of(ResultEvent.BOUNCED_HARD.counter(),
+            ResultEvent.COMPLAINED.counter()))
         .compose(found -> {
-          String reason = reason(found.item());
+          String reason = found.map(this::reason).orElse(null);
           return reason == null ? Future.succeededFuture(null) : pause(campaignId, reason);
         });
   }
 
-  private String reason(Map<String, AttributeValue> item) {
-    long sent = CampaignReport.number(item, "Sent");
+  private String reason(CampaignNumbers.Counted counted) {
+    long sent = counted.campaign().sent();
     if (sent < limits.minSample()) {
       return null;
     }
-    double bounces = (double) CampaignReport.number(item, "BouncedHard") / sent;
-    double complaints = (double) CampaignReport.number(item, "Complained") / sent;
+    double bounces = (double) counted.number(ResultEvent.BOUNCED_HARD.counter()) / sent;
+    double complaints = (double) counted.number(ResultEvent.COMPLAINED.counter()) / sent;
     if (bounces > limits.maxBounceRate()) {
       return String.format(Locale.ROOT, "bounce_rate: hard-bounce rate %.4f passed %.4f after %d emails",
           bounces, limits.maxBounceRate(), sent);

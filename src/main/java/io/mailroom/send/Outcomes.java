@@ -143,12 +143,16 @@ final class Outcomes {
     }
     LOG.warn("campaign {}: a delivery failed for good after {} attempt(s): {}", task.campaignId(), attempt,
         verdict.code());
-    return failedForGood(task, attempt, verdict.code(), verdict.reason());
+    return failedForGood(task, attempt, verdict.code(), verdict.reason(), verdict.kind() == RetryPolicy.Kind.TRANSIENT);
   }
 
-  /** Failed for good with {@code code} and {@code reason}: recorded and counted; the message is finished with. */
-  Future<Boolean> failedForGood(SendTask task, int attempt, String code, String reason) {
-    return deliveries.failed(task.campaignId(), task.recipient().email(), attempt, code, reason)
+  /**
+   * Failed for good with {@code code} and {@code reason}: recorded and counted; the message is
+   * finished with. A {@code transientCause} (attempts ran out) keeps the task for a resend.
+   */
+  Future<Boolean> failedForGood(SendTask task, int attempt, String code, String reason, boolean transientCause) {
+    return deliveries.failed(task.campaignId(), task.recipient().email(), attempt, code, reason,
+            transientCause ? task.encode() : null)
         .onSuccess(v -> countFailed(task, code)).map(true);
   }
 

@@ -83,7 +83,8 @@ final class Reconciler {
     }
     LOG.warn("campaign {}: {} calls got no answer from SES and no Send event; failed for good", task.campaignId(), calls);
     return deliveries.noAnswer(task.campaignId(), task.recipient().email(), claim.attempt(), calls
-            + " calls got no answer from SES and no Send event came within " + settings.reconcileMillis() / 1000 + " s")
+            + " calls got no answer from SES and no Send event came within " + settings.reconcileMillis() / 1000 + " s",
+            task.encode())
         .onSuccess(v -> outcomes.countFailed(task, "NoAnswer")).map(true);
   }
 
@@ -119,7 +120,7 @@ final class Reconciler {
   }
 
   private Future<Boolean> ambiguousSend(SendTask task, int attempt, String reason) {
-    return outcomes.failedForGood(task, attempt, "AmbiguousSend", reason);
+    return outcomes.failedForGood(task, attempt, "AmbiguousSend", reason, false);
   }
 
   /** SES's Send event: the delivery is sent. The reply says whether this event recorded it. */

@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
  * The one place consent changes: unsubscribe links (all marketing, or topic by topic), one-click
@@ -52,6 +53,7 @@ public final class UnsubscribeHandler extends VerticleBase {
   private final MailroomMetrics metrics;
   private final Timing timing;
   private Unsubscribes unsubscribes;
+  private BiFunction<String, String, Future<Boolean>> campaignResults = (campaign, email) -> Future.succeededFuture(false);
 
   /**
    * {@code topicsBudgetMillis}: how long the preference page waits for the customer's topics before
@@ -75,9 +77,15 @@ public final class UnsubscribeHandler extends VerticleBase {
     this.timing = timing;
   }
 
+  /** Counts each unsubscribe on the campaign whose email it came through ({@code (campaignId, email)}). */
+  public UnsubscribeHandler countingIn(BiFunction<String, String, Future<Boolean>> results) {
+    this.campaignResults = results;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
-    unsubscribes = new Unsubscribes(vertx, consent, suppressions, metrics);
+    unsubscribes = new Unsubscribes(vertx, consent, suppressions, metrics, campaignResults);
     unsubscribes.sweepEvery(timing.sweepSeconds());
     return Future.all(
         Channels.SUBSCRIPTION_PREFERENCES.consumer(vertx.eventBus(), this::onPreferences).completion(),

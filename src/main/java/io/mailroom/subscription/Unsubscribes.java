@@ -14,12 +14,14 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * Leaving all marketing, in two steps. First the suppression, in one write: the Sender's
  * send-time check reads it, so the click stops the next email as soon as it is written, and the
  * customer is answered then. Then the rest, from that record: consent withdrawn in the Users table
- * ({@code LastUnsubscribeAt} set to the click's time), the count, and the write-back to MySQL. The
+ * ({@code LastUnsubscribeAt} set to the click's time), the count (and the campaign's, once per
+ * recipient, when the unsubscribe changed something), and the write-back to MySQL. The
  * follow-up is idempotent, and a periodic sweep, on every node, finishes those a node did not (it
  * was killed right after answering, or the store failed): a record stays pending until its
  * follow-up is done. A swept follow-up publishes its write-back again (at least once). Confined
@@ -40,6 +42,7 @@ final class Unsubscribes {
   private final ConsentStore consent;
   private final SuppressionStore suppressions;
   private final MailroomMetrics metrics;
+  private final BiFunction<String, String, Future<Boolean>> campaignResults;
   private final ArrayDeque<Runnable> queued = new ArrayDeque<>();
   /** The addresses whose follow-ups this node holds (queued or running), and how many: the sweep leaves them alone. */
   private final Map<String, Integer> held = new HashMap<>();
@@ -47,8 +50,11 @@ final class Unsubscribes {
   private long sweepTimer = -1;
   private boolean sweeping;
 
-  Unsubscribes(Vertx vertx, ConsentStore consent, SuppressionStore suppressions, MailroomMetrics metrics) {
+  /** {@code campaignResults} counts an unsubscribe on the campaign whose email it came through (once per recipient). */
+  Unsubscribes(Vertx vertx, ConsentStore consent, SuppressionStore suppressions, MailroomMetrics metrics,
+               BiFunction<String, String, Future<Boolean>> campaignResults) {
     this.vertx = vertx;
+    this.campaignResults = campaignResults;
     this.consent = consent;
     this.suppressions = suppressions;
     this.metrics = metrics;
@@ -122,7 +128,9 @@ final class Unsubscribes {
         metrics.unsubscribed(unsubscribe.via());
         Channels.CONSENT_CHANGED.publish(vertx.eventBus(), new ConsentChange(email, false, unsubscribe.at()));
       }
-      return suppressions.settle(email, unsubscribe.at()).map(changed);
+      Future<?> counted = changed && unsubscribe.campaignId() != null
+          ? campaignResults.apply(unsubscribe.campaignId(), email) : Future.succeededFuture();
+      return counted.compose(c -> suppressions.settle(email, unsubscribe.at())).map(changed);
     });
   }
 

@@ -93,6 +93,28 @@ class CampaignResultsTest {
   }
 
   @Test
+  void unsubscribesThroughTheCampaignsEmailsCountOncePerRecipient() throws Exception {
+    String token0 = test.tokens().seal(email(0), campaignId, java.time.Instant.now());
+    assertThat(unsubscribe(token0, "List-Unsubscribe=One-Click").status()).isEqualTo(200);
+    assertThat(unsubscribe(token0, "List-Unsubscribe=One-Click").status()).isEqualTo(200);
+    String token1 = test.tokens().seal(email(1), campaignId, java.time.Instant.now());
+    assertThat(unsubscribe(token1, "action=unsubscribe").status()).isEqualTo(200);
+    assertThat(unsubscribe(token1, "List-Unsubscribe=One-Click").status()).isEqualTo(200);
+
+    JsonObject report = io.mailroom.testing.Eventually.until("both unsubscribes counted", 30_000,
+        () -> ok("/v1/campaigns/" + campaignId + "/report"),
+        r -> r.getJsonObject("counts").getLong("unsubscribed") >= 2);
+    assertThat(report.getJsonObject("counts").getLong("unsubscribed")).isEqualTo(2);
+    assertThat(report.getJsonObject("rates").getDouble("unsubscribed")).isEqualTo(0.4);
+    assertThat(delivery(0)).containsKey("UnsubscribedAt");
+  }
+
+  private static SignedClient.Reply unsubscribe(String token, String form) {
+    return client.send(client.unsigned("/u/" + token).header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form)).build());
+  }
+
+  @Test
   void deliveriesArePagedAndBadInputIsRefused() {
     JsonObject first = ok("/v1/campaigns/" + campaignId + "/deliveries?status=sent&limit=2");
     assertThat(first.getJsonArray("deliveries")).hasSize(2);

@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The reputation guard on a node whose sample is three emails (the bounced and complained addresses of one test are not sent to by the next): a running campaign whose hard-bounce
  * or complaint rate passes its maximum is paused, with the reason on the campaign and in a metric;
- * one under the maximums runs on (the metric is not asserted: test nodes export none). (Each campaign is sent first, then set running again, so that the
+ * one under the maximums runs on (the metric is not asserted: test nodes export none). The reason is the
+ * campaign's {@code pauseReason}, not its error, and a resume clears it. (Each campaign is sent first, then set running again, so that the
  * events arrive while it runs, as they do for a large campaign.)
  */
 @ExtendWith(VertxExtension.class)
@@ -62,7 +63,8 @@ class ReputationGuardTest {
     events.publish(events.bounce(2, "Permanent"));
     JsonObject campaign = paused(events);
     assertThat(campaign.getString("status")).isEqualTo("paused");
-    assertThat(campaign.getString("error")).startsWith("bounce_rate:");
+    assertThat(campaign.getString("pauseReason")).startsWith("bounce_rate:");
+    assertThat(campaign.containsKey("error")).as("the pause reason is not an error").isFalse();
   }
 
   @Test
@@ -71,7 +73,10 @@ class ReputationGuardTest {
     events.publish(events.complaint(3));
     JsonObject campaign = paused(events);
     assertThat(campaign.getString("status")).isEqualTo("paused");
-    assertThat(campaign.getString("error")).startsWith("complaint_rate:");
+    assertThat(campaign.getString("pauseReason")).startsWith("complaint_rate:");
+    JsonObject resumed = test.client().post("/v1/campaigns/" + campaignOf(events) + "/resume", "").json();
+    assertThat(resumed.getString("status")).isEqualTo("running");
+    assertThat(resumed.containsKey("pauseReason")).as("a resume clears the pause reason").isFalse();
   }
 
   private static String campaignOf(TaggedEvents events) {

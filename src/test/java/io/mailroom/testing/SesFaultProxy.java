@@ -42,6 +42,8 @@ public final class SesFaultProxy implements AutoCloseable {
   public final AtomicInteger hung = new AtomicInteger();
   public final Map<String, AtomicInteger> callsPerRecipient = new ConcurrentHashMap<>();
   public final AtomicInteger held = new AtomicInteger();
+  /** Recipients whose every call is answered 500 InternalFailure (transient) while they are in it. */
+  public final Set<String> failing = ConcurrentHashMap.newKeySet();
   private volatile double holdShare;
   private volatile long holdMillis;
   private volatile Consumer<Accepted> accepted = a -> { };
@@ -84,6 +86,11 @@ public final class SesFaultProxy implements AutoCloseable {
       }
       if (recipient != null && rejected.contains(recipient)) {
         error(request, 400, "MessageRejected", "Email address is on the account-level suppression list");
+        return;
+      }
+      if (recipient != null && failing.contains(recipient)) {
+        errors.incrementAndGet();
+        error(request, 500, "InternalFailure", "The request processing has failed because of an unknown error.");
         return;
       }
       double roll;

@@ -34,6 +34,8 @@ public final class SesIdentityProxy implements AutoCloseable {
   public final Map<String, JsonObject> configurationSets = new ConcurrentHashMap<>();
   public final Map<String, JsonObject> eventDestinations = new ConcurrentHashMap<>();
   private volatile JsonObject account;
+  /** GetAccount calls this wrapper saw (answered by it or by the emulator). */
+  public final java.util.concurrent.atomic.AtomicInteger accountCalls = new java.util.concurrent.atomic.AtomicInteger();
 
   public SesIdentityProxy(String emulatorEndpoint) throws Exception {
     this.forwarder = new Forwarder(vertx.createHttpClient(new HttpClientOptions()), URI.create(emulatorEndpoint));
@@ -53,6 +55,9 @@ public final class SesIdentityProxy implements AutoCloseable {
   private void handle(HttpServerRequest request) {
     request.body().onSuccess(body -> {
       String path = request.path();
+      if (path.equals("/v2/email/account")) {
+        accountCalls.incrementAndGet();
+      }
       if (path.equals("/v2/email/account") && account != null) {
         answer(request, account);
       } else if (matches(DESTINATIONS, path)) {
