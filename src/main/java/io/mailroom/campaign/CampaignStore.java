@@ -213,6 +213,9 @@ public final class CampaignStore {
     if (from.contains(CampaignStatus.SCHEDULED)) {
       removed.add("ScheduledShard");
     }
+    if (from.contains(CampaignStatus.COMPLETED)) {
+      removed.addAll(List.of("Recounted", "CountsFinal")); // a re-send counts on its counters again
+    }
     set += removed.isEmpty() ? "" : " REMOVE " + String.join(", ", removed);
     UpdateItemRequest request = update(id, set, "#s IN (" + in + ")", values).toBuilder()
         .returnValues(ReturnValue.ALL_NEW).build();
