@@ -40,6 +40,7 @@ final class Unsubscribes {
   private final ConsentStore consent;
   private final SuppressionStore suppressions;
   private final MailroomMetrics metrics;
+  private final ConsentChanges changes;
   private final ArrayDeque<Runnable> queued = new ArrayDeque<>();
   /** The addresses whose follow-ups this node holds (queued or running), and how many: the sweep leaves them alone. */
   private final Map<String, Integer> held = new HashMap<>();
@@ -47,8 +48,10 @@ final class Unsubscribes {
   private long sweepTimer = -1;
   private boolean sweeping;
 
-  Unsubscribes(Vertx vertx, ConsentStore consent, SuppressionStore suppressions, MailroomMetrics metrics) {
+  Unsubscribes(Vertx vertx, ConsentStore consent, SuppressionStore suppressions, MailroomMetrics metrics,
+               ConsentChanges changes) {
     this.vertx = vertx;
+    this.changes = changes;
     this.consent = consent;
     this.suppressions = suppressions;
     this.metrics = metrics;
@@ -111,18 +114,23 @@ final class Unsubscribes {
 
   /**
    * The rest of an unsubscribe: consent withdrawn as of the click, then counted and written back
-   * when it changed something, then the record settled. Each step is idempotent.
+   * when it changed something (and recorded for its confirmation), then the record settled. Each
+   * step is idempotent.
    */
   private Future<Boolean> apply(PendingUnsubscribe unsubscribe, boolean fresh) {
     String email = unsubscribe.email();
     return consent.unsubscribe(email, unsubscribe.at()).compose(withdrawn -> {
       boolean changed = withdrawn || fresh;
-      if (changed) {
-        LOG.info("unsubscribe via {} (campaign {})", unsubscribe.via(), unsubscribe.campaignId());
-        metrics.unsubscribed(unsubscribe.via());
-        Channels.CONSENT_CHANGED.publish(vertx.eventBus(), new ConsentChange(email, false, unsubscribe.at()));
-      }
-      return suppressions.settle(email, unsubscribe.at()).map(changed);
+      ConsentChange change = new ConsentChange(email, false, unsubscribe.at());
+      Future<Void> recorded = changed ? changes.record(change, unsubscribe.via()) : Future.succeededFuture();
+      return recorded.compose(v -> {
+        if (changed) {
+          LOG.info("unsubscribe via {} (campaign {})", unsubscribe.via(), unsubscribe.campaignId());
+          metrics.unsubscribed(unsubscribe.via());
+          Channels.CONSENT_CHANGED.publish(vertx.eventBus(), change);
+        }
+        return suppressions.settle(email, unsubscribe.at()).map(changed);
+      });
     });
   }
 
