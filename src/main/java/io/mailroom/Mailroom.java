@@ -143,7 +143,7 @@ public final class Mailroom {
         .compose(v -> deploy(new Queuer(queue)))
         .compose(v -> limits.deploy(vertx).onSuccess(deployments::addAll))
         .compose(v -> deploySenders(senders))
-        .compose(v -> config.sync().enabled() ? deploy(syncer()) : Future.succeededFuture())
+        .compose(v -> config.sync().enabled() ? deploy(syncer(notices)) : Future.succeededFuture())
         .compose(v -> notices == null ? Future.succeededFuture() : deploy(notices))
         .onSuccess(v -> LOG.info("Mailroom listening on http://{}:{}, management on http://{}:{} ({} senders,"
             + " transport {}, {})", config.http().host(), httpPort(), config.http().management().host(),
@@ -193,8 +193,9 @@ public final class Mailroom {
         Sender.Settings.of(config));
   }
 
-  private Syncer syncer() {
-    return new Syncer(config.sync(), aws.dynamo(), tables.users(), tables.syncState(), metrics);
+  private Syncer syncer(ConsentNotices notices) {
+    return new Syncer(config.sync(), aws.dynamo(), tables.users(), tables.syncState(), metrics,
+        notices == null ? ConsentChanges.NONE : notices.syncedChanges());
   }
 
   private Future<Void> deploySenders(Supplier<Sender> senders) {

@@ -52,6 +52,11 @@ public final class ConsentNotices extends VerticleBase {
     return settings.confirmChanges() ? confirmations : ConsentChanges.NONE;
   }
 
+  /** Where the Syncer records the changes MySQL rows make: nothing unless {@code compliance.confirmSyncedChanges}. */
+  public ConsentChanges syncedChanges() {
+    return settings.confirmChanges() && settings.confirmSyncedChanges() ? confirmations : ConsentChanges.NONE;
+  }
+
   @Override
   public Future<?> start() {
     return NoticeTemplates.ensure(templates).onSuccess(v -> {
