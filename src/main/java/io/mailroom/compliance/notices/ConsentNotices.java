@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
  * they are absent. {@link #changes()} is what the UnsubscribeHandler records each change in.
  */
 public final class ConsentNotices extends VerticleBase {
+  private static final long FIRST_RUN_MILLIS = 60_000;
   private final ComplianceSettings.Notices settings;
   private final TemplateStore templates;
   private final ChangeConfirmations confirmations;
@@ -64,7 +65,9 @@ public final class ConsentNotices extends VerticleBase {
         sweepTimer = vertx.setPeriodic(settings.confirmSweepSeconds() * 1000L, t -> confirmations.sweep());
       }
       if (settings.reconfirm()) {
-        reconfirmTimer = vertx.setPeriodic(settings.reconfirmIntervalSeconds() * 1000L, t -> reconfirmations.run());
+        long every = settings.reconfirmIntervalSeconds() * 1000L;
+        // the first run within a minute of start, so that nodes restarted more often than the interval still run it
+        reconfirmTimer = vertx.setPeriodic(Math.min(every, FIRST_RUN_MILLIS), every, t -> reconfirmations.run());
       }
     });
   }
