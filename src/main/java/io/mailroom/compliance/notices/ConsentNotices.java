@@ -11,6 +11,7 @@ import io.mailroom.send.Transport;
 import io.mailroom.subscription.ConsentChanges;
 import io.mailroom.subscription.ConsentCheck;
 import io.mailroom.subscription.ConsentStore;
+import io.mailroom.subscription.TestSends;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -40,11 +41,12 @@ public final class ConsentNotices extends VerticleBase {
     this.templates = wiring.templates();
     NoticeStore store = new NoticeStore(wiring.dynamo(), wiring.tables().notices());
     NoticeComposer composer = new NoticeComposer(wiring.renderer(), wiring.links(), compliance.sender());
-    NoticeSender sender = new NoticeSender(wiring.transport(), wiring.gate());
+    OnceStore seen = new OnceStore(wiring.dynamo(), wiring.tables().seen());
+    NoticeSender sender = new NoticeSender(wiring.transport(), wiring.gate(), new TestSends(seen));
     this.confirmations = new ChangeConfirmations(store, new ConsentStore(wiring.dynamo(), wiring.tables().users()),
         wiring.dynamo(), wiring.tables().suppressions(), composer, sender);
     this.reconfirmations = new Reconfirmations(vertx, new Reconfirmations.Reads(wiring.dynamo(), wiring.tables().users(),
-        new OnceStore(wiring.dynamo(), wiring.tables().seen()), wiring.consent()), store, composer, sender,
+        seen, wiring.consent()), store, composer, sender,
         new Reconfirmations.Settings(settings.reconfirmIntervalSeconds(), settings.reconfirmLeadDays()));
   }
 

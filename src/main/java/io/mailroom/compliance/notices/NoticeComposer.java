@@ -5,6 +5,7 @@ import io.mailroom.compliance.ComplianceSettings;
 import io.mailroom.render.RenderedEmail;
 import io.mailroom.render.Renderer;
 import io.mailroom.render.UnsubscribeLinks;
+import io.mailroom.subscription.TestSends;
 import io.vertx.core.Future;
 
 import java.time.Instant;
@@ -22,9 +23,9 @@ import java.util.Map;
  */
 final class NoticeComposer {
   /** The campaign a reconfirmation carries (its transport tag, its outbox folder). */
-  static final String RECONFIRM_CAMPAIGN = "notice-reconfirm";
+  static final String RECONFIRM_CAMPAIGN = TestSends.NOTICE_PREFIX + "reconfirm";
   /** The campaign a change confirmation carries. */
-  static final String CHANGE_CAMPAIGN = "notice-change";
+  static final String CHANGE_CAMPAIGN = TestSends.NOTICE_PREFIX + "change";
   static final ZoneId KOREA = ZoneId.of("Asia/Seoul");
   private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(KOREA);
 

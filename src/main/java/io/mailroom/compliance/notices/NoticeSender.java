@@ -4,7 +4,10 @@ import io.mailroom.limit.SendGate;
 import io.mailroom.render.RenderedEmail;
 import io.mailroom.send.RetryPolicy;
 import io.mailroom.send.Transport;
+import io.mailroom.subscription.TestSends;
 import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.UUID;
 
@@ -14,6 +17,7 @@ import java.util.UUID;
  * caller records a failure and tries again later.
  */
 final class NoticeSender {
+  private static final Logger LOG = LoggerFactory.getLogger(NoticeSender.class);
   /** How long a notice waits for its send slot before it counts as failed (and waits for the next try). */
   static final long SLOT_WAIT_MILLIS = 30_000;
   /** Only its reading of SES's errors is used. */
@@ -21,17 +25,26 @@ final class NoticeSender {
 
   private final Transport transport;
   private final SendGate gate;
+  private final TestSends made;
 
-  NoticeSender(Transport transport, SendGate gate) {
+  NoticeSender(Transport transport, SendGate gate, TestSends made) {
     this.transport = transport;
     this.gate = gate;
+    this.made = made;
   }
 
-  /** The transport's message id. */
+  /**
+   * The transport's message id. The message is kept (as a test send's is) so that a bounce or
+   * complaint of the notice suppresses its address; the notice went whether or not that is kept.
+   */
   Future<String> send(RenderedEmail email) {
     return gate.acquire(SLOT_WAIT_MILLIS)
         .compose(slot -> transport.send(email, "notice-" + UUID.randomUUID()))
-        .onSuccess(id -> gate.accepted())
+        .onSuccess(id -> {
+          gate.accepted();
+          made.sent(id, email.to()).onFailure(e -> LOG.warn("consent notice {} not kept for its SES events: {}", id,
+              e.toString()));
+        })
         .onFailure(e -> {
           if (ERRORS.throttled(e)) {
             gate.throttled();

@@ -8,6 +8,7 @@ import io.mailroom.testing.LocalServices;
 import io.mailroom.testing.ReceivedEmail;
 import io.mailroom.testing.SesEmulator;
 import io.mailroom.testing.SignedClient;
+import io.mailroom.testing.SnsPublisher;
 import io.mailroom.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -44,17 +45,19 @@ class ConsentNoticesTest {
   private static TestNode second;
   private static SignedClient client;
   private static SesEmulator ses;
+  private static SnsPublisher sns;
 
   @BeforeAll
   static void start(Vertx vertx) throws Exception {
     long now = System.currentTimeMillis();
-    first = TestNode.named("notices").publicPort().config(ConsentNoticesTest::korean)
+    sns = new SnsPublisher();
+    first = TestNode.named("notices").publicPort().config(ConsentNoticesTest::korean).sesEvents(sns, 300)
         .customers(List.of(
             customer("due", true, now - (730 - 5) * DAY, 0),
             customer("year", true, now - 365 * DAY, 0),
             customer("left", false, now - (730 - 5) * DAY, 0),
             customer("undated", true, 0, (now - (730 - 3) * DAY) / 1000),
-            customer("blocked", true, now - (730 - 5) * DAY, 0),
+            customer("blocked", true, now - (730 - 5) * DAY, 0), customer("complains", true, now - (730 - 5) * DAY, 0),
             customer("c-once", true, 0, 0), customer("c-again", true, 0, 0), customer("c-complained", true, 0, 0),
             customer("c-crash", true, 0, 0)))
         .seed(node -> suppressions(node).suppress(email("blocked"), Suppression.COMPLAINT, "test", now)
@@ -78,6 +81,7 @@ class ConsentNoticesTest {
     if (first != null) {
       first.close();
     }
+    sns.close();
   }
 
   private static void korean(JsonObject json) {
@@ -207,6 +211,24 @@ class ConsentNoticesTest {
     assertThat(item.get("State").s()).isEqualTo("SENT");
     assertThat(item.get("Attempts").n()).isEqualTo("1");
     assertThat(item).doesNotContainKey("DueShard");
+  }
+
+  @Test
+  void aComplaintAboutANoticeSuppressesTheAddress() throws Exception {
+    JsonObject notice = Eventually.until("the reconfirmation", WAIT, () -> to("complains"), l -> !l.isEmpty()).get(0);
+    JsonObject mail = new JsonObject().put("messageId", notice.getString("messageId"))
+        .put("destination", new JsonArray().add(email("complains"))).put("tags", new JsonObject()
+            .put("campaign", new JsonArray().add(NoticeComposer.RECONFIRM_CAMPAIGN))
+            .put("delivery", new JsonArray().add("notice-unknown")));
+    JsonObject complaint = new JsonObject().put("eventType", "Complaint").put("mail", mail).put("complaint",
+        new JsonObject().put("complaintFeedbackType", "abuse").put("complainedRecipients",
+            new JsonArray().add(new JsonObject().put("emailAddress", email("complains")))));
+    SignedClient.Reply reply = client.send(client.unsigned("/v1/ses/events")
+        .header("Content-Type", "text/plain; charset=UTF-8")
+        .POST(HttpRequest.BodyPublishers.ofString(sns.notification(complaint).encode())).build());
+    assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    assertThat(Eventually.until("the complaint applied", WAIT, () -> first.suppression(email("complains")),
+        item -> item.containsKey("Reason")).get("Reason").s()).isEqualTo("COMPLAINT");
   }
 
   /** Every email the emulator holds to {@code name}'s address. */
