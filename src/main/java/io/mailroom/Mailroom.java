@@ -168,7 +168,8 @@ public final class Mailroom {
   private UnsubscribeHandler unsubscribeHandler(UnsubscribeToken tokens, ConsentChanges changes) {
     return new UnsubscribeHandler(tokens, new ConsentStore(aws.dynamo(), tables.users()),
         new SuppressionStore(aws.dynamo(), tables.suppressions()), config.subscription().topics(), metrics,
-        new UnsubscribeHandler.Timing(config.admission().topicsBudgetMillis(), config.admission().sweepSeconds()), changes);
+        new UnsubscribeHandler.Timing(config.admission().topicsBudgetMillis(), config.admission().sweepSeconds()),
+        changes);
   }
 
   private Fetcher fetcher(CampaignStore campaigns, ConsentCheck consent) {

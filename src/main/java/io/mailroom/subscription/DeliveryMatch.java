@@ -13,8 +13,9 @@ import java.util.Optional;
  * sent: where the delivery's SES message id is recorded (a SENT delivery), the event's
  * {@code mail.messageId} must be it; where it is not yet (a call with no answer), the event's
  * {@code delivery} tag must be the delivery id of the call. An event of a test send or a consent
- * notice is ours when this service sent that email ({@link TestSends}). An event with no tags (an identity notification) is
- * matched by address alone, as before; a tagged one naming no delivery of ours is not ours.
+ * notice is ours when this service sent that email ({@link TestSends}). An event with no tags (an
+ * identity notification) is matched by address alone, as before; a tagged one naming no delivery of
+ * ours is not ours.
  */
 final class DeliveryMatch {
   private final DynamoDbAsyncClient dynamo;

@@ -201,7 +201,8 @@ public final class UnsubscribeHandler extends VerticleBase {
       return consent.preferences(email, leave, consentAgain, now, issuedAt)
           .compose(saved -> !consentAgain ? Future.succeededFuture()
               : saved ? suppressions.liftUnsubscribe(email) : Future.failedFuture(new Refused(TOKEN_PREDATES_UNSUBSCRIBE)))
-          .compose(v -> consentAgain ? changes.record(new ConsentChange(email, true, now), "page") : Future.succeededFuture())
+          .compose(v -> consentAgain ? changes.record(new ConsentChange(email, true, now), "page")
+              : Future.succeededFuture())
           .map(after)
           .onSuccess(saved -> {
             LOG.info("preferences saved: {} of {} topics kept{}", keep.size(), topics.size(),

@@ -46,7 +46,7 @@ final class AudienceWriter {
     this(vertx, dynamo, table, ConsentChanges.NONE);
   }
 
-  /** As above; a known customer's consent that a row changes is recorded in {@code changes} right after it is written. */
+  /** As above; a known customer's consent that a row changes is recorded in {@code changes} once written. */
   AudienceWriter(Vertx vertx, DynamoDbAsyncClient dynamo, String table, ConsentChanges changes) {
     this.vertx = vertx;
     this.dynamo = dynamo;

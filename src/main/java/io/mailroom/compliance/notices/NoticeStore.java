@@ -93,7 +93,8 @@ final class NoticeStore {
    */
   Future<Boolean> claimReconfirm(String email, String anniversary, long consentAt) {
     return update(reconfirmId(email, anniversary),
-        "SET #state = :sending, NoticeKind = :kind, Email = :email, ConsentAt = :consent, ClaimedAt = :now ADD Attempts :one",
+        "SET #state = :sending, NoticeKind = :kind, Email = :email, ConsentAt = :consent, ClaimedAt = :now"
+            + " ADD Attempts :one",
         "attribute_not_exists(Id) OR #state = :failed", Map.of(":sending", s(SENDING), ":kind", s("reconfirm"),
             ":email", s(email), ":consent", n(consentAt), ":now", n(System.currentTimeMillis()), ":one", n(1),
             ":failed", s(FAILED)));
@@ -116,7 +117,8 @@ final class NoticeStore {
    * {@code retryAt} (a reconfirmation is taken again by the next run of its job).
    */
   Future<Void> failed(String id, String reason, long retryAt, boolean change) {
-    String text = reason == null ? "unknown" : reason.length() > REASON_CHARS ? reason.substring(0, REASON_CHARS) : reason;
+    String text = reason == null ? "unknown"
+        : reason.length() > REASON_CHARS ? reason.substring(0, REASON_CHARS) : reason;
     Map<String, AttributeValue> values = new HashMap<>(Map.of(":failed", s(FAILED), ":reason", s(text)));
     String set = "SET #state = :failed, LastError = :reason";
     if (change) {
