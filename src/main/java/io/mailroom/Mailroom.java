@@ -12,6 +12,7 @@ import io.mailroom.campaign.Resumer;
 import io.mailroom.campaign.Scheduler;
 import io.mailroom.campaign.StatusCache;
 import io.mailroom.campaign.TemplateStore;
+import io.mailroom.compliance.notices.ConsentNotices;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.delivery.DeliveryQueries;
 import io.mailroom.delivery.DeliveryStore;
@@ -31,6 +32,7 @@ import io.mailroom.send.RetryPolicy;
 import io.mailroom.send.Sender;
 import io.mailroom.send.SesTransport;
 import io.mailroom.send.Transport;
+import io.mailroom.subscription.ConsentChanges;
 import io.mailroom.subscription.ConsentCheck;
 import io.mailroom.subscription.ConsentStore;
 import io.mailroom.subscription.SuppressionStore;
@@ -129,13 +131,16 @@ public final class Mailroom {
     watchQueueDepth(queue);
     RenderPool renders = RenderPool.shared(vertx);
     closeables.add(renders::close);
-    EmailComposer composer = new EmailComposer(
-        new Renderer(templates(), config.templateCacheSeconds(), config.ses().fromAddress(), renders),
-        new UnsubscribeLinks(tokens, config.publicBaseUrl(), config.subscription().mailto()), config.compliance());
+    Renderer renderer = new Renderer(templates(), config.templateCacheSeconds(), config.ses().fromAddress(), renders);
+    UnsubscribeLinks links = new UnsubscribeLinks(tokens, config.publicBaseUrl(), config.subscription().mailto());
+    EmailComposer composer = new EmailComposer(renderer, links, config.compliance());
+    ConsentNotices notices = !config.compliance().notices().any() ? null : new ConsentNotices(vertx,
+        new ConsentNotices.Wiring(aws.dynamo(), tables, templates(), renderer, links, consent, transport, limits.gate()),
+        config.compliance());
     servers = HttpServers.create(vertx, config, new HttpServers.Node(aws, tables, metrics, limits, transport, deadLetters),
         new HttpServers.Sending(campaigns, queue, consent, composer, renders));
     Supplier<Sender> senders = senders(queue, campaigns, consent, composer);
-    return deploy(unsubscribeHandler(tokens))
+    return deploy(unsubscribeHandler(tokens, notices == null ? ConsentChanges.NONE : notices.changes()))
         .compose(v -> deploy(servers.api()))
         .compose(v -> deploy(servers.management()))
         .compose(v -> deploy(fetcher(campaigns, consent)))
@@ -143,7 +148,8 @@ public final class Mailroom {
         .compose(v -> deploy(new Queuer(queue)))
         .compose(v -> limits.deploy(vertx).onSuccess(deployments::addAll))
         .compose(v -> deploySenders(senders))
-        .compose(v -> config.sync().enabled() ? deploy(syncer()) : Future.succeededFuture())
+        .compose(v -> config.sync().enabled() ? deploy(syncer(notices)) : Future.succeededFuture())
+        .compose(v -> notices == null ? Future.succeededFuture() : deploy(notices))
         .onSuccess(v -> LOG.info("Mailroom listening on http://{}:{}, management on http://{}:{} ({} senders,"
             + " transport {}, {})", config.http().host(), httpPort(), config.http().management().host(),
             managementPort(), config.sender().instances(), transport.name(), limits.describe()))
@@ -164,10 +170,11 @@ public final class Mailroom {
         .onSuccess(dead -> metrics.queue(depth, dead))).onFailure(e -> LOG.debug("queue depth: {}", e.toString())));
   }
 
-  private UnsubscribeHandler unsubscribeHandler(UnsubscribeToken tokens) {
+  private UnsubscribeHandler unsubscribeHandler(UnsubscribeToken tokens, ConsentChanges changes) {
     return new UnsubscribeHandler(tokens, new ConsentStore(aws.dynamo(), tables.users()),
         new SuppressionStore(aws.dynamo(), tables.suppressions()), config.subscription().topics(), metrics,
-        new UnsubscribeHandler.Timing(config.admission().topicsBudgetMillis(), config.admission().sweepSeconds()))
+        new UnsubscribeHandler.Timing(config.admission().topicsBudgetMillis(), config.admission().sweepSeconds()),
+        changes)
         .countingIn(new EventRecorder(aws.dynamo(), tables.deliveries(), tables.campaigns(), ResultListener.NONE)::unsubscribed);
   }
 
@@ -193,8 +200,9 @@ public final class Mailroom {
         Sender.Settings.of(config));
   }
 
-  private Syncer syncer() {
-    return new Syncer(config.sync(), aws.dynamo(), tables.users(), tables.syncState(), metrics);
+  private Syncer syncer(ConsentNotices notices) {
+    return new Syncer(config.sync(), aws.dynamo(), tables.users(), tables.syncState(), metrics,
+        notices == null ? ConsentChanges.NONE : notices.syncedChanges());
   }
 
   private Future<Void> deploySenders(Supplier<Sender> senders) {

@@ -20,10 +20,11 @@ import java.util.List;
 
 /**
  * The names of Mailroom's DynamoDB tables under one prefix, and their creation (with the Seen
- * table's TTL, the Campaigns table's indexes and the Suppressions table's index of pending unsubscribes).
+ * table's TTL, the Campaigns table's indexes and the Suppressions table's index of pending unsubscribes,
+ * the Notices table's index of consent notices due).
  */
 public record Tables(String users, String templates, String campaigns, String deliveries, String syncState,
-                     String suppressions, String seen) {
+                     String suppressions, String seen, String notices) {
   /** Every campaign ({@code Listed = "campaign"}), newest first by {@code ListKey} (created-at, then id). */
   public static final GlobalIndex CAMPAIGNS_LISTED = new GlobalIndex("Listed", "Listed", "ListKey",
       ScalarAttributeType.S, ProjectionType.ALL);
@@ -44,12 +45,19 @@ public record Tables(String users, String templates, String campaigns, String de
   public static final GlobalIndex SUPPRESSIONS_PENDING = new GlobalIndex("ByPending", "PendingShard", "UnsubscribeAt",
       ScalarAttributeType.N, ProjectionType.ALL);
 
+  /**
+   * Sparse: only a consent notice still to be sent (pending, or failed and waiting to be tried
+   * again) carries {@code DueShard}, so the sweep reads the due ones by {@code DueAt} and nothing else.
+   */
+  public static final GlobalIndex NOTICES_DUE = new GlobalIndex("ByDue", "DueShard", "DueAt",
+      ScalarAttributeType.N, ProjectionType.ALL);
+
   private static final Duration ACTIVE_POLL = Duration.ofMillis(250);
   private static final Duration ACTIVE_WAIT = Duration.ofMinutes(5);
 
   public static Tables withPrefix(String prefix) {
     return new Tables(prefix + "Users", prefix + "Templates", prefix + "Campaigns", prefix + "Deliveries",
-        prefix + "SyncState", prefix + "Suppressions", prefix + "Seen");
+        prefix + "SyncState", prefix + "Suppressions", prefix + "Seen", prefix + "Notices");
   }
 
   /** Creates every missing table (on-demand billing) and waits until each is active. */
@@ -62,6 +70,7 @@ public record Tables(String users, String templates, String campaigns, String de
     all.add(create(dynamo, deliveries, "CampaignId", "Email", List.of()));
     all.add(create(dynamo, syncState, "Name", null, List.of()));
     all.add(create(dynamo, suppressions, "Email", null, List.of(SUPPRESSIONS_PENDING)));
+    all.add(create(dynamo, notices, "Id", null, List.of(NOTICES_DUE)));
     all.add(create(dynamo, seen, "Key", null, List.of()).compose(v -> OnceStore.enableExpiry(dynamo, seen)));
     return Future.all(all).mapEmpty();
   }

@@ -11,6 +11,7 @@ import io.mailroom.compliance.ComplianceSettings;
  */
 final class ComplianceKeys {
   static final String PROFILE = "compliance.profile";
+  private static final String RECONFIRM = "compliance.reconfirm.";
   private static final String[] SENDER = {"name", "email", "phone", "address"};
 
   private ComplianceKeys() {
@@ -29,7 +30,23 @@ final class ComplianceKeys {
       values[i] = senderValue(r, "compliance.sender." + SENDER[i]);
     }
     return new ComplianceSettings(profile, new ComplianceSettings.SenderIdentity(values[0], values[1], values[2],
-        values[3]));
+        values[3]), notices(r));
+  }
+
+  /**
+   * The consent notices under {@code kr}: {@code compliance.reconfirm.enabled} (default true),
+   * {@code .intervalSeconds} (default 3600), {@code .leadDays} (default 30),
+   * {@code compliance.confirmSyncedChanges} (default false) and {@code compliance.confirmSweepSeconds}
+   * (default 15). Every change made through Mailroom is confirmed under {@code kr}.
+   */
+  static ComplianceSettings.Notices notices(ConfigReader r) {
+    boolean reconfirm = !r.has(RECONFIRM + "enabled") || r.bool(RECONFIRM + "enabled");
+    return new ComplianceSettings.Notices(reconfirm,
+        r.integer(RECONFIRM + "intervalSeconds", 1, 86_400, 3600),
+        r.integer(RECONFIRM + "leadDays", 1, 365, 30),
+        true,
+        r.has("compliance.confirmSyncedChanges") && r.bool("compliance.confirmSyncedChanges"),
+        r.integer("compliance.confirmSweepSeconds", 1, 3600, 15));
   }
 
   /** Whether the configuration names a profile (an empty value, as in conf/production.json, does not). */

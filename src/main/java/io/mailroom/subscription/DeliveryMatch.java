@@ -12,9 +12,10 @@ import java.util.Optional;
  * Tells whether an SES event tagged with one of Mailroom's deliveries is about the email Mailroom
  * sent: where the delivery's SES message id is recorded (a SENT delivery), the event's
  * {@code mail.messageId} must be it; where it is not yet (a call with no answer), the event's
- * {@code delivery} tag must be the delivery id of the call. An event of a test send is ours when this
- * service made that test send ({@link TestSends}). An event with no tags (an identity notification) is
- * matched by address alone, as before; a tagged one naming no delivery of ours is not ours.
+ * {@code delivery} tag must be the delivery id of the call. An event of a test send or a consent
+ * notice is ours when this service sent that email ({@link TestSends}). An event with no tags (an
+ * identity notification) is matched by address alone, as before; a tagged one naming no delivery of
+ * ours is not ours.
  */
 final class DeliveryMatch {
   private final DynamoDbAsyncClient dynamo;
@@ -35,7 +36,7 @@ final class DeliveryMatch {
     if (event.email() == null || event.messageId() == null) {
       return Future.succeededFuture(false);
     }
-    if (TestSends.CAMPAIGN_ID.equals(event.campaignId())) {
+    if (TestSends.keptHere(event.campaignId())) {
       return tests.madeBy(event.messageId(), event.email());
     }
     return Async.of(dynamo.getItem(b -> b.tableName(table).consistentRead(true)

@@ -52,6 +52,7 @@ public final class UnsubscribeHandler extends VerticleBase {
   private final List<String> topics;
   private final MailroomMetrics metrics;
   private final Timing timing;
+  private final ConsentChanges changes;
   private Unsubscribes unsubscribes;
   private BiFunction<String, String, Future<Boolean>> campaignResults = (campaign, email) -> Future.succeededFuture(false);
 
@@ -69,6 +70,13 @@ public final class UnsubscribeHandler extends VerticleBase {
 
   public UnsubscribeHandler(UnsubscribeToken tokens, ConsentStore consent, SuppressionStore suppressions,
                             List<String> topics, MailroomMetrics metrics, Timing timing) {
+    this(tokens, consent, suppressions, topics, metrics, timing, ConsentChanges.NONE);
+  }
+
+  /** As above; every consent change is recorded in {@code changes} as part of applying it. */
+  public UnsubscribeHandler(UnsubscribeToken tokens, ConsentStore consent, SuppressionStore suppressions,
+                            List<String> topics, MailroomMetrics metrics, Timing timing, ConsentChanges changes) {
+    this.changes = changes;
     this.tokens = tokens;
     this.consent = consent;
     this.suppressions = suppressions;
@@ -85,7 +93,7 @@ public final class UnsubscribeHandler extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    unsubscribes = new Unsubscribes(vertx, consent, suppressions, metrics, campaignResults);
+    unsubscribes = new Unsubscribes(vertx, consent, suppressions, metrics, campaignResults, changes);
     unsubscribes.sweepEvery(timing.sweepSeconds());
     return Future.all(
         Channels.SUBSCRIPTION_PREFERENCES.consumer(vertx.eventBus(), this::onPreferences).completion(),
@@ -201,6 +209,8 @@ public final class UnsubscribeHandler extends VerticleBase {
       return consent.preferences(email, leave, consentAgain, now, issuedAt)
           .compose(saved -> !consentAgain ? Future.succeededFuture()
               : saved ? suppressions.liftUnsubscribe(email) : Future.failedFuture(new Refused(TOKEN_PREDATES_UNSUBSCRIBE)))
+          .compose(v -> consentAgain ? changes.record(new ConsentChange(email, true, now), "page")
+              : Future.succeededFuture())
           .map(after)
           .onSuccess(saved -> {
             LOG.info("preferences saved: {} of {} topics kept{}", keep.size(), topics.size(),

@@ -43,6 +43,7 @@ final class Unsubscribes {
   private final SuppressionStore suppressions;
   private final MailroomMetrics metrics;
   private final BiFunction<String, String, Future<Boolean>> campaignResults;
+  private final ConsentChanges changes;
   private final ArrayDeque<Runnable> queued = new ArrayDeque<>();
   /** The addresses whose follow-ups this node holds (queued or running), and how many: the sweep leaves them alone. */
   private final Map<String, Integer> held = new HashMap<>();
@@ -50,11 +51,15 @@ final class Unsubscribes {
   private long sweepTimer = -1;
   private boolean sweeping;
 
-  /** {@code campaignResults} counts an unsubscribe on the campaign whose email it came through (once per recipient). */
+  /**
+   * {@code campaignResults} counts an unsubscribe on the campaign whose email it came through (once per
+   * recipient); {@code changes} records the change for its confirmation email.
+   */
   Unsubscribes(Vertx vertx, ConsentStore consent, SuppressionStore suppressions, MailroomMetrics metrics,
-               BiFunction<String, String, Future<Boolean>> campaignResults) {
+               BiFunction<String, String, Future<Boolean>> campaignResults, ConsentChanges changes) {
     this.vertx = vertx;
     this.campaignResults = campaignResults;
+    this.changes = changes;
     this.consent = consent;
     this.suppressions = suppressions;
     this.metrics = metrics;
@@ -117,20 +122,25 @@ final class Unsubscribes {
 
   /**
    * The rest of an unsubscribe: consent withdrawn as of the click, then counted and written back
-   * when it changed something, then the record settled. Each step is idempotent.
+   * when it changed something (and recorded for its confirmation), then the record settled. Each
+   * step is idempotent.
    */
   private Future<Boolean> apply(PendingUnsubscribe unsubscribe, boolean fresh) {
     String email = unsubscribe.email();
     return consent.unsubscribe(email, unsubscribe.at()).compose(withdrawn -> {
       boolean changed = withdrawn || fresh;
-      if (changed) {
-        LOG.info("unsubscribe via {} (campaign {})", unsubscribe.via(), unsubscribe.campaignId());
-        metrics.unsubscribed(unsubscribe.via());
-        Channels.CONSENT_CHANGED.publish(vertx.eventBus(), new ConsentChange(email, false, unsubscribe.at()));
-      }
-      Future<?> counted = changed && unsubscribe.campaignId() != null
-          ? campaignResults.apply(unsubscribe.campaignId(), email) : Future.succeededFuture();
-      return counted.compose(c -> suppressions.settle(email, unsubscribe.at())).map(changed);
+      ConsentChange change = new ConsentChange(email, false, unsubscribe.at());
+      Future<Void> recorded = changed ? changes.record(change, unsubscribe.via()) : Future.succeededFuture();
+      return recorded.compose(v -> {
+        if (changed) {
+          LOG.info("unsubscribe via {} (campaign {})", unsubscribe.via(), unsubscribe.campaignId());
+          metrics.unsubscribed(unsubscribe.via());
+          Channels.CONSENT_CHANGED.publish(vertx.eventBus(), change);
+        }
+        Future<?> counted = changed && unsubscribe.campaignId() != null
+            ? campaignResults.apply(unsubscribe.campaignId(), email) : Future.succeededFuture();
+        return counted.compose(c -> suppressions.settle(email, unsubscribe.at())).map(changed);
+      });
     });
   }
 

@@ -2,6 +2,9 @@ package io.mailroom.sync;
 
 import io.mailroom.aws.Async;
 import io.mailroom.aws.BatchGet;
+import io.mailroom.audience.Recipient;
+import io.mailroom.bus.ConsentChange;
+import io.mailroom.subscription.ConsentChanges;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -37,11 +40,18 @@ final class AudienceWriter {
   private final Vertx vertx;
   private final DynamoDbAsyncClient dynamo;
   private final String table;
+  private final ConsentChanges changes;
 
   AudienceWriter(Vertx vertx, DynamoDbAsyncClient dynamo, String table) {
+    this(vertx, dynamo, table, ConsentChanges.NONE);
+  }
+
+  /** As above; a known customer's consent that a row changes is recorded in {@code changes} once written. */
+  AudienceWriter(Vertx vertx, DynamoDbAsyncClient dynamo, String table, ConsentChanges changes) {
     this.vertx = vertx;
     this.dynamo = dynamo;
     this.table = table;
+    this.changes = changes;
   }
 
   /** What a chunk did: rows written, deleted, and consent kept against a stale MySQL row. */
@@ -63,19 +73,23 @@ final class AudienceWriter {
     return existing(new ArrayList<>(upserts.keySet()), mappedNames(rows)).compose(present -> {
       List<Map<String, AttributeValue>> fresh = new ArrayList<>();
       List<CustomerRow> known = new ArrayList<>();
+      Set<String> flipped = new HashSet<>();
       upserts.forEach((email, row) -> {
         Map<String, AttributeValue> stored = present.get(email);
         if (stored == null) {
           fresh.add(item(row));
         } else if (!unchanged(stored, row)) {
           known.add(row);
+          if (Recipient.consent(stored.get("SubscriptionStatus")) != row.subscribed()) {
+            flipped.add(email);
+          }
         }
       });
       List<WriteRequest> writes = new ArrayList<>();
       fresh.forEach(item -> writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build()));
       deletes.forEach(email -> writes.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder()
           .key(Map.of("Email", AttributeValue.fromS(email))).build()).build()));
-      return Future.all(batchWrite(writes), updateAll(known))
+      return Future.all(batchWrite(writes), updateAll(known, flipped))
           .map(all -> new Outcome(fresh.size() + known.size(), deletes.size(), all.<Integer>resultAt(1)));
     });
   }
@@ -152,23 +166,26 @@ final class AudienceWriter {
    * Updates known customers, {@code UPDATE_LANES} at a time; returns how many kept a Mailroom
    * unsubscribe against their row.
    */
-  private Future<Integer> updateAll(List<CustomerRow> rows) {
+  private Future<Integer> updateAll(List<CustomerRow> rows, Set<String> flipped) {
     int[] kept = new int[1];
     List<Future<?>> lanes = new ArrayList<>();
     for (int lane = 0; lane < UPDATE_LANES; lane++) {
-      lanes.add(updateFrom(rows, lane, kept));
+      lanes.add(updateFrom(rows, lane, kept, flipped));
     }
     return Future.all(lanes).map(all -> kept[0]);
   }
 
-  private Future<Void> updateFrom(List<CustomerRow> rows, int index, int[] kept) {
+  private Future<Void> updateFrom(List<CustomerRow> rows, int index, int[] kept, Set<String> flipped) {
     if (index >= rows.size()) {
       return Future.succeededFuture();
     }
-    return update(rows.get(index)).compose(keptOne -> {
+    CustomerRow row = rows.get(index);
+    return update(row).compose(keptOne -> {
       kept[0] += keptOne ? 1 : 0;
-      return updateFrom(rows, index + UPDATE_LANES, kept);
-    });
+      return !keptOne && flipped.contains(row.normalEmail())
+          ? changes.record(new ConsentChange(row.normalEmail(), row.subscribed(), row.consentChangedAt()), "sync")
+          : Future.<Void>succeededFuture();
+    }).compose(v -> updateFrom(rows, index + UPDATE_LANES, kept, flipped));
   }
 
   /**

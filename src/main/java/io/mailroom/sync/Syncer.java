@@ -4,6 +4,7 @@ import io.mailroom.bus.Channels;
 import io.mailroom.bus.ConsentChange;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.metrics.MailroomMetrics;
+import io.mailroom.subscription.ConsentChanges;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -46,6 +47,7 @@ public final class Syncer extends VerticleBase {
   private final DynamoDbAsyncClient dynamo;
   private final String usersTable;
   private final String stateTable;
+  private final ConsentChanges changes;
   private final String owner = UUID.randomUUID().toString();
   private MySqlSource source;
   private SyncState state;
@@ -57,6 +59,13 @@ public final class Syncer extends VerticleBase {
 
   public Syncer(MailroomConfig.Sync settings, DynamoDbAsyncClient dynamo, String usersTable, String stateTable,
                 MailroomMetrics metrics) {
+    this(settings, dynamo, usersTable, stateTable, metrics, ConsentChanges.NONE);
+  }
+
+  /** As above; the consent changes the rows make to known customers are recorded in {@code changes}. */
+  public Syncer(MailroomConfig.Sync settings, DynamoDbAsyncClient dynamo, String usersTable, String stateTable,
+                MailroomMetrics metrics, ConsentChanges changes) {
+    this.changes = changes;
     this.metrics = metrics;
     this.settings = settings;
     this.dynamo = dynamo;
@@ -68,7 +77,7 @@ public final class Syncer extends VerticleBase {
   public Future<?> start() {
     source = new MySqlSource(vertx, settings);
     state = new SyncState(dynamo, stateTable);
-    writer = new AudienceWriter(vertx, dynamo, usersTable);
+    writer = new AudienceWriter(vertx, dynamo, usersTable, changes);
     timer = vertx.setPeriodic(1000, settings.intervalSeconds() * 1000L, t -> scheduled());
     Channels.SYNC_STATUS.consumer(vertx.eventBus(), m -> state.status()
         .onSuccess(m::reply).onFailure(e -> m.fail(503, e.getMessage())));

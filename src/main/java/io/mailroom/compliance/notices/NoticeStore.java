@@ -1,0 +1,154 @@
+package io.mailroom.compliance.notices;
+
+import io.mailroom.aws.Async;
+import io.mailroom.aws.Tables;
+import io.vertx.core.Future;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Notices table (partition key {@code Id}): one item per consent notice a customer is owed,
+ * a change confirmation ({@code change#email#at#in|out}) or a reconfirmation of one two-year cycle
+ * ({@code reconfirm#email#anniversary}). Its {@code State} moves PENDING or FAILED → SENDING
+ * (claimed, in a conditional write made before the send, so no two nodes and no restart send it
+ * twice) → SENT or SKIPPED (with the reason). A change confirmation still to go carries
+ * {@code DueShard}, the key of the sparse index the sweep reads; a failed one carries it again
+ * with a later {@code DueAt}.
+ */
+final class NoticeStore {
+  static final String PENDING = "PENDING";
+  static final String SENDING = "SENDING";
+  static final String SENT = "SENT";
+  static final String FAILED = "FAILED";
+  static final String SKIPPED = "SKIPPED";
+  private static final String DUE = "d";
+  private static final int REASON_CHARS = 200;
+
+  private final DynamoDbAsyncClient dynamo;
+  private final String table;
+
+  NoticeStore(DynamoDbAsyncClient dynamo, String table) {
+    this.dynamo = dynamo;
+    this.table = table;
+  }
+
+  /** A change confirmation: to {@code email}, who consented ({@code subscribed}) or withdrew at {@code at}. */
+  record Change(String id, String email, boolean subscribed, long at, int attempts) { }
+
+  static String changeId(String email, boolean subscribed, long at) {
+    return "change#" + email + "#" + at + (subscribed ? "#in" : "#out");
+  }
+
+  static String reconfirmId(String email, String anniversary) {
+    return "reconfirm#" + email + "#" + anniversary;
+  }
+
+  /** Records a change confirmation as pending; recording the same change again changes nothing. */
+  Future<Void> pending(String email, boolean subscribed, long at, String via) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put("Id", s(changeId(email, subscribed, at)));
+    item.put("NoticeKind", s("change"));
+    item.put("Email", s(email));
+    item.put("Subscribed", AttributeValue.fromBool(subscribed));
+    item.put("ChangeAt", n(at));
+    item.put("Via", s(via == null ? "" : via));
+    item.put("State", s(PENDING));
+    item.put("DueShard", s(DUE));
+    item.put("DueAt", n(at));
+    item.put("CreatedAt", n(System.currentTimeMillis()));
+    return Async.of(dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(Id)")))
+        .<Void>mapEmpty()
+        .recover(e -> e instanceof ConditionalCheckFailedException ? Future.succeededFuture() : Future.failedFuture(e));
+  }
+
+  /** Up to {@code limit} change confirmations due at {@code now} or before, oldest first. */
+  Future<List<Change>> due(long now, int limit) {
+    return Async.of(dynamo.query(b -> b.tableName(table).indexName(Tables.NOTICES_DUE.name()).limit(limit)
+            .keyConditionExpression("DueShard = :due AND DueAt <= :now")
+            .expressionAttributeValues(Map.of(":due", s(DUE), ":now", n(now)))))
+        .map(r -> r.items().stream().map(NoticeStore::change).toList());
+  }
+
+  private static Change change(Map<String, AttributeValue> item) {
+    AttributeValue attempts = item.get("Attempts");
+    return new Change(item.get("Id").s(), item.get("Email").s(), Boolean.TRUE.equals(item.get("Subscribed").bool()),
+        Long.parseLong(item.get("ChangeAt").n()), attempts == null ? 0 : Integer.parseInt(attempts.n()));
+  }
+
+  /** Takes a pending or failed change confirmation for sending; false when another node (or run) has it. */
+  Future<Boolean> claimChange(String id) {
+    return update(id, "SET #state = :sending, ClaimedAt = :now ADD Attempts :one REMOVE DueShard",
+        "#state IN (:pending, :failed)", Map.of(":sending", s(SENDING), ":now", n(System.currentTimeMillis()),
+            ":one", n(1), ":pending", s(PENDING), ":failed", s(FAILED)));
+  }
+
+  /**
+   * Takes the reconfirmation of {@code email}'s cycle ending on {@code anniversary}, creating its
+   * item: false when it was taken, sent or skipped already (only a failed one is taken again).
+   */
+  Future<Boolean> claimReconfirm(String email, String anniversary, long consentAt) {
+    return update(reconfirmId(email, anniversary),
+        "SET #state = :sending, NoticeKind = :kind, Email = :email, ConsentAt = :consent, ClaimedAt = :now"
+            + " ADD Attempts :one",
+        "attribute_not_exists(Id) OR #state = :failed", Map.of(":sending", s(SENDING), ":kind", s("reconfirm"),
+            ":email", s(email), ":consent", n(consentAt), ":now", n(System.currentTimeMillis()), ":one", n(1),
+            ":failed", s(FAILED)));
+  }
+
+  /** The claimed notice went: its transport's message id. */
+  Future<Void> sent(String id, String messageId) {
+    return settle(id, "SET #state = :sent, SentAt = :now, MessageId = :message REMOVE LastError",
+        Map.of(":sent", s(SENT), ":now", n(System.currentTimeMillis()), ":message", s(messageId)));
+  }
+
+  /** The claimed notice may not go to its address (a bounce or complaint holds it): never tried again. */
+  Future<Void> skipped(String id, String reason) {
+    return settle(id, "SET #state = :skipped, LastError = :reason", Map.of(":skipped", s(SKIPPED),
+        ":reason", s(reason)));
+  }
+
+  /**
+   * The claimed notice could not go, for {@code reason}; a change confirmation is due again at
+   * {@code retryAt} (a reconfirmation is taken again by the next run of its job).
+   */
+  Future<Void> failed(String id, String reason, long retryAt, boolean change) {
+    String text = reason == null ? "unknown"
+        : reason.length() > REASON_CHARS ? reason.substring(0, REASON_CHARS) : reason;
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(":failed", s(FAILED), ":reason", s(text)));
+    String set = "SET #state = :failed, LastError = :reason";
+    if (change) {
+      set += ", DueShard = :due, DueAt = :retry";
+      values.put(":due", s(DUE));
+      values.put(":retry", n(retryAt));
+    }
+    return settle(id, set, values);
+  }
+
+  private Future<Void> settle(String id, String expression, Map<String, AttributeValue> values) {
+    Map<String, AttributeValue> all = new HashMap<>(values);
+    all.put(":sending", s(SENDING));
+    return update(id, expression, "#state = :sending", all).mapEmpty();
+  }
+
+  private Future<Boolean> update(String id, String expression, String condition, Map<String, AttributeValue> values) {
+    return Async.of(dynamo.updateItem(b -> b.tableName(table).key(Map.of("Id", s(id))).updateExpression(expression)
+            .conditionExpression(condition).expressionAttributeNames(Map.of("#state", "State"))
+            .expressionAttributeValues(values)))
+        .map(true)
+        .recover(e -> e instanceof ConditionalCheckFailedException ? Future.succeededFuture(false)
+            : Future.failedFuture(e));
+  }
+
+  private static AttributeValue s(String value) {
+    return AttributeValue.fromS(value);
+  }
+
+  private static AttributeValue n(long value) {
+    return AttributeValue.fromN(Long.toString(value));
+  }
+}
