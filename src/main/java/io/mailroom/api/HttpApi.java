@@ -1,5 +1,6 @@
 package io.mailroom.api;
 
+import io.mailroom.compliance.SendingHold;
 import io.mailroom.aws.OnceStore;
 import io.mailroom.bus.Channels;
 import io.mailroom.campaign.CampaignStore;
@@ -43,6 +44,7 @@ public final class HttpApi extends VerticleBase {
   private final DeliveryQueries deliveries;
   private final DeadLetters deadLetters;
   private ResultRoutes results;
+  private SendingHold hold = SendingHold.never();
   private final SubscriptionRoutes subscriptionRoutes;
   private final PreviewRoutes previewRoutes;
   private final RouteGuard guard;
@@ -67,6 +69,12 @@ public final class HttpApi extends VerticleBase {
     this.deadLetters = deadLetters;
   }
 
+  /** Shows when quiet hours hold a campaign ({@code heldUntil}); none are held without it. */
+  public HttpApi withSendingHold(SendingHold hold) {
+    this.hold = hold;
+    return this;
+  }
+
   /** Serves a campaign's results too (mounted when the server starts). */
   public HttpApi withResults(ResultRoutes routes) {
     this.results = routes;
@@ -87,7 +95,7 @@ public final class HttpApi extends VerticleBase {
     router.route().handler(HttpApi::requestId);
     router.get("/health/live").handler(HttpApi::live);
     router.get("/v1/openapi.yaml").handler(HttpApi::openApi);
-    new CampaignRoutes(vertx, config, campaigns, templates, deliveries, check).mount(router, guard, bodyLimit);
+    new CampaignRoutes(vertx, config, campaigns, templates, deliveries, check, hold).mount(router, guard, bodyLimit);
     new TemplateRoutes(config, templates, campaigns, check).mount(router, guard, bodyLimit);
     audiences.mount(router, guard, bodyLimit);
     previewRoutes.mount(router, guard, bodyLimit);
