@@ -77,6 +77,10 @@ class KoreanAdvertisingEmailTest {
           .contains("Mailroom Fashion", "help@shop.example.com", "02-1234-5678", "서울특별시 중구 세종대로 110")
           .contains(">수신거부</a>", ">unsubscribe</a>", "href=\"http://127.0.0.1:");
       assertThat(html.indexOf("lang=\"ko\"")).isLessThan(html.indexOf("lang=\"en\""));
+      // one opt-out, the footer's (Korean and English): no second one of the template's footer
+      assertThat(html).doesNotContain("수신거부 및 수신 설정").doesNotContain("change your preferences");
+      assertThat(html.split("href=\"http://127\\.0\\.0\\.1:\\d+/u/", -1)).hasSize(3);
+      assertThat(text).doesNotContain("change your preferences");
       assertThat(text).startsWith("Hello Customer ").contains("발신자: Mailroom Fashion | help@shop.example.com")
           .containsPattern("수신거부\\(무료, 한 번에 처리\\): http://127\\.0\\.0\\.1:\\d+/u/")
           .containsPattern("Unsubscribe \\(free, one step\\): http://127\\.0\\.0\\.1:\\d+/u/\\S+\n$");
@@ -96,9 +100,11 @@ class KoreanAdvertisingEmailTest {
     for (JsonObject email : sentBy(body)) {
       assertThat(email.getString("subject")).matches("Hello Customer \\d");
       assertThat(email.getJsonObject("body").getString("html")).doesNotContain("발신자")
-          .doesNotContain("legal-footer").doesNotContain("광고");
+          .doesNotContain("legal-footer").doesNotContain("광고")
+          .contains(">Unsubscribe or change your preferences</a>", ">수신거부 및 수신 설정</a>");
       assertThat(email.getJsonObject("body").getString("text")).startsWith("Hello Customer ")
-          .doesNotContain("발신자").doesNotContain("Sender:").doesNotContain("광고");
+          .doesNotContain("발신자").doesNotContain("Sender:").doesNotContain("광고")
+          .contains("Unsubscribe or change your preferences (수신거부): http://127.0.0.1:");
     }
   }
 

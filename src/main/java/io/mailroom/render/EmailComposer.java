@@ -86,14 +86,14 @@ public final class EmailComposer {
   /**
    * Every email passes here, a campaign's, a preview or a test send: the one place where what
    * the law adds to an advertising email is added to all of them: the subject prefix, through
-   * {@link SubjectLine}, and the {@link LegalFooter} at the end of both bodies. Rendering runs off
-   * the event loop.
+   * {@link SubjectLine}, and the {@link LegalFooter} at the end of both bodies, whose opt-out is
+   * then the only one Mailroom adds. Rendering runs off the event loop.
    */
   private Future<RenderedEmail> outgoing(Renderer.Compiled template, String campaignId, String subjectOverride,
                                          Recipient recipient, UnsubscribeLinks.Link link, boolean test,
                                          boolean advertising) {
     return renderer.renderOffLoop(template, campaignId, subjectOverride, recipient,
-        Map.of("UnsubscribeURL", link.url()), link.headers()).map(email -> {
+        Map.of("UnsubscribeURL", link.url(), Renderer.LEGAL_FOOTER_FIELD, advertising), link.headers()).map(email -> {
           String subject = SubjectLine.of(email.subject(), test, advertising);
           if (!advertising) {
             return subject.equals(email.subject()) ? email : new RenderedEmail(email.campaignId(), email.from(),

@@ -32,7 +32,8 @@ import java.util.UUID;
  * {@code CALLING} and hands the email to the transport, has {@link Outcomes} record what became
  * of it, and deletes the message. A transient failure leaves the message on the queue to come
  * back after a backoff; a call with no answer is settled by the {@link Reconciler}, which also
- * takes SES's Send events ({@code SEND_CONFIRMED}).
+ * takes SES's Send events ({@code SEND_CONFIRMED}). During quiet hours it takes no message, and one
+ * it holds goes back to the queue unsent.
  */
 public final class Sender extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
