@@ -141,6 +141,31 @@ class KoreanAdvertisingEmailTest {
   }
 
   @Test
+  void aNoticePreviewsAndTestSendsAsANotice() {
+    String path = "/v1/templates/" + TestNode.TEMPLATE_ID;
+    JsonObject preview = client.post(path + "/preview", "{\"sample\": {\"Name\": \"Mina\"}, \"kind\": \"notice\"}").json();
+    assertThat(preview.getString("subject")).isEqualTo("Hello Mina");
+    assertThat(preview.getString("html")).doesNotContain("legal-footer").doesNotContain("광고")
+        .contains(">Unsubscribe or change your preferences</a>");
+    assertThat(preview.getString("text")).doesNotContain("발신자");
+    JsonObject advertising = client.post(path + "/preview", "{\"sample\": {\"Name\": \"Mina\"}, \"kind\": \"advertising\"}")
+        .json();
+    assertThat(advertising.getString("subject")).isEqualTo("(광고) Hello Mina");
+
+    SignedClient.Reply sent = client.post(path + "/test", "{\"to\": [\"kr0@example.com\"], \"kind\": \"notice\"}");
+    assertThat(sent.status()).as(sent.body()).isEqualTo(202);
+    JsonArray received = ses.emails();
+    assertThat(received).hasSize(1);
+    assertThat(received.getJsonObject(0).getString("subject")).isEqualTo("[TEST] Hello Customer 0");
+    assertThat(received.getJsonObject(0).getJsonObject("body").getString("html")).doesNotContain("legal-footer");
+
+    assertRefused(client.post(path + "/preview", "{\"sample\": {}, \"kind\": \"promo\"}"), 400, "invalid_field", "kind");
+    assertRefused(client.post(path + "/test", "{\"to\": [\"kr0@example.com\"], \"kind\": true}"), 400,
+        "invalid_field", "kind");
+    assertThat(ses.emails()).hasSize(1);
+  }
+
+  @Test
   void aTemplateWithAVariantOfTheMarkIsRefusedAndNotSaved() {
     assertRefused(TemplateRoutesTest.put(client, "kr-bad", TemplateRoutesTest.template("[광고] 세일", "<p>x</p>")
         .encode()), 400, "advertising_mark", "subject");

@@ -72,15 +72,21 @@ public final class EmailComposer {
   }
 
   /**
-   * The email a campaign of {@code templateId} would send {@code recipient}, for a preview or a test
-   * send: the same rendering, with a preview token in its unsubscribe link, and {@code "[TEST] "} in
-   * the subject of a test send.
+   * The email an advertising campaign of {@code templateId} would send {@code recipient}, for a
+   * preview or a test send: the same rendering, with a preview token in its unsubscribe link, and
+   * {@code "[TEST] "} in the subject of a test send.
    */
   public Future<RenderedEmail> preview(Trial trial, String templateId, long templateVersion, String subjectOverride,
                                        Recipient recipient) {
+    return preview(trial, templateId, templateVersion, subjectOverride, recipient, CampaignKind.ADVERTISING);
+  }
+
+  /** As above, as a campaign of {@code kind} would send it: a notice without the advertising mark or footer. */
+  public Future<RenderedEmail> preview(Trial trial, String templateId, long templateVersion, String subjectOverride,
+                                       Recipient recipient, CampaignKind kind) {
     UnsubscribeLinks.Link link = links.preview(recipient.email());
     return renderer.template(templateId, templateVersion).compose(template -> outgoing(template, trial.campaignId(), subjectOverride,
-        recipient, link, trial == Trial.TEST_SEND, compliance.marks(CampaignKind.ADVERTISING)));
+        recipient, link, trial == Trial.TEST_SEND, compliance.marks(kind)));
   }
 
   /**
