@@ -1,10 +1,10 @@
 package io.mailroom.api;
 
-import io.mailroom.compliance.SendingHold;
 import io.mailroom.aws.OnceStore;
 import io.mailroom.bus.Channels;
 import io.mailroom.campaign.CampaignStore;
 import io.mailroom.campaign.TemplateStore;
+import io.mailroom.compliance.SendingHold;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.delivery.DeliveryQueries;
 import io.mailroom.http.ApiError;

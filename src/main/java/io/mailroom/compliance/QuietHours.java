@@ -54,11 +54,6 @@ public record QuietHours(boolean enabled, LocalTime start, LocalTime end, ZoneId
     return Optional.empty();
   }
 
-  /** When campaign email due at {@code at} may go out: {@code at} itself, or the end of its window. */
-  public Instant nextOpen(Instant at) {
-    return heldUntil(at).orElse(at);
-  }
-
   /** Whether the window runs past midnight into the next day. */
   public boolean crossesMidnight() {
     return start.isAfter(end);

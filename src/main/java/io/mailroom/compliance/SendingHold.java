@@ -16,8 +16,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class SendingHold {
   private static final Logger LOG = LoggerFactory.getLogger(SendingHold.class);
-  /** How often a held part of the node looks again, at most (the window may end, or the clock move). */
-  private static final long RECHECK_MILLIS = 1000;
 
   private final QuietHours hours;
   private final Clock clock;
@@ -49,13 +47,6 @@ public final class SendingHold {
   /** The opposite of {@link #held()}: whether a campaign email may go out now. */
   public boolean open() {
     return !held();
-  }
-
-  /** How long a held part waits before it asks again. */
-  public long recheckMillis() {
-    return hours.heldUntil(clock.instant())
-        .map(until -> Math.max(1, Math.min(RECHECK_MILLIS, until.toEpochMilli() - clock.millis())))
-        .orElse(1L);
   }
 
   /**
