@@ -176,7 +176,7 @@ public final class Mailroom {
 
   private Fetcher fetcher(CampaignStore campaigns, ConsentCheck consent) {
     CampaignRecovery recovery = new CampaignRecovery(campaigns,
-        new DeliveryQueries(aws.dynamo(), tables.deliveries()), config.fetcher().staleSeconds() * 1000L);
+        new DeliveryQueries(aws.dynamo(), tables.deliveries()), config.fetcher().staleSeconds() * 1000L, hold);
     return new Fetcher(users(), campaigns, recovery, config.fetcher(), consent, config.subscription().defaultTopic(),
         metrics);
   }

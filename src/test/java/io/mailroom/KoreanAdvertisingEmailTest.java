@@ -143,7 +143,8 @@ class KoreanAdvertisingEmailTest {
   @Test
   void aNoticePreviewsAndTestSendsAsANotice() {
     String path = "/v1/templates/" + TestNode.TEMPLATE_ID;
-    JsonObject preview = client.post(path + "/preview", "{\"sample\": {\"Name\": \"Mina\"}, \"kind\": \"notice\"}").json();
+    JsonObject preview = client.post(path + "/preview", "{\"sample\": {\"Name\": \"Mina\"}, \"kind\": \"notice\"}")
+        .json();
     assertThat(preview.getString("subject")).isEqualTo("Hello Mina");
     assertThat(preview.getString("html")).doesNotContain("legal-footer").doesNotContain("광고")
         .contains(">Unsubscribe or change your preferences</a>");
@@ -159,7 +160,8 @@ class KoreanAdvertisingEmailTest {
     assertThat(received.getJsonObject(0).getString("subject")).isEqualTo("[TEST] Hello Customer 0");
     assertThat(received.getJsonObject(0).getJsonObject("body").getString("html")).doesNotContain("legal-footer");
 
-    assertRefused(client.post(path + "/preview", "{\"sample\": {}, \"kind\": \"promo\"}"), 400, "invalid_field", "kind");
+    assertRefused(client.post(path + "/preview", "{\"sample\": {}, \"kind\": \"promo\"}"), 400, "invalid_field",
+        "kind");
     assertRefused(client.post(path + "/test", "{\"to\": [\"kr0@example.com\"], \"kind\": true}"), 400,
         "invalid_field", "kind");
     assertThat(ses.emails()).hasSize(1);

@@ -59,7 +59,8 @@ public final class TestSend {
   public Future<List<RenderedEmail>> compose(String templateId, long templateVersion, String subjectOverride,
                                             List<Recipient> recipients, CampaignKind kind) {
     List<Future<RenderedEmail>> emails = recipients.stream()
-        .map(r -> composer.preview(EmailComposer.Trial.TEST_SEND, templateId, templateVersion, subjectOverride, r, kind))
+        .map(r -> composer.preview(EmailComposer.Trial.TEST_SEND, templateId, templateVersion, subjectOverride, r,
+            kind))
         .toList();
     return Future.all(emails).map(all -> all.<RenderedEmail>list());
   }
