@@ -9,6 +9,7 @@ import io.mailroom.api.ResultRoutes;
 import io.mailroom.aws.OnceStore;
 import io.mailroom.campaign.CampaignStore;
 import io.mailroom.campaign.TemplateStore;
+import io.mailroom.compliance.SendingHold;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.delivery.DeliveryQueries;
 import io.mailroom.metrics.MailroomMetrics;
@@ -50,7 +51,7 @@ record HttpServers(HttpApi api, ManagementServer management) {
 
   /** The campaign side the routes work with, shared with the Senders (so a preview is what a campaign sends). */
   record Sending(CampaignStore campaigns, SqsQueue queue, ConsentCheck consent, EmailComposer composer,
-                 RenderPool renders) { }
+                 RenderPool renders, SendingHold hold) { }
 
   static HttpServers create(Vertx vertx, MailroomConfig config, Node node, Sending sending) {
     Tables tables = node.tables();
@@ -71,7 +72,8 @@ record HttpServers(HttpApi api, ManagementServer management) {
         new AudienceRoutes(config, new UserStore(dynamo, tables.users()), sending.consent()),
         previews(vertx, config, node, sending, check), check)
         .withResults(new ResultRoutes(new CampaignReport(dynamo, tables.deliveries(), sending.campaigns()),
-            new DeliveryList(dynamo, tables.deliveries()), resend(vertx, node, sending)));
+            new DeliveryList(dynamo, tables.deliveries()), resend(vertx, node, sending)))
+        .withSendingHold(sending.hold());
     return new HttpServers(api, new ManagementServer(config.http(), node.metrics(), readiness));
   }
 

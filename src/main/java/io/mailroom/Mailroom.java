@@ -13,6 +13,7 @@ import io.mailroom.campaign.Scheduler;
 import io.mailroom.campaign.StatusCache;
 import io.mailroom.campaign.TemplateStore;
 import io.mailroom.compliance.notices.ConsentNotices;
+import io.mailroom.compliance.SendingHold;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.delivery.DeliveryQueries;
 import io.mailroom.delivery.DeliveryStore;
@@ -49,6 +50,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -75,15 +77,22 @@ public final class Mailroom {
   private MailroomMetrics metrics;
   private long queueGauge = -1;
   private SendLimits limits;
+  private final SendingHold hold;
 
-  private Mailroom(Vertx vertx, MailroomConfig config) {
+  private Mailroom(Vertx vertx, MailroomConfig config, Clock clock) {
     this.vertx = vertx;
     this.config = config;
+    this.hold = new SendingHold(config.compliance().quietHours(), clock);
     Channels.install(vertx.eventBus());
   }
 
   public static Future<Mailroom> start(Vertx vertx, MailroomConfig config) {
-    Mailroom node = new Mailroom(vertx, config);
+    return start(vertx, config, Clock.systemUTC());
+  }
+
+  /** A node whose quiet hours read {@code clock} (a test's own) instead of the system clock. */
+  public static Future<Mailroom> start(Vertx vertx, MailroomConfig config, Clock clock) {
+    Mailroom node = new Mailroom(vertx, config, clock);
     return node.startEmbedded()
         .compose(endpoints -> node.connect(endpoints))
         .compose(queue -> node.deploy(queue))
@@ -138,13 +147,13 @@ public final class Mailroom {
         new ConsentNotices.Wiring(aws.dynamo(), tables, templates(), renderer, links, consent, transport, limits.gate()),
         config.compliance());
     servers = HttpServers.create(vertx, config, new HttpServers.Node(aws, tables, metrics, limits, transport, deadLetters),
-        new HttpServers.Sending(campaigns, queue, consent, composer, renders));
+        new HttpServers.Sending(campaigns, queue, consent, composer, renders, hold));
     Supplier<Sender> senders = senders(queue, campaigns, consent, composer);
     return deploy(unsubscribeHandler(tokens, notices == null ? ConsentChanges.NONE : notices.changes()))
         .compose(v -> deploy(servers.api()))
         .compose(v -> deploy(servers.management()))
         .compose(v -> deploy(fetcher(campaigns, consent)))
-        .compose(v -> deploy(new Scheduler(campaigns, config.fetcher().scheduleCheckSeconds(), metrics)))
+        .compose(v -> deploy(new Scheduler(campaigns, config.fetcher().scheduleCheckSeconds(), metrics, hold)))
         .compose(v -> deploy(new Queuer(queue)))
         .compose(v -> limits.deploy(vertx).onSuccess(deployments::addAll))
         .compose(v -> deploySenders(senders))
@@ -180,7 +189,7 @@ public final class Mailroom {
 
   private Fetcher fetcher(CampaignStore campaigns, ConsentCheck consent) {
     CampaignRecovery recovery = new CampaignRecovery(campaigns,
-        new DeliveryQueries(aws.dynamo(), tables.deliveries()), config.fetcher().staleSeconds() * 1000L);
+        new DeliveryQueries(aws.dynamo(), tables.deliveries()), config.fetcher().staleSeconds() * 1000L, hold);
     return new Fetcher(users(), campaigns, recovery, config.fetcher(), consent, config.subscription().defaultTopic(),
         metrics);
   }
@@ -195,7 +204,7 @@ public final class Mailroom {
     Sender.Campaigns campaignSide = new Sender.Campaigns(campaigns, states, new CampaignCounters(campaigns, metrics));
     DeliveryStore deliveries = new DeliveryStore(aws.dynamo(), tables.deliveries(), tables.campaigns());
     Sender.Outbound outbound = new Sender.Outbound(transport, limits.gate(),
-        new RetryPolicy(config.sender().maxAttempts(), config.sender().retryBaseMillis()));
+        new RetryPolicy(config.sender().maxAttempts(), config.sender().retryBaseMillis()), hold);
     return () -> new Sender(queue, deliveries, campaignSide, composer, outbound, consent, metrics,
         Sender.Settings.of(config));
   }

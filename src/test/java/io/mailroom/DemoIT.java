@@ -79,9 +79,10 @@ class DemoIT {
       String html = (String) parts.getBodyPart(parts.getCount() - 1).getContent();
       assertThat(parts.getBodyPart(parts.getCount() - 1).getContentType()).startsWith("text/html");
       assertThat(html).contains("Hello &lt;script&gt;").doesNotContain("<script>")
-          .containsPattern("<a href=\"" + links + "\">Unsubscribe")
           .as("the sender's footer of conf/local.json").contains("class=\"legal-footer\"", "발신자: Mailroom Fashion")
-          .containsPattern("<a href=\"" + links + "\">수신거부</a>");
+          .containsPattern("<a href=\"" + links + "\">수신거부</a>")
+          .containsPattern("<a href=\"" + links + "\">unsubscribe</a>")
+          .as("one opt-out, the footer's").doesNotContain("수신거부 및 수신 설정");
     }
   }
 

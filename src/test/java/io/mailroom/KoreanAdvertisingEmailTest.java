@@ -77,6 +77,10 @@ class KoreanAdvertisingEmailTest {
           .contains("Mailroom Fashion", "help@shop.example.com", "02-1234-5678", "서울특별시 중구 세종대로 110")
           .contains(">수신거부</a>", ">unsubscribe</a>", "href=\"http://127.0.0.1:");
       assertThat(html.indexOf("lang=\"ko\"")).isLessThan(html.indexOf("lang=\"en\""));
+      // one opt-out, the footer's (Korean and English): no second one of the template's footer
+      assertThat(html).doesNotContain("수신거부 및 수신 설정").doesNotContain("change your preferences");
+      assertThat(html.split("href=\"http://127\\.0\\.0\\.1:\\d+/u/", -1)).hasSize(3);
+      assertThat(text).doesNotContain("change your preferences");
       assertThat(text).startsWith("Hello Customer ").contains("발신자: Mailroom Fashion | help@shop.example.com")
           .containsPattern("수신거부\\(무료, 한 번에 처리\\): http://127\\.0\\.0\\.1:\\d+/u/")
           .containsPattern("Unsubscribe \\(free, one step\\): http://127\\.0\\.0\\.1:\\d+/u/\\S+\n$");
@@ -96,9 +100,11 @@ class KoreanAdvertisingEmailTest {
     for (JsonObject email : sentBy(body)) {
       assertThat(email.getString("subject")).matches("Hello Customer \\d");
       assertThat(email.getJsonObject("body").getString("html")).doesNotContain("발신자")
-          .doesNotContain("legal-footer").doesNotContain("광고");
+          .doesNotContain("legal-footer").doesNotContain("광고")
+          .contains(">Unsubscribe or change your preferences</a>", ">수신거부 및 수신 설정</a>");
       assertThat(email.getJsonObject("body").getString("text")).startsWith("Hello Customer ")
-          .doesNotContain("발신자").doesNotContain("Sender:").doesNotContain("광고");
+          .doesNotContain("발신자").doesNotContain("Sender:").doesNotContain("광고")
+          .contains("Unsubscribe or change your preferences (수신거부): http://127.0.0.1:");
     }
   }
 
@@ -132,6 +138,33 @@ class KoreanAdvertisingEmailTest {
         "{\"sample\": {\"Name\": \"Mina\"}}").json();
     assertThat(preview.getString("subject")).isEqualTo("(광고) Hello Mina");
     assertThat(preview.getString("html")).contains("class=\"legal-footer\"");
+  }
+
+  @Test
+  void aNoticePreviewsAndTestSendsAsANotice() {
+    String path = "/v1/templates/" + TestNode.TEMPLATE_ID;
+    JsonObject preview = client.post(path + "/preview", "{\"sample\": {\"Name\": \"Mina\"}, \"kind\": \"notice\"}")
+        .json();
+    assertThat(preview.getString("subject")).isEqualTo("Hello Mina");
+    assertThat(preview.getString("html")).doesNotContain("legal-footer").doesNotContain("광고")
+        .contains(">Unsubscribe or change your preferences</a>");
+    assertThat(preview.getString("text")).doesNotContain("발신자");
+    JsonObject advertising = client.post(path + "/preview", "{\"sample\": {\"Name\": \"Mina\"}, \"kind\": \"advertising\"}")
+        .json();
+    assertThat(advertising.getString("subject")).isEqualTo("(광고) Hello Mina");
+
+    SignedClient.Reply sent = client.post(path + "/test", "{\"to\": [\"kr0@example.com\"], \"kind\": \"notice\"}");
+    assertThat(sent.status()).as(sent.body()).isEqualTo(202);
+    JsonArray received = ses.emails();
+    assertThat(received).hasSize(1);
+    assertThat(received.getJsonObject(0).getString("subject")).isEqualTo("[TEST] Hello Customer 0");
+    assertThat(received.getJsonObject(0).getJsonObject("body").getString("html")).doesNotContain("legal-footer");
+
+    assertRefused(client.post(path + "/preview", "{\"sample\": {}, \"kind\": \"promo\"}"), 400, "invalid_field",
+        "kind");
+    assertRefused(client.post(path + "/test", "{\"to\": [\"kr0@example.com\"], \"kind\": true}"), 400,
+        "invalid_field", "kind");
+    assertThat(ses.emails()).hasSize(1);
   }
 
   @Test

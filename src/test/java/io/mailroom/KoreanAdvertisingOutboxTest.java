@@ -44,8 +44,9 @@ class KoreanAdvertisingOutboxTest {
         ReceivedEmail email = ReceivedEmail.parse(Files.readAllBytes(file));
         assertThat(email.subject()).as(file.toString()).matches("\\(광고\\) Hello Customer \\d");
         assertThat(email.html()).contains("class=\"legal-footer\"", "발신자: Mailroom Fashion", ">수신거부</a>",
-            ">unsubscribe</a>");
-        assertThat(email.text()).contains("수신거부(무료, 한 번에 처리): http", "Unsubscribe (free, one step): http");
+            ">unsubscribe</a>").doesNotContain("수신거부 및 수신 설정", "change your preferences");
+        assertThat(email.text()).contains("수신거부(무료, 한 번에 처리): http", "Unsubscribe (free, one step): http")
+            .doesNotContain("change your preferences");
       }
     }
   }

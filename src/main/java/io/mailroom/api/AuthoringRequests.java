@@ -1,6 +1,7 @@
 package io.mailroom.api;
 
 import io.mailroom.audience.Recipient;
+import io.mailroom.compliance.CampaignKind;
 import io.mailroom.http.ApiError;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -18,8 +19,8 @@ import java.util.Set;
  */
 final class AuthoringRequests {
   static final int MAX_TEST_RECIPIENTS = 10;
-  private static final Set<String> PREVIEW_FIELDS = Set.of("email", "sample", "subject", "topic");
-  private static final Set<String> TEST_FIELDS = Set.of("to", "subject", "sample");
+  private static final Set<String> PREVIEW_FIELDS = Set.of("email", "sample", "subject", "topic", "kind");
+  private static final Set<String> TEST_FIELDS = Set.of("to", "subject", "sample", "kind");
   private static final Set<String> SAMPLE_FIELDS = Set.of("Name", "Email", "Gender", "CreateTime");
   private static final String SAMPLE_EMAIL = "customer@example.com";
   private static final String SAMPLE_NAME = "Sample Customer";
@@ -27,11 +28,11 @@ final class AuthoringRequests {
   private AuthoringRequests() {
   }
 
-  /** A preview: of a customer ({@code email}) or of {@code sample}, never both. */
-  record Preview(String email, Recipient sample, String subject, String topic) { }
+  /** A preview: of a customer ({@code email}) or of {@code sample}, never both; composed as {@code kind}. */
+  record Preview(String email, Recipient sample, String subject, String topic, CampaignKind kind) { }
 
-  /** A test send to 1 to 10 distinct plain mailboxes. */
-  record TestSend(List<String> to, String subject, Recipient sample) { }
+  /** A test send to 1 to 10 distinct plain mailboxes, composed as {@code kind}. */
+  record TestSend(List<String> to, String subject, Recipient sample, CampaignKind kind) { }
 
   static Preview preview(String body, List<String> topics) {
     JsonObject json = object(body, PREVIEW_FIELDS);
@@ -51,7 +52,7 @@ final class AuthoringRequests {
     if (topic != null && !topics.contains(topic)) {
       throw ApiError.badField("topic", "unknown_topic", "topic must be one of " + topics);
     }
-    return new Preview(email, hasEmail ? null : sample(json), subject(json), topic);
+    return new Preview(email, hasEmail ? null : sample(json), subject(json), topic, kind(json));
   }
 
   static TestSend test(String body) {
@@ -72,7 +73,7 @@ final class AuthoringRequests {
       }
       addresses.add(address);
     }
-    return new TestSend(List.copyOf(addresses), subject(json), sample(json));
+    return new TestSend(List.copyOf(addresses), subject(json), sample(json), kind(json));
   }
 
   private static JsonObject object(String body, Set<String> fields) {
@@ -103,6 +104,19 @@ final class AuthoringRequests {
       throw ApiError.badField("subject", "invalid_field", "subject must be one line of 1 to 998 characters");
     }
     return subject;
+  }
+
+  /** What the email is composed as: {@code advertising} (when absent) or {@code notice}. */
+  private static CampaignKind kind(JsonObject json) {
+    Object kind = json.getValue("kind");
+    try {
+      if (kind != null && !(kind instanceof String)) {
+        throw new IllegalArgumentException("kind is not a string");
+      }
+      return CampaignKind.fromWire((String) kind);
+    } catch (IllegalArgumentException e) {
+      throw ApiError.badField("kind", "invalid_field", "kind must be advertising or notice");
+    }
   }
 
   /** The sample customer: the given fields over the neutral sample's. */

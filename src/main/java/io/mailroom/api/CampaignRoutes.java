@@ -9,6 +9,7 @@ import io.mailroom.campaign.CampaignStore;
 import io.mailroom.campaign.Resumer;
 import io.mailroom.campaign.Template;
 import io.mailroom.campaign.TemplateStore;
+import io.mailroom.compliance.SendingHold;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.delivery.DeliveryQueries;
 import io.mailroom.http.ApiError;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * The campaign routes: {@code POST /v1/campaigns} (the signed webhook that starts or schedules one),
@@ -45,9 +48,11 @@ final class CampaignRoutes {
   private final Resumer resumer;
   private final TemplateCheck subjectCheck;
   private final AudienceAttributes attributes;
+  private final SendingHold hold;
 
   CampaignRoutes(Vertx vertx, MailroomConfig config, CampaignStore campaigns, TemplateStore templates,
-                 DeliveryQueries deliveries, TemplateCheck subjectCheck) {
+                 DeliveryQueries deliveries, TemplateCheck subjectCheck, SendingHold hold) {
+    this.hold = hold;
     this.vertx = vertx;
     this.config = config;
     this.campaigns = campaigns;
@@ -104,7 +109,7 @@ final class CampaignRoutes {
                 .onFailure(e -> LOG.error("campaign {} could not be started: {}", campaign.id(), e.toString()));
           }
           ctx.response().putHeader("Location", "/v1/campaigns/" + campaign.id());
-          Replies.json(ctx, created.existed() ? 200 : 202, campaign.toJson());
+          Replies.json(ctx, created.existed() ? 200 : 202, shown(campaign));
         })
         .onFailure(ctx::fail);
   }
@@ -126,10 +131,26 @@ final class CampaignRoutes {
           if (found.isEmpty()) {
             ctx.fail(new ApiError(404, "campaign_not_found", "no campaign with id '" + id + "'", "id"));
           } else {
-            Replies.json(ctx, 200, found.get().toJson());
+            Replies.json(ctx, 200, shown(found.get()));
           }
         })
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The campaign as the API shows it: with {@code heldUntil} when quiet hours hold it, a scheduled
+   * one whose time falls in the window (it starts then), or a running one now (it goes on then).
+   */
+  private JsonObject shown(Campaign campaign) {
+    JsonObject json = campaign.toJson();
+    Optional<Instant> until = Optional.empty();
+    if (campaign.status() == CampaignStatus.SCHEDULED) {
+      until = hold.startDelayedUntil(campaign.sendAt());
+    } else if (campaign.status() == CampaignStatus.QUEUED || campaign.status() == CampaignStatus.RUNNING) {
+      until = hold.heldUntilNow();
+    }
+    until.ifPresent(at -> json.put("heldUntil", at.toString()));
+    return json;
   }
 
   /** {@code POST /v1/campaigns/{id}/pause|resume|cancel}. */
@@ -145,7 +166,7 @@ final class CampaignRoutes {
         .onSuccess(campaign -> {
           LOG.info("campaign {} {} (request {})", id, action.done(), ctx.<String>get(Replies.REQUEST_ID));
           resumer.announce(id, action == CampaignControl.RESUME);
-          Replies.json(ctx, 200, campaign.toJson());
+          Replies.json(ctx, 200, shown(campaign));
         })
         .onFailure(ctx::fail);
   }

@@ -4,6 +4,7 @@ import io.mailroom.aws.OnceStore;
 import io.mailroom.bus.Channels;
 import io.mailroom.campaign.CampaignStore;
 import io.mailroom.campaign.TemplateStore;
+import io.mailroom.compliance.SendingHold;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.delivery.DeliveryQueries;
 import io.mailroom.http.ApiError;
@@ -43,6 +44,7 @@ public final class HttpApi extends VerticleBase {
   private final DeliveryQueries deliveries;
   private final DeadLetters deadLetters;
   private ResultRoutes results;
+  private SendingHold hold = SendingHold.never();
   private final SubscriptionRoutes subscriptionRoutes;
   private final PreviewRoutes previewRoutes;
   private final RouteGuard guard;
@@ -65,6 +67,12 @@ public final class HttpApi extends VerticleBase {
     this.templates = templates;
     this.deliveries = deliveries;
     this.deadLetters = deadLetters;
+  }
+
+  /** Shows when quiet hours hold a campaign ({@code heldUntil}); none are held without it. */
+  public HttpApi withSendingHold(SendingHold hold) {
+    this.hold = hold;
+    return this;
   }
 
   /** Serves a campaign's results too (mounted when the server starts). */
@@ -90,7 +98,7 @@ public final class HttpApi extends VerticleBase {
     if (results != null) {
       results.mount(router, guard, bodyLimit);
     }
-    new CampaignRoutes(vertx, config, campaigns, templates, deliveries, check).mount(router, guard, bodyLimit);
+    new CampaignRoutes(vertx, config, campaigns, templates, deliveries, check, hold).mount(router, guard, bodyLimit);
     new TemplateRoutes(config, templates, campaigns, check).mount(router, guard, bodyLimit);
     audiences.mount(router, guard, bodyLimit);
     previewRoutes.mount(router, guard, bodyLimit);

@@ -27,6 +27,7 @@ import java.util.List;
  * (composed on the same path, with a preview token in its unsubscribe link), to a customer or to
  * sample fields; and {@code POST /v1/templates/{id}/test}: that email, marked {@code [TEST]}, sent
  * at once to 1 to 10 allowed addresses ({@link TestRecipients}), all of them checked before any is sent.
+ * Both compose as advertising unless the body says {@code "kind": "notice"}.
  */
 public final class PreviewRoutes {
   private static final String RETRY_AFTER = "Retry-After";
@@ -69,7 +70,7 @@ public final class PreviewRoutes {
     currentVersion(id).compose(version -> TemplateErrors.checkedSubject(subjectCheck, request.subject())
             .compose(v -> recipient(request))
             .compose(recipient -> composer.preview(EmailComposer.Trial.PREVIEW, id, version, request.subject(),
-                    recipient)
+                    recipient, request.kind())
                 .recover(e -> Future.failedFuture(renderRefusal(id, request.subject(), e)))))
         .onSuccess(email -> Replies.json(ctx, 200, json(email)))
         .onFailure(ctx::fail);
@@ -91,7 +92,7 @@ public final class PreviewRoutes {
             .recover(e -> Future.failedFuture(e instanceof TestRecipients.Refused refused
                 ? new ApiError(422, "recipient_not_allowed", "to[" + refused.index() + "] may not receive a test"
                     + " send: " + refused.getMessage(), "to[" + refused.index() + "]") : e))
-            .compose(allowed -> tests.compose(id, version, request.subject(), allowed)
+            .compose(allowed -> tests.compose(id, version, request.subject(), allowed, request.kind())
                 .recover(e -> Future.failedFuture(renderRefusal(id, request.subject(), e)))))
         .compose(emails -> tests.send(id, emails, ctx.get(Replies.REQUEST_ID)))
         .onSuccess(outcome -> reply(ctx, outcome))

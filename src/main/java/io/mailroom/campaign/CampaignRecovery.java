@@ -1,5 +1,6 @@
 package io.mailroom.campaign;
 
+import io.mailroom.compliance.SendingHold;
 import io.mailroom.delivery.DeliveryQueries;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
@@ -13,7 +14,8 @@ import java.util.function.Consumer;
  * Finds the work a crash left behind. A queued or running campaign whose scan is not finished is
  * handed to the Fetcher (which takes it only if no live node holds its lease); a campaign whose
  * scan is finished but whose counters stopped short of its deliveries is recounted from the
- * Deliveries table, the truth, and completed.
+ * Deliveries table, the truth, and completed. During quiet hours no campaign makes progress, so none
+ * is recounted for standing still.
  */
 public final class CampaignRecovery {
   private static final Logger LOG = LoggerFactory.getLogger(CampaignRecovery.class);
@@ -21,8 +23,10 @@ public final class CampaignRecovery {
   private final CampaignStore campaigns;
   private final DeliveryQueries deliveries;
   private final long staleMillis;
+  private final SendingHold hold;
 
-  public CampaignRecovery(CampaignStore campaigns, DeliveryQueries deliveries, long staleMillis) {
+  public CampaignRecovery(CampaignStore campaigns, DeliveryQueries deliveries, long staleMillis, SendingHold hold) {
+    this.hold = hold;
     this.campaigns = campaigns;
     this.deliveries = deliveries;
     this.staleMillis = staleMillis;
@@ -38,7 +42,7 @@ public final class CampaignRecovery {
           resume.accept(campaign.id());
         } else if (campaign.pending() <= 0) {
           work.add(complete(campaign.id(), now));
-        } else if (now - campaign.updatedAt() > staleMillis) {
+        } else if (now - campaign.updatedAt() > staleMillis && !hold.held()) {
           work.add(recount(campaign, now));
         }
       }

@@ -1,5 +1,6 @@
 package io.mailroom.campaign;
 
+import io.mailroom.compliance.SendingHold;
 import io.mailroom.metrics.MailroomMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -14,7 +15,8 @@ import java.util.UUID;
  * with a conditional write, so that exactly one node starts a campaign, never before its
  * {@code sendAt}; the winner hands it to a Fetcher ({@code CAMPAIGN_START}), and the Fetcher's lease
  * and recovery sweep take it from there. A campaign whose time passed while every node was down is
- * due at the first check of the first node up, and starts late, once.
+ * due at the first check of the first node up, and starts late, once. During quiet hours it starts
+ * none: a campaign due then stays scheduled until the window ends.
  */
 public final class Scheduler extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
@@ -25,6 +27,7 @@ public final class Scheduler extends VerticleBase {
   private final CampaignStore campaigns;
   private final long checkMillis;
   private final MailroomMetrics metrics;
+  private final SendingHold hold;
   private final String node = UUID.randomUUID().toString();
   private Resumer resumer;
   private long timer = -1;
@@ -35,7 +38,8 @@ public final class Scheduler extends VerticleBase {
    */
   private String failing;
 
-  public Scheduler(CampaignStore campaigns, int checkSeconds, MailroomMetrics metrics) {
+  public Scheduler(CampaignStore campaigns, int checkSeconds, MailroomMetrics metrics, SendingHold hold) {
+    this.hold = hold;
     this.campaigns = campaigns;
     this.schedule = campaigns.scheduled();
     this.checkMillis = checkSeconds * 1000L;
@@ -55,9 +59,12 @@ public final class Scheduler extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** One check; skipped while the previous one still runs (a slow table must not pile checks up). */
+  /**
+   * One check; skipped while the previous one still runs (a slow table must not pile checks up),
+   * and during quiet hours.
+   */
   private void check() {
-    if (checking) {
+    if (checking || hold.held()) {
       return;
     }
     checking = true;

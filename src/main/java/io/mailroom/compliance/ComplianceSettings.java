@@ -2,10 +2,12 @@ package io.mailroom.compliance;
 
 /**
  * The {@code compliance.*} configuration as one value: the profile the node sends under, the
- * sender's identity its footer names (empty strings under {@code none}), and the consent notices
+ * sender's identity its footer names (empty strings under {@code none}), the quiet hours in
+ * which no campaign email goes out (under any profile; off by default), and the consent notices
  * the Korean rules ask for ({@link Notices}; all off under {@code none}).
  */
-public record ComplianceSettings(ComplianceProfile profile, SenderIdentity sender, Notices notices) {
+public record ComplianceSettings(ComplianceProfile profile, SenderIdentity sender, QuietHours quietHours,
+                                 Notices notices) {
 
   /** The sender an advertising email names: who sends it and how to reach them. */
   public record SenderIdentity(String name, String email, String phone, String address) { }
@@ -31,12 +33,18 @@ public record ComplianceSettings(ComplianceProfile profile, SenderIdentity sende
 
   /** Under {@code kr}, without the consent notices (tests of the marks alone). */
   public ComplianceSettings(ComplianceProfile profile, SenderIdentity sender) {
-    this(profile, sender, Notices.off());
+    this(profile, sender, QuietHours.off(), Notices.off());
   }
 
   /** No rules: no prefix, no footer, no notices. */
   public static ComplianceSettings none() {
-    return new ComplianceSettings(ComplianceProfile.NONE, new SenderIdentity("", "", "", ""), Notices.off());
+    return new ComplianceSettings(ComplianceProfile.NONE, new SenderIdentity("", "", "", ""), QuietHours.off(),
+        Notices.off());
+  }
+
+  /** These settings with {@code hours} as their quiet hours. */
+  public ComplianceSettings withQuietHours(QuietHours hours) {
+    return new ComplianceSettings(profile, sender, hours, notices);
   }
 
   /** Whether an email of this kind gets the advertising prefix and footer under this profile. */

@@ -2,22 +2,38 @@ package io.mailroom.config;
 
 import io.mailroom.compliance.ComplianceProfile;
 import io.mailroom.compliance.ComplianceSettings;
+import io.mailroom.compliance.QuietHours;
+
+import java.time.DateTimeException;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.ResolverStyle;
 
 /**
  * Reads the {@code compliance.*} keys: {@code compliance.profile} ({@code kr} or {@code none}) and,
  * under {@code kr}, the four {@code compliance.sender.*} values the footer names, none of them empty
  * and none with a line break. Production must name the profile (see {@link ProductionChecks});
- * elsewhere a configuration without it sends under {@code none}.
+ * elsewhere a configuration without it sends under {@code none}. {@code compliance.quietHours}
+ * ({@code enabled}, {@code start}, {@code end}, {@code zone}) applies under any profile and is off
+ * when absent.
  */
 final class ComplianceKeys {
   static final String PROFILE = "compliance.profile";
   private static final String RECONFIRM = "compliance.reconfirm.";
+  static final String QUIET = "compliance.quietHours";
+  private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm")
+      .withResolverStyle(ResolverStyle.STRICT);
   private static final String[] SENDER = {"name", "email", "phone", "address"};
 
   private ComplianceKeys() {
   }
 
   static ComplianceSettings read(ConfigReader r) {
+    return profileAndSender(r).withQuietHours(quietHours(r));
+  }
+
+  private static ComplianceSettings profileAndSender(ConfigReader r) {
     if (!named(r)) {
       return ComplianceSettings.none();
     }
@@ -30,7 +46,7 @@ final class ComplianceKeys {
       values[i] = senderValue(r, "compliance.sender." + SENDER[i]);
     }
     return new ComplianceSettings(profile, new ComplianceSettings.SenderIdentity(values[0], values[1], values[2],
-        values[3]), notices(r));
+        values[3]), QuietHours.off(), notices(r));
   }
 
   /**
@@ -64,5 +80,42 @@ final class ComplianceKeys {
       throw new ConfigException("config key '" + key + "' must be one line");
     }
     return value;
+  }
+
+  /**
+   * {@code compliance.quietHours}: off when absent; its values are checked even when it is not
+   * enabled ({@code start} and {@code end} HH:mm times that differ, {@code zone} a zone id).
+   */
+  static QuietHours quietHours(ConfigReader r) {
+    if (!r.has(QUIET)) {
+      return QuietHours.off();
+    }
+    boolean enabled = r.bool(QUIET + ".enabled");
+    LocalTime start = time(r, QUIET + ".start");
+    LocalTime end = time(r, QUIET + ".end");
+    if (start.equals(end)) {
+      throw new ConfigException("config key '" + QUIET + ".end' must differ from '" + QUIET + ".start'");
+    }
+    ZoneId zone = zone(r, QUIET + ".zone");
+    return enabled ? new QuietHours(true, start, end, zone) : QuietHours.off();
+  }
+
+  private static ZoneId zone(ConfigReader r, String key) {
+    String text = r.string(key);
+    try {
+      return ZoneId.of(text);
+    } catch (DateTimeException e) {
+      throw new ConfigException("config key '" + key + "' must be a time zone id such as Asia/Seoul, not '" + text
+          + "'");
+    }
+  }
+
+  private static LocalTime time(ConfigReader r, String key) {
+    String text = r.string(key);
+    try {
+      return LocalTime.parse(text, HH_MM);
+    } catch (DateTimeException e) {
+      throw new ConfigException("config key '" + key + "' must be a time HH:mm (00:00 to 23:59), not '" + text + "'");
+    }
   }
 }

@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * This node's door to the {@link RateLimiter}: the Senders queue here for send slots, first come
@@ -66,7 +67,12 @@ public final class SendGate extends VerticleBase {
    * that would come later is never taken, or is given back unused, and the wait fails TIMED_OUT.
    */
   public Future<Void> acquire(long withinMillis) {
-    Waiter waiter = new Waiter(Vertx.currentContext(), Math.max(1, Math.min(maxWaitMillis, withinMillis)));
+    return acquire(withinMillis, () -> true);
+  }
+
+  /** As {@link #acquire(long)}, only while {@code open} holds (asked again at the slot): else fails HELD. */
+  public Future<Void> acquire(long withinMillis, BooleanSupplier open) {
+    Waiter waiter = new Waiter(Vertx.currentContext(), Math.max(1, Math.min(maxWaitMillis, withinMillis)), open);
     context.runOnContext(v -> enqueue(waiter));
     return waiter.promise.future();
   }
@@ -221,9 +227,10 @@ public final class SendGate extends VerticleBase {
 
   private void release(Waiter waiter, long at, RateLimiter.Quota q, long slot) {
     long now = System.nanoTime();
-    if (waiter.late(now)) {
+    NoSendSlot refusal = waiter.refusal(now);
+    if (refusal != null) {
       unused(q, slot);
-      refuse(waiter, new NoSendSlot(NoSendSlot.Reason.TIMED_OUT, "no send slot within " + waiter.maxMillis + " ms"));
+      refuse(waiter, refusal);
       pump();
       return;
     }
@@ -243,7 +250,7 @@ public final class SendGate extends VerticleBase {
     }
     // checked again on the Sender's own event loop, the last stop before the SES call
     waiter.caller.runOnContext(v -> {
-      if (System.nanoTime() - at > STALE_NANOS || waiter.late(System.nanoTime())) {
+      if (System.nanoTime() - at > STALE_NANOS || waiter.refusal(System.nanoTime()) != null) {
         context.runOnContext(x -> release(waiter, at, q, slot));
       } else {
         context.runOnContext(x -> {

@@ -72,28 +72,34 @@ public final class EmailComposer {
   }
 
   /**
-   * The email a campaign of {@code templateId} would send {@code recipient}, for a preview or a test
-   * send: the same rendering, with a preview token in its unsubscribe link, and {@code "[TEST] "} in
-   * the subject of a test send.
+   * The email an advertising campaign of {@code templateId} would send {@code recipient}, for a
+   * preview or a test send: the same rendering, with a preview token in its unsubscribe link, and
+   * {@code "[TEST] "} in the subject of a test send.
    */
   public Future<RenderedEmail> preview(Trial trial, String templateId, long templateVersion, String subjectOverride,
                                        Recipient recipient) {
+    return preview(trial, templateId, templateVersion, subjectOverride, recipient, CampaignKind.ADVERTISING);
+  }
+
+  /** As above, as a campaign of {@code kind} would send it: a notice without the advertising mark or footer. */
+  public Future<RenderedEmail> preview(Trial trial, String templateId, long templateVersion, String subjectOverride,
+                                       Recipient recipient, CampaignKind kind) {
     UnsubscribeLinks.Link link = links.preview(recipient.email());
     return renderer.template(templateId, templateVersion).compose(template -> outgoing(template, trial.campaignId(), subjectOverride,
-        recipient, link, trial == Trial.TEST_SEND, compliance.marks(CampaignKind.ADVERTISING)));
+        recipient, link, trial == Trial.TEST_SEND, compliance.marks(kind)));
   }
 
   /**
    * Every email passes here, a campaign's, a preview or a test send: the one place where what
    * the law adds to an advertising email is added to all of them: the subject prefix, through
-   * {@link SubjectLine}, and the {@link LegalFooter} at the end of both bodies. Rendering runs off
-   * the event loop.
+   * {@link SubjectLine}, and the {@link LegalFooter} at the end of both bodies, whose opt-out is
+   * then the only one Mailroom adds. Rendering runs off the event loop.
    */
   private Future<RenderedEmail> outgoing(Renderer.Compiled template, String campaignId, String subjectOverride,
                                          Recipient recipient, UnsubscribeLinks.Link link, boolean test,
                                          boolean advertising) {
     return renderer.renderOffLoop(template, campaignId, subjectOverride, recipient,
-        Map.of("UnsubscribeURL", link.url()), link.headers()).map(email -> {
+        Map.of("UnsubscribeURL", link.url(), Renderer.LEGAL_FOOTER_FIELD, advertising), link.headers()).map(email -> {
           String subject = SubjectLine.of(email.subject(), test, advertising);
           if (!advertising) {
             return subject.equals(email.subject()) ? email : new RenderedEmail(email.campaignId(), email.from(),

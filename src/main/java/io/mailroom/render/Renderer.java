@@ -20,10 +20,14 @@ import java.util.Map;
  */
 public final class Renderer {
   static final String UNSUBSCRIBE_FIELD = "UnsubscribeURL";
-  private static final String HTML_FOOTER = "\n<p style=\"font-size:12px;color:#555;text-align:center\">"
+  /** True when the email ends with the legal footer, whose opt-out then replaces the one added here. */
+  static final String LEGAL_FOOTER_FIELD = "MailroomLegalFooter";
+  private static final String HTML_FOOTER = "{% if " + LEGAL_FOOTER_FIELD + " %}{% else %}"
+      + "\n<p style=\"font-size:12px;color:#555;text-align:center\">"
       + "<a href=\"{{ UnsubscribeURL }}\">Unsubscribe or change your preferences</a> · "
-      + "<a href=\"{{ UnsubscribeURL }}?lang=ko\">수신거부 및 수신 설정</a></p>\n";
-  private static final String TEXT_FOOTER = "\n\nUnsubscribe or change your preferences (수신거부): {{ UnsubscribeURL }}\n";
+      + "<a href=\"{{ UnsubscribeURL }}?lang=ko\">수신거부 및 수신 설정</a></p>\n{% endif %}";
+  private static final String TEXT_FOOTER = "{% if " + LEGAL_FOOTER_FIELD + " %}{% else %}"
+      + "\n\nUnsubscribe or change your preferences (수신거부): {{ UnsubscribeURL }}\n{% endif %}";
   private final CompiledCache cache = new CompiledCache();
   private final TemplateStore store;
   private final long cacheMillis;
@@ -99,7 +103,8 @@ public final class Renderer {
   /**
    * Every marketing email must carry a way out (RFC 8058 aside, Korean law requires one in every
    * advertising email): a template that does not place {@code {{ UnsubscribeURL }}} itself gets a
-   * footer with it, before {@code </body>} if there is one.
+   * footer with it, before {@code </body>} if there is one. An email rendered with
+   * {@link #LEGAL_FOOTER_FIELD} true leaves it out: its legal footer carries the one opt-out.
    */
   static String withWayOut(String html) {
     if (html.contains(UNSUBSCRIBE_FIELD)) {

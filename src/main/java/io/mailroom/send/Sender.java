@@ -4,6 +4,7 @@ import io.mailroom.bus.Channels;
 import io.mailroom.campaign.CampaignCounters;
 import io.mailroom.campaign.CampaignStore;
 import io.mailroom.campaign.StatusCache;
+import io.mailroom.compliance.SendingHold;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.delivery.DeliveryStore;
 import io.mailroom.limit.SendGate;
@@ -31,7 +32,8 @@ import java.util.UUID;
  * {@code CALLING} and hands the email to the transport, has {@link Outcomes} record what became
  * of it, and deletes the message. A transient failure leaves the message on the queue to come
  * back after a backoff; a call with no answer is settled by the {@link Reconciler}, which also
- * takes SES's Send events ({@code SEND_CONFIRMED}).
+ * takes SES's Send events ({@code SEND_CONFIRMED}). During quiet hours it takes no message, and one
+ * it holds goes back to the queue unsent.
  */
 public final class Sender extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
@@ -43,8 +45,8 @@ public final class Sender extends VerticleBase {
   /** The campaign's side of sending: its record, its status as last seen, its counters. */
   public record Campaigns(CampaignStore store, StatusCache statuses, CampaignCounters counters) { }
 
-  /** How an email leaves: the transport, the node's send gate (SES quotas), and what is retried. */
-  public record Outbound(Transport transport, SendGate gate, RetryPolicy retries) { }
+  /** How an email leaves: the transport, the node's send gate (SES quotas), what is retried, and the quiet hours. */
+  public record Outbound(Transport transport, SendGate gate, RetryPolicy retries, SendingHold hold) { }
 
   /**
    * How one Sender works: its long-poll wait, its delivery lease (the queue's visibility timeout),
@@ -135,8 +137,8 @@ public final class Sender extends VerticleBase {
     if (!running || receiving || inFlight + RECEIVE_MAX > maxInFlight || waitingForRoom) {
       return;
     }
-    if (!gate.reserve(RECEIVE_MAX)) {
-      // this node holds enough emails for its send slots already: leave the rest on the queue
+    if (outbound.hold().held() || !gate.reserve(RECEIVE_MAX)) {
+      // quiet hours, or this node holds enough emails for its send slots already: leave the rest on the queue
       waitingForRoom = true;
       vertx.setTimer(100, t -> {
         waitingForRoom = false;
@@ -274,7 +276,7 @@ public final class Sender extends VerticleBase {
         LOG.info("campaign {}: attempt {} no longer holds its delivery; not sent", task.campaignId(), attempt);
         return Future.succeededFuture(false);
       }
-      return outbound.gate().acquire(Math.max(0, (callBy - System.nanoTime()) / 1_000_000))
+      return outbound.gate().acquire(Math.max(0, (callBy - System.nanoTime()) / 1_000_000), outbound.hold()::open)
           .transform(slot -> slot.failed() ? outcomes.failed(task, attempt, message, slot.cause())
               : transmit(task, attempt, email, message, deliveryId));
     }, error -> outcomes.failed(task, attempt, message, error));

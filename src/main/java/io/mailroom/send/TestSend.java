@@ -1,6 +1,7 @@
 package io.mailroom.send;
 
 import io.mailroom.audience.Recipient;
+import io.mailroom.compliance.CampaignKind;
 import io.mailroom.limit.SendGate;
 import io.mailroom.render.EmailComposer;
 import io.mailroom.render.RenderedEmail;
@@ -51,11 +52,15 @@ public final class TestSend {
     }
   }
 
-  /** Every email composed first, so that one that does not render stops the test before anything is sent. */
+  /**
+   * Every email composed first, as a campaign of {@code kind} would send it, so that one that does
+   * not render stops the test before anything is sent.
+   */
   public Future<List<RenderedEmail>> compose(String templateId, long templateVersion, String subjectOverride,
-                                            List<Recipient> recipients) {
+                                            List<Recipient> recipients, CampaignKind kind) {
     List<Future<RenderedEmail>> emails = recipients.stream()
-        .map(r -> composer.preview(EmailComposer.Trial.TEST_SEND, templateId, templateVersion, subjectOverride, r))
+        .map(r -> composer.preview(EmailComposer.Trial.TEST_SEND, templateId, templateVersion, subjectOverride, r,
+            kind))
         .toList();
     return Future.all(emails).map(all -> all.<RenderedEmail>list());
   }

@@ -40,7 +40,8 @@ class RecountRaceTest {
     tables.create(aws.dynamo()).await(120, TimeUnit.SECONDS);
     campaigns = new CampaignStore(aws.dynamo(), tables.campaigns());
     // staleMillis -1: every running campaign whose counters are short of its deliveries is recounted
-    recovery = new CampaignRecovery(campaigns, new DeliveryQueries(aws.dynamo(), tables.deliveries()), -1);
+    recovery = new CampaignRecovery(campaigns, new DeliveryQueries(aws.dynamo(), tables.deliveries()), -1,
+        io.mailroom.compliance.SendingHold.never());
   }
 
   @AfterEach

@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The node's door to the limiter, on the real in-process {@link LocalRateLimiter}: how much a node
  * may hold, slots handed out one each, the 24-hour quota refusing the rest, a wait that ends with
- * no slot, and SES's throttling holding the whole node back.
+ * no slot, SES's throttling holding the whole node back, and a closed door (quiet hours) refusing
+ * a waiter without using its slot.
  */
 class SendGateTest {
   private Vertx vertx;
@@ -121,5 +122,14 @@ class SendGateTest {
     gate.acquire().await(30, TimeUnit.SECONDS);
     assertThat((System.nanoTime() - throttledAt) / 1_000_000).as("ms until the next slot after throttling")
         .isGreaterThanOrEqualTo(250);
+  }
+
+  @Test
+  void aWaiterWhoseDoorIsClosedIsRefusedHeldAndItsSlotIsGivenBack() throws Exception {
+    SendGate gate = gate(new RateLimiter.Quota(100, 2, 0), 30_000);
+    assertThat(refusal(gate.acquire(30_000, () -> false))).isEqualTo(NoSendSlot.Reason.HELD);
+    assertThat(refusal(gate.acquire(30_000, () -> false))).isEqualTo(NoSendSlot.Reason.HELD);
+    // the day's quota of 2 is still whole: the held waits used none of it
+    Future.all(gate.acquire(30_000, () -> true), gate.acquire()).await(30, TimeUnit.SECONDS);
   }
 }

@@ -54,4 +54,23 @@ class RendererTest {
     Template broken = new Template("b", "broken", "x", "{% if %}", null, List.of());
     assertThatThrownBy(() -> renderer.compile(broken, 0)).isInstanceOf(Renderer.TemplateException.class);
   }
+
+  @Test
+  void aTemplateWithoutAnOptOutGetsOneUnlessTheLegalFooterCarriesIt() {
+    for (String text : new String[] {null, "Hello {{ Name }}"}) {
+      Template plain = new Template("p", "plain", "Hi", "<html><body><p>Hello {{ Name }}</p></body></html>", text,
+          List.of());
+      Renderer.Compiled compiled = renderer.compile(plain, 0);
+      Recipient kim = new Recipient("a@example.com", "Kim", "", 0, true);
+      String url = "https://mail.example.com/u/TOKEN";
+      RenderedEmail own = renderer.render(compiled, "c1", null, kim, Map.of("UnsubscribeURL", url), List.of());
+      assertThat(own.html()).contains("<a href=\"" + url + "\">Unsubscribe or change your preferences</a>",
+          "<a href=\"" + url + "?lang=ko\">수신거부 및 수신 설정</a>").endsWith("</p>\n</body></html>");
+      assertThat(own.text()).as(String.valueOf(text)).contains(url).doesNotContain("{%");
+      RenderedEmail legal = renderer.render(compiled, "c1", null, kim,
+          Map.of("UnsubscribeURL", url, Renderer.LEGAL_FOOTER_FIELD, true), List.of());
+      assertThat(legal.html()).isEqualTo("<html><body><p>Hello Kim</p></body></html>");
+      assertThat(legal.text()).as(String.valueOf(text)).doesNotContain(url).doesNotContain("{%");
+    }
+  }
 }

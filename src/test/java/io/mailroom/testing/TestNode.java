@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,7 @@ public final class TestNode implements AutoCloseable {
     private Template template = new Template(TEMPLATE_ID, "test", "Hello {{ Name }}", "<p>Hello {{ Name }}</p>", null,
         List.of());
     private final List<Function<Mailroom, Future<?>>> seeds = new ArrayList<>();
+    private Clock clock = Clock.systemUTC();
 
     private Builder(String test) {
       json = LocalServices.configJson(LocalServices.uniquePrefix(test));
@@ -77,6 +79,12 @@ public final class TestNode implements AutoCloseable {
       return this;
     }
 
+    /** The clock the node's quiet hours read (a {@link SettableClock} moves "now" in and out of them). */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
     /** The template put as {@link #TEMPLATE_ID}'s place: another body, or other headers. */
     public Builder template(Template template) {
       this.template = template;
@@ -104,7 +112,7 @@ public final class TestNode implements AutoCloseable {
     }
 
     public TestNode start(Vertx vertx) throws Exception {
-      Mailroom node = Mailroom.start(vertx, MailroomConfig.from(json)).await(60, TimeUnit.SECONDS);
+      Mailroom node = Mailroom.start(vertx, MailroomConfig.from(json), clock).await(60, TimeUnit.SECONDS);
       try {
         node.templates().put(template).await(30, TimeUnit.SECONDS);
         for (Function<Mailroom, Future<?>> seed : seeds) {
