@@ -17,6 +17,8 @@ import io.mailroom.results.CampaignReport;
 import io.mailroom.results.DeliveryList;
 import io.mailroom.results.ReputationGuard;
 import io.mailroom.subscription.SesEventRoute;
+import io.mailroom.subscription.SuppressionEntries;
+import io.mailroom.subscription.SuppressionStore;
 import io.mailroom.subscription.TestSends;
 import io.mailroom.subscription.SubscriptionRoutes;
 import io.mailroom.audience.UserStore;
@@ -64,7 +66,9 @@ record HttpServers(HttpApi api, ManagementServer management) {
         new AudienceRoutes(config, new UserStore(dynamo, tables.users()), sending.consent()),
         previews(vertx, config, node, sending, check), check)
         .withResults(new ResultRoutes(new CampaignReport(dynamo, tables.deliveries(), tables.campaigns()),
-            new DeliveryList(dynamo, tables.deliveries())));
+            new DeliveryList(dynamo, tables.deliveries())))
+        .withSuppressions(new SuppressionStore(dynamo, tables.suppressions()),
+            new SuppressionEntries(dynamo, tables.suppressions()));
     return new HttpServers(api, new ManagementServer(config.http(), node.metrics(), readiness));
   }
 

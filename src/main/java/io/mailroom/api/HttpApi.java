@@ -12,6 +12,8 @@ import io.mailroom.http.SlowClients;
 import io.mailroom.queue.DeadLetters;
 import io.mailroom.render.TemplateCheck;
 import io.mailroom.subscription.SubscriptionRoutes;
+import io.mailroom.subscription.SuppressionEntries;
+import io.mailroom.subscription.SuppressionStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -43,6 +45,7 @@ public final class HttpApi extends VerticleBase {
   private final DeliveryQueries deliveries;
   private final DeadLetters deadLetters;
   private ResultRoutes results;
+  private SuppressionRoutes suppressions;
   private final SubscriptionRoutes subscriptionRoutes;
   private final PreviewRoutes previewRoutes;
   private final RouteGuard guard;
@@ -73,6 +76,12 @@ public final class HttpApi extends VerticleBase {
     return this;
   }
 
+  /** Serves the suppression routes too: search, manual add and manual removal. */
+  public HttpApi withSuppressions(SuppressionStore store, SuppressionEntries entries) {
+    this.suppressions = new SuppressionRoutes(store, entries);
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     MailroomConfig.Http http = config.http();
@@ -99,6 +108,9 @@ public final class HttpApi extends VerticleBase {
         .handler(this::redrive);
     if (results != null) {
       results.mount(router, guard);
+    }
+    if (suppressions != null) {
+      suppressions.mount(router, guard, bodyLimit);
     }
     subscriptionRoutes.mount(router, bodyLimit);
     router.route().handler(ctx -> ctx.fail(new ApiError(404, "not_found", "no such route", null)));
