@@ -33,7 +33,15 @@ import io.mailroom.send.TestRecipients;
 import io.mailroom.send.TestSend;
 import io.mailroom.send.Transport;
 import io.mailroom.subscription.ConsentCheck;
+import io.mailroom.console.ConsoleApi;
+import io.mailroom.console.ConsoleRoutes;
+import io.mailroom.console.ConsoleSection;
+import io.mailroom.console.SignInPage;
+import io.mailroom.console.authoring.AuthoringSection;
+import io.mailroom.console.auth.SessionStore;
+import io.mailroom.console.auth.SignInThrottle;
 import io.vertx.core.Vertx;
+import java.util.List;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /**
@@ -41,6 +49,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
  * server ({@link ManagementServer}, {@code management.*}: metrics and readiness).
  */
 record HttpServers(HttpApi api, ManagementServer management) {
+  /** The console's sections that bring their own pages (see {@link ConsoleSection}). */
+  private static final List<ConsoleSection> SECTIONS = List.of(new AuthoringSection());
 
   /** What a node has made before its servers: clients, tables, meters, send limits, transport, dead letters. */
   record Node(AwsClients aws, Tables tables, MailroomMetrics metrics, SendLimits limits, Transport transport,
@@ -69,7 +79,22 @@ record HttpServers(HttpApi api, ManagementServer management) {
             new DeliveryList(dynamo, tables.deliveries())))
         .withSuppressions(new SuppressionStore(dynamo, tables.suppressions()),
             new SuppressionEntries(dynamo, tables.suppressions()));
+    if (config.console().served()) {
+      api.withConsole(v -> console(v, config, node, api).router());
+    }
     return new HttpServers(api, new ManagementServer(config.http(), node.metrics(), readiness));
+  }
+
+  /** The web console: sessions and sign-in delays in the Console table, every action through the API itself. */
+  private static ConsoleRoutes console(Vertx vertx, MailroomConfig config, Node node, HttpApi api) {
+    DynamoDbAsyncClient dynamo = node.aws().dynamo();
+    String table = node.tables().console();
+    SessionStore sessions = new SessionStore(dynamo, table, config.console());
+    boolean secure = config.console().secure(config.http().host());
+    ConsoleRoutes.Parts parts = new ConsoleRoutes.Parts(config.console(), sessions,
+        new SignInPage(vertx, config.console(), new SignInThrottle(dynamo, table), sessions, secure),
+        new ConsoleApi(vertx, api::port, config.webhook().secrets().get(0)), config.http().maxBodyBytes());
+    return new ConsoleRoutes(vertx, parts, SECTIONS);
   }
 
   /** Previews and test sends, composed by the Senders' composer so that they are what a campaign sends. */

@@ -54,6 +54,8 @@ public final class HttpApi extends VerticleBase {
   private final TemplateCheck check;
   private HttpServer server;
   private Router router;
+  /** Pages served beside the API (the console), made when the server starts; their routes are not the API's. */
+  private java.util.function.Function<io.vertx.core.Vertx, Router> pages;
 
   public HttpApi(MailroomConfig config, CampaignStore campaigns, TemplateStore templates, DeliveryQueries deliveries,
                  DeadLetters deadLetters, SubscriptionRoutes subscriptionRoutes, OnceStore once, AudienceRoutes audiences,
@@ -79,6 +81,12 @@ public final class HttpApi extends VerticleBase {
   /** Serves the suppression routes too: search, manual add and manual removal. */
   public HttpApi withSuppressions(SuppressionStore store, SuppressionEntries entries) {
     this.suppressions = new SuppressionRoutes(store, entries);
+    return this;
+  }
+
+  /** Serves {@code pages} under {@code /console/} too (its routes stay out of {@link #routes()}). */
+  public HttpApi withConsole(java.util.function.Function<io.vertx.core.Vertx, Router> pages) {
+    this.pages = pages;
     return this;
   }
 
@@ -113,6 +121,10 @@ public final class HttpApi extends VerticleBase {
       suppressions.mount(router, guard, bodyLimit);
     }
     subscriptionRoutes.mount(router, bodyLimit);
+    if (pages != null) {
+      router.route("/console").handler(ctx -> ctx.response().setStatusCode(303).putHeader("Location", "/console/").end());
+      router.route("/console/*").subRouter(pages.apply(vertx));
+    }
     router.route().handler(ctx -> ctx.fail(new ApiError(404, "not_found", "no such route", null)));
     router.route().failureHandler(this::failure);
     return router;

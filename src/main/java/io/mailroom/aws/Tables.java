@@ -21,9 +21,11 @@ import java.util.List;
 /**
  * The names of Mailroom's DynamoDB tables under one prefix, and their creation (with the Seen
  * table's TTL, the Campaigns table's indexes and the Suppressions table's index of pending unsubscribes).
+ * {@code console} holds the console's sessions and sign-in delays (TTL {@code ExpiresAt}), {@code audit}
+ * who did what through the API.
  */
 public record Tables(String users, String templates, String campaigns, String deliveries, String syncState,
-                     String suppressions, String seen) {
+                     String suppressions, String seen, String console, String audit) {
   /** Every campaign ({@code Listed = "campaign"}), newest first by {@code ListKey} (created-at, then id). */
   public static final GlobalIndex CAMPAIGNS_LISTED = new GlobalIndex("Listed", "Listed", "ListKey",
       ScalarAttributeType.S, ProjectionType.ALL);
@@ -49,7 +51,7 @@ public record Tables(String users, String templates, String campaigns, String de
 
   public static Tables withPrefix(String prefix) {
     return new Tables(prefix + "Users", prefix + "Templates", prefix + "Campaigns", prefix + "Deliveries",
-        prefix + "SyncState", prefix + "Suppressions", prefix + "Seen");
+        prefix + "SyncState", prefix + "Suppressions", prefix + "Seen", prefix + "Console", prefix + "Audit");
   }
 
   /** Creates every missing table (on-demand billing) and waits until each is active. */
@@ -63,6 +65,8 @@ public record Tables(String users, String templates, String campaigns, String de
     all.add(create(dynamo, syncState, "Name", null, List.of()));
     all.add(create(dynamo, suppressions, "Email", null, List.of(SUPPRESSIONS_PENDING)));
     all.add(create(dynamo, seen, "Key", null, List.of()).compose(v -> OnceStore.enableExpiry(dynamo, seen)));
+    all.add(create(dynamo, console, "Key", null, List.of()).compose(v -> OnceStore.enableExpiry(dynamo, console)));
+    all.add(create(dynamo, audit, "Log", "Entry", List.of()));
     return Future.all(all).mapEmpty();
   }
 
