@@ -93,13 +93,15 @@ final class SuppressionPages {
 
   private void answer(RoutingContext rc, ConsoleApi.ApiReply reply, String q, String email, String notice) {
     if (reply.ok()) {
-      Pages.redirect(rc, "/console/suppressions?q=" + Pages.encode(q) + "&" + notice + "=" + Pages.encode(email));
+      String address = reply.body().getString("address", Recipient.address(email) == null ? email : Recipient.address(email));
+      Pages.redirect(rc, "/console/suppressions?q=" + Pages.encode(q) + "&" + notice + "=" + Pages.encode(address));
       return;
     }
     Map<String, Object> error = Pages.error(reply);
     if ("suppression_not_manual".equals(error.get("code"))) {
-      error.put("message", Pages.texts(view.lang(rc)).get("suppressions.notManual")
-          .replace("{reason}", String.valueOf(error.get("reason"))));
+      Map<String, String> texts = Pages.texts(view.lang(rc));
+      error.put("message", texts.get("suppressions.notManual").replace("{reason}",
+          texts.getOrDefault("reason." + error.get("reason"), String.valueOf(error.get("reason")))));
     }
     show(rc, q, "", error, Map.of(), reply.status());
   }
