@@ -6,6 +6,7 @@ import io.mailroom.api.ManagementServer;
 import io.mailroom.api.PreviewRoutes;
 import io.mailroom.api.Readiness;
 import io.mailroom.api.ResultRoutes;
+import io.mailroom.audit.AuditLog;
 import io.mailroom.aws.OnceStore;
 import io.mailroom.campaign.CampaignStore;
 import io.mailroom.campaign.TemplateStore;
@@ -78,7 +79,8 @@ record HttpServers(HttpApi api, ManagementServer management) {
         .withResults(new ResultRoutes(new CampaignReport(dynamo, tables.deliveries(), tables.campaigns()),
             new DeliveryList(dynamo, tables.deliveries())))
         .withSuppressions(new SuppressionStore(dynamo, tables.suppressions()),
-            new SuppressionEntries(dynamo, tables.suppressions()));
+            new SuppressionEntries(dynamo, tables.suppressions()))
+        .withAudit(new AuditLog(dynamo, tables.audit()));
     if (config.console().served()) {
       api.withConsole(v -> console(v, config, node, api).router());
     }

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * {@code java -jar mailroom.jar [serve|demo|preflight] [--config FILE]}: reads the configuration
  * ({@code MAILROOM_CONFIG} or {@code conf/local.json}, environment overrides applied) and starts
  * a node; {@code demo} also runs one campaign end to end and exits; {@code preflight} checks SES and
- * DNS for the From domain ({@link Preflight}) and exits.
+ * DNS for the From domain ({@link Preflight}) and exits; {@code hash-password} prints the bcrypt hash
+ * of a console user's password ({@link HashPassword}).
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -32,6 +33,9 @@ public final class Main {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("hash-password")) {
+      System.exit(HashPassword.run(System.console(), System.in, System.out, System.err));
+    }
     if (args.length > 0 && args[0].equals("preflight")) {
       System.exit(Preflight.command(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
     }
@@ -136,6 +140,7 @@ public final class Main {
     }
     System.err.println("usage: java -jar mailroom.jar [serve|demo] [--config FILE]");
     System.err.println("       java -jar mailroom.jar preflight [--config FILE] [--dns HOST:PORT] [--json]");
+    System.err.println("       java -jar mailroom.jar hash-password   (reads a password, prints its bcrypt hash for console.users)");
     if (problem != null) {
       System.exit(2);
     }

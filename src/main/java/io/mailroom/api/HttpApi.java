@@ -56,6 +56,7 @@ public final class HttpApi extends VerticleBase {
   private Router router;
   /** Pages served beside the API (the console), made when the server starts; their routes are not the API's. */
   private java.util.function.Function<io.vertx.core.Vertx, Router> pages;
+  private AuditRoutes audit;
 
   public HttpApi(MailroomConfig config, CampaignStore campaigns, TemplateStore templates, DeliveryQueries deliveries,
                  DeadLetters deadLetters, SubscriptionRoutes subscriptionRoutes, OnceStore once, AudienceRoutes audiences,
@@ -84,6 +85,12 @@ public final class HttpApi extends VerticleBase {
     return this;
   }
 
+  /** Records every change made through the API in {@code log} and serves {@code GET /v1/audit}. */
+  public HttpApi withAudit(io.mailroom.audit.AuditLog log) {
+    this.audit = new AuditRoutes(log, config.webhook().secrets());
+    return this;
+  }
+
   /** Serves {@code pages} under {@code /console/} too (its routes stay out of {@link #routes()}). */
   public HttpApi withConsole(java.util.function.Function<io.vertx.core.Vertx, Router> pages) {
     this.pages = pages;
@@ -102,6 +109,10 @@ public final class HttpApi extends VerticleBase {
     int bodyLimit = config.http().maxBodyBytes();
     Router router = Router.router(vertx);
     router.route().handler(HttpApi::requestId);
+    if (audit != null) {
+      router.route().handler(audit::watch);
+      audit.mount(router, guard);
+    }
     router.get("/health/live").handler(HttpApi::live);
     router.get("/v1/openapi.yaml").handler(HttpApi::openApi);
     new CampaignRoutes(vertx, config, campaigns, templates, deliveries, check).mount(router, guard, bodyLimit);

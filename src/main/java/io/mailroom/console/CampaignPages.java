@@ -41,6 +41,27 @@ final class CampaignPages {
     }).onFailure(rc::fail);
   }
 
+  /** The JSON as plain maps and lists, as the templates read them. */
+  static Map<String, Object> plain(JsonObject json) {
+    Map<String, Object> map = new HashMap<>();
+    json.forEach(entry -> map.put(entry.getKey(), plainValue(entry.getValue())));
+    return map;
+  }
+
+  static List<Object> plain(JsonArray json) {
+    return json.stream().map(CampaignPages::plainValue).toList();
+  }
+
+  private static Object plainValue(Object value) {
+    if (value instanceof JsonObject object) {
+      return plain(object);
+    }
+    if (value instanceof JsonArray array) {
+      return plain(array);
+    }
+    return value;
+  }
+
   static List<Map<String, Object>> rows(JsonArray campaigns) {
     return campaigns.stream().map(c -> progress((JsonObject) c)).toList();
   }
@@ -51,7 +72,7 @@ final class CampaignPages {
    * (sent, failed, cancelled or suppressed at send time), 0 to 100.
    */
   static Map<String, Object> progress(JsonObject campaign) {
-    Map<String, Object> row = new HashMap<>(campaign.getMap());
+    Map<String, Object> row = plain(campaign);
     JsonObject counts = campaign.getJsonObject("counts", new JsonObject());
     long queued = counts.getLong("queued", 0L);
     long settled = counts.getLong("sent", 0L) + counts.getLong("failed", 0L) + counts.getLong("cancelled", 0L)

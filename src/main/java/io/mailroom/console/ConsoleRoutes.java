@@ -55,6 +55,8 @@ public final class ConsoleRoutes {
     router.post("/signout").handler(signIn::signOut);
     router.get("/").handler(rc -> redirect(rc, "/console/campaigns"));
     new CampaignPages(view).mount(router);
+    new CampaignPage(view).mount(router);
+    new AuditPage(view).mount(router);
     sections.forEach(section -> section.mount(router, view));
     router.route().handler(rc -> view.error(rc, 404, "error.notFound"));
     router.route().failureHandler(this::failure);
