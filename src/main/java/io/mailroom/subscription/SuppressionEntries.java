@@ -22,7 +22,7 @@ import java.util.Optional;
  * {@value #SCAN_BUDGET} items and says where the next call goes on.
  */
 public final class SuppressionEntries {
-  /** Items one search call reads at most (about 8 read units per 1,000 small items, eventually consistent). */
+  /** Items one search call reads at most (an eventually consistent scan: about 10 read units per 1,000). */
   static final int SCAN_BUDGET = 5000;
   private static final int SCAN_PAGE = 1000;
 

@@ -2,6 +2,8 @@ package io.mailroom.console.authoring;
 
 import io.mailroom.console.ConsoleBrowser;
 import io.mailroom.console.Role;
+import io.mailroom.subscription.Suppression;
+import io.mailroom.subscription.SuppressionStore;
 import io.mailroom.testing.Eventually;
 import io.mailroom.testing.LocalServices;
 import io.mailroom.testing.SesEmulator;
@@ -36,10 +38,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * test send (exactly that one email); an audience estimated; a campaign scheduled a few seconds
  * ahead that completes with one email to each consenting customer it selects; and a bigger campaign,
  * sent at 4 emails a second, paused mid-way from its page and resumed, each recipient getting one email.
+ * Then the suppressions page: an admin adds a manual suppression, finds it, removes it, and is refused
+ * (with the reason) when removing a bounce; a marketer may add but not remove, a viewer neither.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AuthoringJourneyTest {
   private static final String DOMAIN = "@journey.test";
+  private static final String BOUNCED = "bounced" + DOMAIN;
   private static final int BULK = 30;
   private static final String BROKEN = "<html>\n<body>\n<p>Hello {{ Name | }}</p>\n</body>\n</html>";
   private static final String FIXED = "<html>\n<body>\n<p>Hello {{ Name }}</p>\n</body>\n</html>";
@@ -54,7 +59,9 @@ class AuthoringJourneyTest {
     ses = LocalServices.ses();
     browser = ConsoleBrowser.start(vertx, "authoringJourney", node -> node
         .config(json -> json.getJsonObject("limiter").put("maxRate", 4))
-        .customers(customers()));
+        .customers(customers())
+        .seed(n -> new SuppressionStore(n.aws().dynamo(), n.tables().suppressions())
+            .suppress(BOUNCED, Suppression.BOUNCE, "General", System.currentTimeMillis())));
     driver = browser.driver();
     browser.signIn(Role.MARKETER);
   }
@@ -82,6 +89,10 @@ class AuthoringJourneyTest {
       browser.close();
     }
     vertx.close().await();
+  }
+
+  private static String textOf(String id) {
+    return find(id).getText();
   }
 
   private static WebElement find(String id) {
@@ -210,5 +221,70 @@ class AuthoringJourneyTest {
     for (int i = 0; i < BULK; i++) {
       assertThat(got.get("bulk" + i + DOMAIN)).as("bulk%d", i).containsExactly("Hello Bulk " + i);
     }
+  }
+
+  @Test
+  @Order(5)
+  void anAdminAddsFindsAndRemovesAManualOneButNotABounce() {
+    browser.signIn(Role.ADMIN);
+    browser.open("/console/suppressions");
+    driver.findElement(By.id("add-email")).sendKeys("Manual" + DOMAIN);
+    driver.findElement(By.id("add-note")).sendKeys("asked on the phone");
+    driver.findElement(By.id("add")).click();
+    assertThat(textOf("notice")).contains("manual" + DOMAIN);
+    assertThat(browser.node().suppression("manual" + DOMAIN).get("Reason").s()).isEqualTo("MANUAL");
+
+    driver.findElement(By.id("q")).clear();
+    driver.findElement(By.id("q")).sendKeys("manual");
+    driver.findElement(By.id("search")).click();
+    browser.waitUntil(d -> d.getCurrentUrl().contains("q=manual"));
+    assertThat(textOf("suppression-list")).contains("manual" + DOMAIN).contains("asked on the phone")
+        .doesNotContain(BOUNCED);
+    browser.screenshot("suppressions-search");
+
+    driver.findElement(By.cssSelector("tr[data-address='manual" + DOMAIN + "'] button.remove")).click();
+    assertThat(textOf("notice")).contains("manual" + DOMAIN);
+    assertThat(browser.node().suppression("manual" + DOMAIN)).isEmpty();
+    assertThat(driver.findElements(By.id("suppression-list"))).isEmpty();
+
+    browser.open("/console/suppressions?q=bounced");
+    assertThat(textOf("suppression-list")).contains(BOUNCED).contains("bounce");
+    driver.findElement(By.id("remove-email")).sendKeys(BOUNCED);
+    driver.findElement(By.id("remove")).click();
+    assertThat(textOf("suppression-error")).contains("bounce");
+    browser.screenshot("suppressions-bounce-refused");
+    assertThat(browser.node().suppression(BOUNCED).get("Reason").s()).isEqualTo("BOUNCE");
+  }
+
+  @Test
+  @Order(6)
+  void aMarketerMayAddButNotRemoveAndAViewerNeither() {
+    browser.signIn(Role.MARKETER);
+    browser.open("/console/suppressions");
+    assertThat(driver.findElements(By.id("add-form"))).hasSize(1);
+    assertThat(driver.findElements(By.id("remove-form"))).isEmpty();
+    assertThat(post("/console/suppressions/remove", "email=" + BOUNCED)).isEqualTo(403);
+
+    browser.signIn(Role.VIEWER);
+    browser.open("/console/suppressions");
+    assertThat(driver.findElements(By.id("add-form"))).isEmpty();
+    browser.screenshot("suppressions-viewer");
+    assertThat(post("/console/suppressions/add", "email=viewer" + DOMAIN)).isEqualTo(403);
+    assertThat(browser.node().suppression("viewer" + DOMAIN)).isEmpty();
+
+    browser.open("/console/suppressions?lang=ko");
+    assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("수신 거부 목록");
+    assertThat(driver.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("ko");
+    browser.open("/console/suppressions?lang=en");
+  }
+
+  /** A POST from the page with the session's CSRF token (as htmx sends it), answered with its status. */
+  private static long post(String path, String form) {
+    return (Long) ((JavascriptExecutor) driver).executeAsyncScript(
+        "var done = arguments[arguments.length - 1];"
+            + "var token = JSON.parse(document.body.getAttribute('hx-headers'))['X-CSRF-Token'];"
+            + "fetch(arguments[0], {method: 'POST', headers: {'X-CSRF-Token': token,"
+            + " 'Content-Type': 'application/x-www-form-urlencoded'}, body: arguments[1]})"
+            + ".then(function (r) { done(r.status); });", path, form);
   }
 }
