@@ -18,7 +18,7 @@ import java.util.Set;
  */
 final class AuthoringRequests {
   static final int MAX_TEST_RECIPIENTS = 10;
-  private static final Set<String> PREVIEW_FIELDS = Set.of("email", "sample", "subject", "topic");
+  private static final Set<String> PREVIEW_FIELDS = Set.of("email", "sample", "subject", "topic", "draft");
   private static final Set<String> TEST_FIELDS = Set.of("to", "subject", "sample");
   private static final Set<String> SAMPLE_FIELDS = Set.of("Name", "Email", "Gender", "CreateTime");
   private static final String SAMPLE_EMAIL = "customer@example.com";
@@ -27,8 +27,11 @@ final class AuthoringRequests {
   private AuthoringRequests() {
   }
 
-  /** A preview: of a customer ({@code email}) or of {@code sample}, never both. */
-  record Preview(String email, Recipient sample, String subject, String topic) { }
+  /**
+   * A preview: of a customer ({@code email}) or of {@code sample}, never both; of the saved template,
+   * or of {@code draft} ({@code subject}, {@code html}, optional {@code text}: the template as edited).
+   */
+  record Preview(String email, Recipient sample, String subject, String topic, JsonObject draft) { }
 
   /** A test send to 1 to 10 distinct plain mailboxes. */
   record TestSend(List<String> to, String subject, Recipient sample) { }
@@ -51,7 +54,11 @@ final class AuthoringRequests {
     if (topic != null && !topics.contains(topic)) {
       throw ApiError.badField("topic", "unknown_topic", "topic must be one of " + topics);
     }
-    return new Preview(email, hasEmail ? null : sample(json), subject(json), topic);
+    Object draft = json.getValue("draft");
+    if (draft != null && !(draft instanceof JsonObject)) {
+      throw ApiError.badField("draft", "invalid_field", "draft must be an object of subject, html and text");
+    }
+    return new Preview(email, hasEmail ? null : sample(json), subject(json), topic, (JsonObject) draft);
   }
 
   static TestSend test(String body) {
