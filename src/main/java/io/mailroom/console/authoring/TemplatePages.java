@@ -19,8 +19,8 @@ import java.util.Map;
  * The template pages: the list, and the editor of a new or saved template (name, subject, HTML with
  * line numbers, optional text), which saves a new version through {@code PUT /v1/templates/{id}},
  * shows a refusal at its field, line and column, lists the versions (each can be opened), and beside
- * it a preview of the saved version in a sandboxed frame, redrawn as the sample fields change, and a
- * test send.
+ * it a preview of the template as it is being edited in a sandboxed frame, redrawn as you type, and a
+ * test send of the saved version.
  */
 final class TemplatePages {
   private static final String EDITOR = "console/authoring/template-editor.peb";
@@ -156,9 +156,12 @@ final class TemplatePages {
     view.render(rc, status >= 400 && status < 500 ? status : 502, EDITOR, model);
   }
 
-  /** {@code POST /console/templates/{id}/preview} (htmx): the saved version for the sample fields. */
+  /**
+   * {@code POST /console/templates/{id}/preview} (htmx): the editor's fields as they are now (the
+   * draft), else the saved version, for the sample fields.
+   */
   private void preview(RoutingContext rc) {
-    String id = rc.pathParam("id");
+    String id = "new".equals(rc.pathParam("id")) ? "draft" : rc.pathParam("id");
     if (!view.allow(rc, Role.MARKETER) || !checkedId(rc, id)) {
       return;
     }
@@ -167,6 +170,13 @@ final class TemplatePages {
       sample.put("Gender", Pages.form(rc, "sampleGender"));
     }
     JsonObject body = new JsonObject().put("sample", sample);
+    if (!Pages.formRaw(rc, "html").isBlank()) {
+      JsonObject draft = new JsonObject().put("subject", Pages.form(rc, "subject")).put("html", Pages.formRaw(rc, "html"));
+      if (!Pages.formRaw(rc, "text").isBlank()) {
+        draft.put("text", Pages.formRaw(rc, "text"));
+      }
+      body.put("draft", draft);
+    }
     Previews.render(view, rc, "/v1/templates/" + id + "/preview", body);
   }
 

@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A marketer's journey through the console in a real browser, against a node sending to the SES
- * emulator: a template whose syntax error is shown at its line, fixed and saved; its preview and a
+ * emulator: a template whose syntax error is shown at its line as it is typed and when saved, fixed and saved; its preview and a
  * test send (exactly that one email); an audience estimated; a campaign scheduled a few seconds
  * ahead that completes with one email to each consenting customer it selects; and a bigger campaign,
  * sent at 4 emails a second, paused mid-way from its page and resumed, each recipient getting one email.
@@ -91,6 +91,20 @@ class AuthoringJourneyTest {
     vertx.close().await();
   }
 
+  /** What {@code read} finds of the element now; empty while htmx is swapping it (found, then replaced). */
+  private static String now(WebDriver d, String id, java.util.function.Function<WebElement, String> read) {
+    try {
+      String value = read.apply(d.findElement(By.id(id)));
+      return value == null ? "" : value;
+    } catch (org.openqa.selenium.StaleElementReferenceException | org.openqa.selenium.NoSuchElementException e) {
+      return "";
+    }
+  }
+
+  private static String srcdoc(WebDriver d) {
+    return now(d, "preview-frame", e -> e.getAttribute("srcdoc"));
+  }
+
   private static String textOf(String id) {
     return find(id).getText();
   }
@@ -121,6 +135,7 @@ class AuthoringJourneyTest {
     find("name").sendKeys("Journey");
     find("subject").sendKeys("Hello {{ Name }}");
     find("html").sendKeys(BROKEN);
+    browser.waitUntil(d -> now(d, "preview-error", WebElement::getText).contains("line 3"));
     find("save").click();
 
     assertThat(find("html-error").getText()).contains("line 3");
@@ -142,10 +157,10 @@ class AuthoringJourneyTest {
   @Order(2)
   void thePreviewFollowsTheSampleAndATestSendGoesOnce() throws Exception {
     browser.open("/console/templates/journey");
-    browser.waitUntil(d -> d.findElement(By.id("preview-frame")).getAttribute("srcdoc").contains("Hello Mina"));
+    browser.waitUntil(d -> srcdoc(d).contains("Hello Mina"));
     find("sampleName").clear();
     find("sampleName").sendKeys("Jisoo");
-    browser.waitUntil(d -> d.findElement(By.id("preview-frame")).getAttribute("srcdoc").contains("Hello Jisoo"));
+    browser.waitUntil(d -> srcdoc(d).contains("Hello Jisoo"));
     assertThat(find("preview-frame").getAttribute("sandbox")).isEmpty();
     browser.screenshot("template-preview");
 
@@ -166,13 +181,13 @@ class AuthoringJourneyTest {
     find("next").click();
     find("attr0").sendKeys("Gender");
     find("val0").sendKeys("Female");
-    browser.waitUntil(d -> "2".equals(d.findElement(By.id("estimate-consenting")).getText()));
+    browser.waitUntil(d -> "2".equals(now(d, "estimate-consenting", WebElement::getText)));
     browser.screenshot("wizard-audience");
     find("next").click();
     find("subject").sendKeys("{{ Name }}, our autumn news");
     find("next").click();
     find("show-preview").click();
-    browser.waitUntil(d -> d.findElement(By.id("preview-subject")).getText().contains("our autumn news"));
+    browser.waitUntil(d -> now(d, "preview-subject", WebElement::getText).contains("our autumn news"));
     find("next").click();
     find("next").click();
     find("when-later").click();
@@ -187,8 +202,8 @@ class AuthoringJourneyTest {
         ? d.getCurrentUrl().replaceAll(".*/", "") : null);
     JsonObject created = browser.node().client().get("/v1/campaigns/" + campaignId).json();
     assertThat(created.getString("sendAt")).isEqualTo(at + "Z");
-    browser.waitUntil(d -> d.findElement(By.id("campaign-status")).getAttribute("class").contains("status-completed"));
-    assertThat(find("count-sent").getText()).isEqualTo("2");
+    browser.waitUntil(d -> now(d, "campaign-status", e -> e.getAttribute("class")).contains("status-completed"));
+    browser.waitUntil(d -> "2".equals(now(d, "count-sent", WebElement::getText)));
     browser.screenshot("campaign-scheduled-completed");
     Map<String, List<String>> got = received();
     assertThat(got.get("customer0" + DOMAIN)).containsExactly("Customer 0, our autumn news");
@@ -203,19 +218,19 @@ class AuthoringJourneyTest {
     find("create").click();
     String campaignId = browser.waitUntil(d -> d.getCurrentUrl().matches(".*/console/campaigns/c_[^/?]+$")
         ? d.getCurrentUrl().replaceAll(".*/", "") : null);
-    browser.waitUntil(d -> Integer.parseInt(d.findElement(By.id("count-sent")).getText()) > 0);
+    browser.waitUntil(d -> !now(d, "count-sent", WebElement::getText).matches("0?"));
     find("action-pause").click();
     JsonObject paused = Eventually.until("the pause", 30_000,
         () -> browser.node().client().get("/v1/campaigns/" + campaignId).json(),
         c -> "paused".equals(c.getString("status")));
-    browser.waitUntil(d -> d.findElement(By.id("campaign-status")).getAttribute("class").contains("status-paused"));
+    browser.waitUntil(d -> now(d, "campaign-status", e -> e.getAttribute("class")).contains("status-paused"));
     browser.screenshot("campaign-paused");
     assertThat(paused.getJsonObject("counts").getLong("sent")).isLessThan(BULK);
 
     find("action-resume").click();
     JsonObject done = browser.node().awaitFinished(campaignId);
     assertThat(done.getString("status")).isEqualTo("completed");
-    browser.waitUntil(d -> d.findElement(By.id("campaign-status")).getAttribute("class").contains("status-completed"));
+    browser.waitUntil(d -> now(d, "campaign-status", e -> e.getAttribute("class")).contains("status-completed"));
     browser.screenshot("campaign-resumed-completed");
     Map<String, List<String>> got = received();
     for (int i = 0; i < BULK; i++) {
