@@ -1,6 +1,5 @@
 package io.mailroom.console.authoring;
 
-import io.mailroom.console.ConsoleApi;
 import io.mailroom.console.ConsoleUser;
 import io.mailroom.console.ConsoleView;
 import io.mailroom.console.Role;

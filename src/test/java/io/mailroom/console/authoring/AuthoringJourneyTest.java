@@ -228,6 +228,8 @@ class AuthoringJourneyTest {
     assertThat(paused.getJsonObject("counts").getLong("sent")).isLessThan(BULK);
 
     find("action-resume").click();
+    Eventually.until("the resume", 30_000, () -> browser.node().client().get("/v1/campaigns/" + campaignId).json(),
+        c -> !"paused".equals(c.getString("status")));
     JsonObject done = browser.node().awaitFinished(campaignId);
     assertThat(done.getString("status")).isEqualTo("completed");
     browser.waitUntil(d -> now(d, "campaign-status", e -> e.getAttribute("class")).contains("status-completed"));
