@@ -105,6 +105,13 @@ class AuthoringJourneyTest {
     return now(d, "preview-frame", e -> e.getAttribute("srcdoc"));
   }
 
+  /** Goes on to the wizard's step {@code step} and waits for its page. */
+  private static void next(int step) {
+    find("next").click();
+    browser.waitUntil(d -> d.getCurrentUrl().matches(".*[?&]step=" + step + "(&.*)?$")
+        && now(d, "step-title", WebElement::getText).length() > 0);
+  }
+
   private static String textOf(String id) {
     return find(id).getText();
   }
@@ -178,18 +185,18 @@ class AuthoringJourneyTest {
   void anEstimatedAudienceGetsAScheduledCampaignOnce() throws Exception {
     browser.open("/console/campaigns/new");
     find("wizard-form").findElement(By.cssSelector("input[value='journey']")).click();
-    find("next").click();
+    next(2);
     find("attr0").sendKeys("Gender");
     find("val0").sendKeys("Female");
     browser.waitUntil(d -> "2".equals(now(d, "estimate-consenting", WebElement::getText)));
     browser.screenshot("wizard-audience");
-    find("next").click();
+    next(3);
     find("subject").sendKeys("{{ Name }}, our autumn news");
-    find("next").click();
+    next(4);
     find("show-preview").click();
     browser.waitUntil(d -> now(d, "preview-subject", WebElement::getText).contains("our autumn news"));
-    find("next").click();
-    find("next").click();
+    next(5);
+    next(6);
     find("when-later").click();
     String at = LocalDateTime.now(ZoneOffset.UTC).plusSeconds(5).format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss"));
     ((JavascriptExecutor) driver).executeScript("arguments[0].value = arguments[1];", find("sendAtLocal"), at);
