@@ -36,7 +36,10 @@ class ConsoleBrowserTest {
     vertx = Vertx.vertx();
     browser = ConsoleBrowser.start(vertx, "consoleBrowser", node -> node
         .customers(CUSTOMERS, i -> "console" + i + "@example.com")
-        .config(json -> json.getJsonObject("limiter").put("maxRate", 5)));
+        .config(json -> {
+          json.getJsonObject("limiter").put("maxRate", 5);
+          json.getJsonObject("fetcher").put("resumeSeconds", 1);
+        }));
   }
 
   @AfterAll
@@ -119,9 +122,10 @@ class ConsoleBrowserTest {
 
     browser.driver().findElement(By.id("action-resume")).click();
     browser.waitUntil(d -> d.getCurrentUrl().contains("done=resume"));
-    browser.waitUntil(d -> text(d, "campaign-status").equals("completed"));
     JsonObject finished = browser.node().awaitFinished(id);
+    assertThat(finished.getString("status")).isEqualTo("completed");
     assertThat(finished.getJsonObject("counts").getLong("sent")).isEqualTo(CUSTOMERS);
+    browser.waitUntil(d -> text(d, "campaign-status").equals("completed"));
     browser.waitUntil(d -> text(d, "count-sent").equals(Integer.toString(CUSTOMERS)));
     assertThat(text(browser.driver(), "campaign-percent")).isEqualTo("100%");
     assertThat(browser.driver().findElement(By.id("action-cancel")).isEnabled()).isFalse();

@@ -65,6 +65,10 @@ class ConsoleHttpTest {
 
     HttpResponse<String> page = send(get("/console/campaigns").header("Cookie", session));
     assertThat(page.statusCode()).isEqualTo(200);
+    for (String asset : new String[] {"htmx.min.js", "console.css", "console.js"}) {
+      assertThat(send(get("/console/assets/" + asset)).statusCode()).as(asset).isEqualTo(200);
+    }
+    assertThat(send(get("/console/assets/..%2Fsignin.peb")).statusCode()).isEqualTo(404);
     String csrf = hidden(page.body(), "csrf");
 
     assertThat(send(post("/console/signout", "").header("Cookie", session)).statusCode()).isEqualTo(403);
