@@ -88,6 +88,19 @@ class ConsoleHttpTest {
 
   @Test
   @Order(2)
+  void pagesAreInKoreanForAKoreanBrowserAndTheChoiceIsRemembered() throws Exception {
+    HttpResponse<String> korean = send(get("/console/signin").header("Accept-Language", "ko-KR,ko;q=0.9,en;q=0.5"));
+    assertThat(korean.body()).contains("<html lang=\"ko\">").contains("<label for=\"password\">비밀번호</label>");
+    HttpResponse<String> chosen = send(get("/console/signin?lang=en").header("Accept-Language", "ko"));
+    assertThat(chosen.body()).contains("<html lang=\"en\">").contains(">Password</label>");
+    String cookie = chosen.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("mailroom_lang=en"))
+        .findFirst().orElseThrow();
+    assertThat(send(get("/console/signin").header("Accept-Language", "ko")
+        .header("Cookie", cookie.substring(0, cookie.indexOf(';')))).body()).contains("<html lang=\"en\">");
+  }
+
+  @Test
+  @Order(3)
   void theAuditNamesTheActorOnlyWhenItsSignatureVerifies() throws Exception {
     String secret = node.mailroom().config().webhook().secrets().get(0);
     java.time.Instant later = java.time.Instant.now().plus(java.time.Duration.ofDays(2)).truncatedTo(
@@ -105,7 +118,7 @@ class ConsoleHttpTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void failedSignInsAreSlowedTheSameForKnownAndUnknownNames() throws Exception {
     HttpResponse<String> unknown = signIn("nobody", "a guess");
     HttpResponse<String> wrong = signIn("admin", "a guess");
