@@ -89,7 +89,12 @@ class ConsoleBrowserTest {
     assertThat(refused.statusCode()).isEqualTo(403);
     assertThat(wrong.statusCode()).isEqualTo(403);
     assertThat(refused.body()).contains("did not come from a console page");
+    assertThat(post("/console/campaigns/" + id + "/pause", "").statusCode()).isEqualTo(403);
     assertThat(status(id)).isEqualTo("scheduled");
+
+    HttpResponse<String> accepted = post("/console/campaigns/" + id + "/cancel", "csrf=" + csrf());
+    assertThat(accepted.statusCode()).as("the same POST with the session's token is carried out").isEqualTo(303);
+    assertThat(status(id)).isEqualTo("cancelled");
   }
 
   @Test
