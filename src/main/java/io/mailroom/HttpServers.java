@@ -83,6 +83,8 @@ record HttpServers(HttpApi api, ManagementServer management) {
         .withAudit(new AuditLog(dynamo, tables.audit()));
     if (config.console().served()) {
       api.withConsole(v -> console(v, config, node, api).router());
+    } else if (config.console().enabled()) {
+      org.slf4j.LoggerFactory.getLogger(HttpServers.class).info("the console is not served: console.users names no one");
     }
     return new HttpServers(api, new ManagementServer(config.http(), node.metrics(), readiness));
   }

@@ -36,7 +36,10 @@ class ConsoleBrowserTest {
     vertx = Vertx.vertx();
     browser = ConsoleBrowser.start(vertx, "consoleBrowser", node -> node
         .customers(CUSTOMERS, i -> "console" + i + "@example.com")
-        .config(json -> json.getJsonObject("limiter").put("maxRate", 5)));
+        .config(json -> {
+          json.getJsonObject("limiter").put("maxRate", 5);
+          json.getJsonObject("fetcher").put("resumeSeconds", 1);
+        }));
   }
 
   @AfterAll
@@ -86,7 +89,12 @@ class ConsoleBrowserTest {
     assertThat(refused.statusCode()).isEqualTo(403);
     assertThat(wrong.statusCode()).isEqualTo(403);
     assertThat(refused.body()).contains("did not come from a console page");
+    assertThat(post("/console/campaigns/" + id + "/pause", "").statusCode()).isEqualTo(403);
     assertThat(status(id)).isEqualTo("scheduled");
+
+    HttpResponse<String> accepted = post("/console/campaigns/" + id + "/cancel", "csrf=" + csrf());
+    assertThat(accepted.statusCode()).as("the same POST with the session's token is carried out").isEqualTo(303);
+    assertThat(status(id)).isEqualTo("cancelled");
   }
 
   @Test
@@ -119,9 +127,10 @@ class ConsoleBrowserTest {
 
     browser.driver().findElement(By.id("action-resume")).click();
     browser.waitUntil(d -> d.getCurrentUrl().contains("done=resume"));
-    browser.waitUntil(d -> text(d, "campaign-status").equals("completed"));
     JsonObject finished = browser.node().awaitFinished(id);
+    assertThat(finished.getString("status")).isEqualTo("completed");
     assertThat(finished.getJsonObject("counts").getLong("sent")).isEqualTo(CUSTOMERS);
+    browser.waitUntil(d -> text(d, "campaign-status").equals("completed"));
     browser.waitUntil(d -> text(d, "count-sent").equals(Integer.toString(CUSTOMERS)));
     assertThat(text(browser.driver(), "campaign-percent")).isEqualTo("100%");
     assertThat(browser.driver().findElement(By.id("action-cancel")).isEnabled()).isFalse();
