@@ -27,14 +27,22 @@ public final class Demo {
   private final Vertx vertx;
   private final MailroomConfig config;
   private final PrintStream out;
+  /** The random password of the demo's console admin; null when the console is disabled. */
+  private final String adminPassword;
 
   public Demo(Vertx vertx, MailroomConfig config, PrintStream out) {
     this.vertx = vertx;
-    this.config = config.listeningOn(FreePort.pick(), false);
+    this.adminPassword = config.console().enabled() ? DemoConsole.password() : null;
+    MailroomConfig moved = config.listeningOn(FreePort.pick(), false);
+    this.config = adminPassword == null ? moved : DemoConsole.withAdmin(moved, adminPassword);
     this.out = out;
   }
 
-  public int run() throws Exception {
+  /**
+   * Runs the demo; with {@code stay}, the node then serves its console until the process is stopped
+   * (Ctrl-C), else it stops. Its exit code: 0 when the campaign completed cleanly.
+   */
+  public int run(boolean stay) throws Exception {
     long started = System.currentTimeMillis();
     Mailroom node = Mailroom.start(vertx, config).await();
     try {
@@ -43,6 +51,10 @@ public final class Demo {
           DemoData.consenting(config.demo().customers()), node.transport().name());
       out.printf("node started in %.1f s on http://127.0.0.1:%d%n", (System.currentTimeMillis() - started) / 1000.0,
           node.httpPort());
+      if (adminPassword != null) {
+        out.printf("console: http://127.0.0.1:%d/console/  (sign in as %s / %s)%n", node.httpPort(), DemoConsole.ADMIN,
+            adminPassword);
+      }
       WebClient client = WebClient.create(vertx);
       int port = node.httpPort();
       author(client, port);
@@ -53,7 +65,11 @@ public final class Demo {
       long sentAt = System.currentTimeMillis();
       JsonObject status = follow(client, port, id, sentAt);
       double seconds = (System.currentTimeMillis() - sentAt) / 1000.0;
-      return summary(status, seconds);
+      int exit = summary(status, seconds);
+      if (stay && adminPassword != null) {
+        DemoConsole.stayOpen(node, out);
+      }
+      return exit;
     } finally {
       node.close().await();
     }

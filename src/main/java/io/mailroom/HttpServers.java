@@ -6,6 +6,7 @@ import io.mailroom.api.ManagementServer;
 import io.mailroom.api.PreviewRoutes;
 import io.mailroom.api.Readiness;
 import io.mailroom.api.ResultRoutes;
+import io.mailroom.audit.AuditLog;
 import io.mailroom.aws.OnceStore;
 import io.mailroom.campaign.CampaignStore;
 import io.mailroom.campaign.TemplateStore;
@@ -21,6 +22,8 @@ import io.mailroom.results.Resend;
 import io.mailroom.campaign.Resumer;
 import io.mailroom.delivery.Redeliveries;
 import io.mailroom.subscription.SesEventRoute;
+import io.mailroom.subscription.SuppressionEntries;
+import io.mailroom.subscription.SuppressionStore;
 import io.mailroom.subscription.TestSends;
 import io.mailroom.subscription.SubscriptionRoutes;
 import io.mailroom.audience.UserStore;
@@ -36,7 +39,15 @@ import io.mailroom.send.TestRecipients;
 import io.mailroom.send.TestSend;
 import io.mailroom.send.Transport;
 import io.mailroom.subscription.ConsentCheck;
+import io.mailroom.console.ConsoleApi;
+import io.mailroom.console.ConsoleRoutes;
+import io.mailroom.console.ConsoleSection;
+import io.mailroom.console.SignInPage;
+import io.mailroom.console.authoring.AuthoringSection;
+import io.mailroom.console.auth.SessionStore;
+import io.mailroom.console.auth.SignInThrottle;
 import io.vertx.core.Vertx;
+import java.util.List;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /**
@@ -44,6 +55,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
  * server ({@link ManagementServer}, {@code management.*}: metrics and readiness).
  */
 record HttpServers(HttpApi api, ManagementServer management) {
+  /** The console's sections that bring their own pages (see {@link ConsoleSection}). */
+  private static final List<ConsoleSection> SECTIONS = List.of(new AuthoringSection());
 
   /** What a node has made before its servers: clients, tables, meters, send limits, transport, dead letters. */
   record Node(AwsClients aws, Tables tables, MailroomMetrics metrics, SendLimits limits, Transport transport,
@@ -73,7 +86,15 @@ record HttpServers(HttpApi api, ManagementServer management) {
         previews(vertx, config, node, sending, check), check)
         .withResults(new ResultRoutes(new CampaignReport(dynamo, tables.deliveries(), sending.campaigns()),
             new DeliveryList(dynamo, tables.deliveries()), resend(vertx, node, sending)))
-        .withSendingHold(sending.hold());
+        .withSendingHold(sending.hold())
+        .withSuppressions(new SuppressionStore(dynamo, tables.suppressions()),
+            new SuppressionEntries(dynamo, tables.suppressions()))
+        .withAudit(new AuditLog(dynamo, tables.audit()));
+    if (config.console().served()) {
+      api.withConsole(v -> console(v, config, node, api).router());
+    } else if (config.console().enabled()) {
+      org.slf4j.LoggerFactory.getLogger(HttpServers.class).info("the console is not served: console.users names no one");
+    }
     return new HttpServers(api, new ManagementServer(config.http(), node.metrics(), readiness));
   }
 
@@ -81,6 +102,18 @@ record HttpServers(HttpApi api, ManagementServer management) {
   static Resend resend(Vertx vertx, Node node, Sending sending) {
     return new Resend(sending.campaigns(), new Redeliveries(node.aws().dynamo(), node.tables().deliveries(),
         node.tables().campaigns()), new Resumer(vertx, sending.campaigns()));
+  }
+
+  /** The web console: sessions and sign-in delays in the Console table, every action through the API itself. */
+  private static ConsoleRoutes console(Vertx vertx, MailroomConfig config, Node node, HttpApi api) {
+    DynamoDbAsyncClient dynamo = node.aws().dynamo();
+    String table = node.tables().console();
+    SessionStore sessions = new SessionStore(dynamo, table, config.console());
+    boolean secure = config.console().secure(config.http().host());
+    ConsoleRoutes.Parts parts = new ConsoleRoutes.Parts(config.console(), sessions,
+        new SignInPage(vertx, config.console(), new SignInThrottle(dynamo, table), sessions, secure),
+        new ConsoleApi(vertx, api::port, config.webhook().secrets().get(0)), config.http().maxBodyBytes());
+    return new ConsoleRoutes(vertx, parts, SECTIONS);
   }
 
   /** Previews and test sends, composed by the Senders' composer so that they are what a campaign sends. */

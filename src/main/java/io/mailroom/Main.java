@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * {@code java -jar mailroom.jar [serve|demo|preflight] [--config FILE]}: reads the configuration
  * ({@code MAILROOM_CONFIG} or {@code conf/local.json}, environment overrides applied) and starts
  * a node; {@code demo} also runs one campaign end to end and exits; {@code preflight} checks SES and
- * DNS for the From domain ({@link Preflight}) and exits.
+ * DNS for the From domain ({@link Preflight}) and exits; {@code hash-password} prints the bcrypt hash
+ * of a console user's password ({@link HashPassword}).
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -32,6 +33,9 @@ public final class Main {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("hash-password")) {
+      System.exit(HashPassword.run(System.console(), System.in, System.out, System.err));
+    }
     if (args.length > 0 && args[0].equals("preflight")) {
       System.exit(Preflight.command(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
     }
@@ -50,7 +54,7 @@ public final class Main {
     }
     Vertx vertx = vertx();
     if (given.demo()) {
-      System.exit(demo(vertx, config));
+      System.exit(demo(vertx, config, given.stay() || System.console() != null));
     }
     Mailroom node;
     try {
@@ -65,13 +69,15 @@ public final class Main {
   }
 
   /** The command line: {@code demo} or {@code serve}, and the config file; null when only help was asked for. */
-  private record Args(boolean demo, String configFile) {
+  private record Args(boolean demo, String configFile, boolean stay) {
     static Args parse(String[] args) {
       String mode = "serve";
+      boolean stay = false;
       String file = System.getenv().getOrDefault("MAILROOM_CONFIG", ConfigSource.DEFAULT_FILE);
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "serve", "demo" -> mode = args[i];
+          case "--stay" -> stay = true;
           case "--config" -> file = i + 1 < args.length ? args[++i] : usage("--config needs a file");
           case "-h", "--help", "help" -> {
             usage(null);
@@ -80,7 +86,7 @@ public final class Main {
           default -> usage("unknown argument: " + args[i]);
         }
       }
-      return new Args(mode.equals("demo"), file);
+      return new Args(mode.equals("demo"), file, stay);
     }
   }
 
@@ -95,9 +101,9 @@ public final class Main {
   }
 
   /** Runs the demo campaign; its exit code. */
-  private static int demo(Vertx vertx, MailroomConfig config) throws Exception {
+  private static int demo(Vertx vertx, MailroomConfig config, boolean stay) throws Exception {
     try {
-      return new Demo(vertx, config, System.out).run();
+      return new Demo(vertx, config, System.out).run(stay);
     } catch (LocalServerMissing e) {
       return missing(e);
     } finally {
@@ -134,8 +140,9 @@ public final class Main {
     if (problem != null) {
       System.err.println("mailroom: " + problem);
     }
-    System.err.println("usage: java -jar mailroom.jar [serve|demo] [--config FILE]");
+    System.err.println("usage: java -jar mailroom.jar [serve|demo [--stay]] [--config FILE]");
     System.err.println("       java -jar mailroom.jar preflight [--config FILE] [--dns HOST:PORT] [--json]");
+    System.err.println("       java -jar mailroom.jar hash-password   (reads a password, prints its bcrypt hash for console.users)");
     if (problem != null) {
       System.exit(2);
     }

@@ -52,6 +52,8 @@ class DemoIT {
     Matcher listening = Pattern.compile("on http://127\\.0\\.0\\.1:(\\d+)").matcher(output);
     assertThat(listening.find()).as(output).isTrue();
     String links = "http://127\\.0\\.0\\.1:" + listening.group(1) + "/u/[A-Za-z0-9_-]+";
+    assertThat(output).as("the console's address and a sign-in made for this run").containsPattern(
+        "console: http://127\\.0\\.0\\.1:" + listening.group(1) + "/console/  \\(sign in as admin / [A-Za-z0-9_-]{16}\\)");
     assertThat(output).as("the template went through the API, was previewed and tested")
         .contains("template promo-autumn saved through the API (version 1)")
         .contains("preview for customer 1: a subject of 64 characters")

@@ -19,7 +19,7 @@ import java.util.Set;
  */
 final class AuthoringRequests {
   static final int MAX_TEST_RECIPIENTS = 10;
-  private static final Set<String> PREVIEW_FIELDS = Set.of("email", "sample", "subject", "topic", "kind");
+  private static final Set<String> PREVIEW_FIELDS = Set.of("email", "sample", "subject", "topic", "kind", "draft");
   private static final Set<String> TEST_FIELDS = Set.of("to", "subject", "sample", "kind");
   private static final Set<String> SAMPLE_FIELDS = Set.of("Name", "Email", "Gender", "CreateTime");
   private static final String SAMPLE_EMAIL = "customer@example.com";
@@ -28,8 +28,12 @@ final class AuthoringRequests {
   private AuthoringRequests() {
   }
 
-  /** A preview: of a customer ({@code email}) or of {@code sample}, never both; composed as {@code kind}. */
-  record Preview(String email, Recipient sample, String subject, String topic, CampaignKind kind) { }
+  /**
+   * A preview: of a customer ({@code email}) or of {@code sample}, never both; composed as {@code kind};
+   * of the saved template, or of {@code draft} ({@code subject}, {@code html}, optional {@code text}: the
+   * template as edited).
+   */
+  record Preview(String email, Recipient sample, String subject, String topic, CampaignKind kind, JsonObject draft) { }
 
   /** A test send to 1 to 10 distinct plain mailboxes, composed as {@code kind}. */
   record TestSend(List<String> to, String subject, Recipient sample, CampaignKind kind) { }
@@ -52,7 +56,11 @@ final class AuthoringRequests {
     if (topic != null && !topics.contains(topic)) {
       throw ApiError.badField("topic", "unknown_topic", "topic must be one of " + topics);
     }
-    return new Preview(email, hasEmail ? null : sample(json), subject(json), topic, kind(json));
+    Object draft = json.getValue("draft");
+    if (draft != null && !(draft instanceof JsonObject)) {
+      throw ApiError.badField("draft", "invalid_field", "draft must be an object of subject, html and text");
+    }
+    return new Preview(email, hasEmail ? null : sample(json), subject(json), topic, kind(json), (JsonObject) draft);
   }
 
   static TestSend test(String body) {

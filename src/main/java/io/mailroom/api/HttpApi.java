@@ -13,6 +13,8 @@ import io.mailroom.http.SlowClients;
 import io.mailroom.queue.DeadLetters;
 import io.mailroom.render.TemplateCheck;
 import io.mailroom.subscription.SubscriptionRoutes;
+import io.mailroom.subscription.SuppressionEntries;
+import io.mailroom.subscription.SuppressionStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -45,6 +47,7 @@ public final class HttpApi extends VerticleBase {
   private final DeadLetters deadLetters;
   private ResultRoutes results;
   private SendingHold hold = SendingHold.never();
+  private SuppressionRoutes suppressions;
   private final SubscriptionRoutes subscriptionRoutes;
   private final PreviewRoutes previewRoutes;
   private final RouteGuard guard;
@@ -53,6 +56,9 @@ public final class HttpApi extends VerticleBase {
   private final TemplateCheck check;
   private HttpServer server;
   private Router router;
+  /** Pages served beside the API (the console), made when the server starts; their routes are not the API's. */
+  private java.util.function.Function<io.vertx.core.Vertx, Router> pages;
+  private AuditRoutes audit;
 
   public HttpApi(MailroomConfig config, CampaignStore campaigns, TemplateStore templates, DeliveryQueries deliveries,
                  DeadLetters deadLetters, SubscriptionRoutes subscriptionRoutes, OnceStore once, AudienceRoutes audiences,
@@ -81,6 +87,24 @@ public final class HttpApi extends VerticleBase {
     return this;
   }
 
+  /** Serves the suppression routes too: search, manual add and manual removal. */
+  public HttpApi withSuppressions(SuppressionStore store, SuppressionEntries entries) {
+    this.suppressions = new SuppressionRoutes(store, entries);
+    return this;
+  }
+
+  /** Records every change made through the API in {@code log} and serves {@code GET /v1/audit}. */
+  public HttpApi withAudit(io.mailroom.audit.AuditLog log) {
+    this.audit = new AuditRoutes(log, config.webhook().secrets());
+    return this;
+  }
+
+  /** Serves {@code pages} under {@code /console/} too (its routes stay out of {@link #routes()}). */
+  public HttpApi withConsole(java.util.function.Function<io.vertx.core.Vertx, Router> pages) {
+    this.pages = pages;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     MailroomConfig.Http http = config.http();
@@ -93,6 +117,10 @@ public final class HttpApi extends VerticleBase {
     int bodyLimit = config.http().maxBodyBytes();
     Router router = Router.router(vertx);
     router.route().handler(HttpApi::requestId);
+    if (audit != null) {
+      router.route().handler(audit::watch);
+      audit.mount(router, guard);
+    }
     router.get("/health/live").handler(HttpApi::live);
     router.get("/v1/openapi.yaml").handler(HttpApi::openApi);
     if (results != null) {
@@ -108,7 +136,14 @@ public final class HttpApi extends VerticleBase {
         .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
         .handler(guard::authenticate)
         .handler(this::redrive);
+    if (suppressions != null) {
+      suppressions.mount(router, guard, bodyLimit);
+    }
     subscriptionRoutes.mount(router, bodyLimit);
+    if (pages != null) {
+      router.route("/console").handler(ctx -> ctx.response().setStatusCode(303).putHeader("Location", "/console/").end());
+      router.route("/console/*").subRouter(pages.apply(vertx));
+    }
     router.route().handler(ctx -> ctx.fail(new ApiError(404, "not_found", "no such route", null)));
     router.route().failureHandler(this::failure);
     return router;

@@ -1,6 +1,7 @@
 package io.mailroom.api;
 
 import io.mailroom.audience.Recipient;
+import io.mailroom.campaign.Template;
 import io.mailroom.campaign.TemplateStore;
 import io.mailroom.http.ApiError;
 import io.mailroom.http.PathParams;
@@ -67,11 +68,29 @@ public final class PreviewRoutes {
   private void preview(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     AuthoringRequests.Preview request = AuthoringRequests.preview(ctx.body().asString(), topics);
+    if (request.draft() != null) {
+      previewDraft(ctx, id, request);
+      return;
+    }
     currentVersion(id).compose(version -> TemplateErrors.checkedSubject(subjectCheck, request.subject())
             .compose(v -> recipient(request))
             .compose(recipient -> composer.preview(EmailComposer.Trial.PREVIEW, id, version, request.subject(),
                     recipient, request.kind())
                 .recover(e -> Future.failedFuture(renderRefusal(id, request.subject(), e)))))
+        .onSuccess(email -> Replies.json(ctx, 200, json(email)))
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * The preview of a template as it is being edited, validated as a save would be (the template
+   * need not exist): a part that does not compile is refused with its line, as {@code PUT} refuses it.
+   */
+  private void previewDraft(RoutingContext ctx, String id, AuthoringRequests.Preview request) {
+    Template draft = TemplateRequest.parse(id, request.draft().copy().put("name", id).encode(), topics);
+    TemplateErrors.checkedSubject(subjectCheck, request.subject())
+        .compose(v -> recipient(request))
+        .compose(recipient -> composer.previewDraft(draft, request.subject(), recipient, request.kind())
+            .recover(e -> Future.failedFuture(renderRefusal(id, request.subject(), e))))
         .onSuccess(email -> Replies.json(ctx, 200, json(email)))
         .onFailure(ctx::fail);
   }

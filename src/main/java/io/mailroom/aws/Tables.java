@@ -21,10 +21,11 @@ import java.util.List;
 /**
  * The names of Mailroom's DynamoDB tables under one prefix, and their creation (with the Seen
  * table's TTL, the Campaigns table's indexes and the Suppressions table's index of pending unsubscribes,
- * the Notices table's index of consent notices due).
+ * the Notices table's index of consent notices due). {@code console} holds the console's sessions and
+ * sign-in delays (TTL {@code ExpiresAt}), {@code audit} who did what through the API.
  */
 public record Tables(String users, String templates, String campaigns, String deliveries, String syncState,
-                     String suppressions, String seen, String notices) {
+                     String suppressions, String seen, String notices, String console, String audit) {
   /** Every campaign ({@code Listed = "campaign"}), newest first by {@code ListKey} (created-at, then id). */
   public static final GlobalIndex CAMPAIGNS_LISTED = new GlobalIndex("Listed", "Listed", "ListKey",
       ScalarAttributeType.S, ProjectionType.ALL);
@@ -57,7 +58,8 @@ public record Tables(String users, String templates, String campaigns, String de
 
   public static Tables withPrefix(String prefix) {
     return new Tables(prefix + "Users", prefix + "Templates", prefix + "Campaigns", prefix + "Deliveries",
-        prefix + "SyncState", prefix + "Suppressions", prefix + "Seen", prefix + "Notices");
+        prefix + "SyncState", prefix + "Suppressions", prefix + "Seen", prefix + "Notices", prefix + "Console",
+        prefix + "Audit");
   }
 
   /** Creates every missing table (on-demand billing) and waits until each is active. */
@@ -72,6 +74,8 @@ public record Tables(String users, String templates, String campaigns, String de
     all.add(create(dynamo, suppressions, "Email", null, List.of(SUPPRESSIONS_PENDING)));
     all.add(create(dynamo, notices, "Id", null, List.of(NOTICES_DUE)));
     all.add(create(dynamo, seen, "Key", null, List.of()).compose(v -> OnceStore.enableExpiry(dynamo, seen)));
+    all.add(create(dynamo, console, "Key", null, List.of()).compose(v -> OnceStore.enableExpiry(dynamo, console)));
+    all.add(create(dynamo, audit, "Log", "Entry", List.of()));
     return Future.all(all).mapEmpty();
   }
 

@@ -39,6 +39,11 @@ final class ConfigReader {
     }
   }
 
+  /** The value as it is in the tree (a string, number, boolean, list or object). */
+  Object raw(String path) {
+    return value(path);
+  }
+
   String string(String path) {
     Object value = value(path);
     if (!(value instanceof String text)) {

@@ -28,7 +28,8 @@ public record MailroomConfig(
     Authoring authoring,
     Admission admission,
     ComplianceSettings compliance,
-    Reputation reputation) {
+    Reputation reputation,
+    Console console) {
 
   public static final String EMBEDDED = "embedded";
 
@@ -191,41 +192,22 @@ public record MailroomConfig(
         new Aws(r.nonEmpty("aws.region"), r.string("aws.accessKeyId"), r.string("aws.secretAccessKey")),
         new Dynamo(r.endpoint("dynamodb.endpoint", EMBEDDED, ""), r.string("dynamodb.tablePrefix"),
             r.bool("dynamodb.createTables"), r.string("dynamodb.embeddedPath")),
-        sqs(r),
+        CoreKeys.sqs(r),
         new Ses(r.endpoint("ses.endpoint", ""), r.nonEmpty("ses.region"), r.nonEmpty("ses.fromAddress"),
             r.string("ses.configurationSet"), r.integer("ses.timeoutMillis", 100, 120_000)),
         r.choice("transport", TransportKind.class),
         r.string("outbox.dir"),
-        sender(r),
-        fetcher(r),
+        CoreKeys.sender(r),
+        CoreKeys.fetcher(r),
         r.integer("templates.cacheSeconds", 0, 86400),
         r.integer("shutdownGraceSeconds", 1, 3600),
         SyncKeys.read(r),
         new Demo(r.bool("demo.seed"), r.integer("demo.customers", 0, 1_000_000)),
-        limiter(r), AuthoringKeys.read(r), AdmissionKeys.read(r), ComplianceKeys.read(r),
-        ReputationKeys.read(r));
+        CoreKeys.limiter(r), AuthoringKeys.read(r), AdmissionKeys.read(r), ComplianceKeys.read(r),
+        ReputationKeys.read(r), ConsoleKeys.read(r));
     crossCheck(config);
     ProductionChecks.profileNamed(config, ComplianceKeys.named(r));
     return config;
-  }
-
-  private static Sqs sqs(ConfigReader r) {
-    return new Sqs(r.endpoint("sqs.endpoint", EMBEDDED, ""), r.nonEmpty("sqs.queueName"),
-        r.nonEmpty("sqs.deadLetterQueueName"), r.bool("sqs.createQueues"),
-        r.integer("sqs.visibilityTimeoutSeconds", 5, 43200), r.integer("sqs.maxReceives", 1, 1000),
-        r.integer("sqs.waitSeconds", 0, 20));
-  }
-
-  private static Sender sender(ConfigReader r) {
-    return new Sender(r.integer("sender.instances", 1, 256), r.integer("sender.maxInFlight", 10, 1000),
-        r.integer("sender.maxAttempts", 1, 20), r.integer("sender.retryBaseMillis", 0, 600_000),
-        r.bool("sender.resendAmbiguous"), r.integer("sender.reconcileSeconds", 1, 43_200));
-  }
-
-  private static Fetcher fetcher(ConfigReader r) {
-    return new Fetcher(r.integer("fetcher.scanLimit", 1, 1000), r.integer("fetcher.batchSize", 1, 10),
-        r.integer("fetcher.leaseSeconds", 1, 3600), r.integer("fetcher.resumeSeconds", 1, 3600),
-        r.integer("fetcher.staleSeconds", 1, 86400), r.integer("fetcher.scheduleCheckSeconds", 1, 60, 1));
   }
 
   /** What holds between sections. */
@@ -251,19 +233,6 @@ public record MailroomConfig(
     ProductionChecks.check(config);
   }
 
-  private static Limiter limiter(ConfigReader r) {
-    LimiterKind kind = r.choice("limiter.kind", LimiterKind.class);
-    String url = r.string("limiter.redisUrl");
-    if (kind == LimiterKind.REDIS && !url.matches("rediss?://[^\\s/]+(/\\d+)?")) {
-      throw new ConfigException("config key 'limiter.redisUrl' must be a redis:// or rediss:// URL when"
-          + " 'limiter.kind' is redis");
-    }
-    return new Limiter(kind, url, r.nonEmpty("limiter.keyPrefix"), r.integer("limiter.quotaPercent", 1, 100),
-        r.integer("limiter.maxRate", 0, 100_000), r.integer("limiter.maxDaily", 0, 1_000_000_000),
-        r.integer("limiter.refreshSeconds", 1, 3600), r.integer("limiter.fixedRate", 1, 100_000),
-        r.integer("limiter.fixedDaily", 1, 1_000_000_000));
-  }
-
   /** Loads a file (disk first, then classpath) with environment overrides, then validates it. */
   public static MailroomConfig load(String file, Map<String, String> env) {
     return from(ConfigSource.load(file, env));
@@ -274,7 +243,15 @@ public record MailroomConfig(
     return new MailroomConfig(new Http(http.host, port, http.maxBodyBytes, http.idleTimeoutSeconds,
         http.requestTimeoutSeconds, port == 0 ? new Management(http.management.host(), 0) : http.management),
         publicBaseUrl, webhook, subscription, aws, dynamodb, sqs, ses, transport, outboxDir, sender, fetcher,
-        templateCacheSeconds, shutdownGraceSeconds, sync, demo, limiter, authoring, admission, compliance, reputation);
+        templateCacheSeconds, shutdownGraceSeconds, sync, demo, limiter, authoring, admission, compliance, reputation,
+        console);
+  }
+
+  /** This config with another console (the demo's own sign-in). */
+  public MailroomConfig withConsole(Console other) {
+    return new MailroomConfig(http, publicBaseUrl, webhook, subscription, aws, dynamodb, sqs, ses, transport, outboxDir,
+        sender, fetcher, templateCacheSeconds, shutdownGraceSeconds, sync, demo, limiter, authoring, admission,
+        compliance, reputation, other);
   }
 
   /**
@@ -291,6 +268,6 @@ public record MailroomConfig(
     String url = loopback ? base.getScheme() + "://" + host + ":" + port : publicBaseUrl;
     return new MailroomConfig(moved.http, url, webhook, subscription, aws, dynamodb, sqs, ses, transport, outboxDir,
         sender, fetcher, templateCacheSeconds, shutdownGraceSeconds, sync, new Demo(seedDemo, demo.customers()),
-        limiter, authoring, admission, compliance, reputation);
+        limiter, authoring, admission, compliance, reputation, console);
   }
 }

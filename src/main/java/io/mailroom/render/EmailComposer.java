@@ -1,6 +1,7 @@
 package io.mailroom.render;
 
 import io.mailroom.audience.Recipient;
+import io.mailroom.campaign.Template;
 import io.mailroom.compliance.CampaignKind;
 import io.mailroom.compliance.ComplianceSettings;
 import io.mailroom.compliance.LegalFooter;
@@ -87,6 +88,14 @@ public final class EmailComposer {
     UnsubscribeLinks.Link link = links.preview(recipient.email());
     return renderer.template(templateId, templateVersion).compose(template -> outgoing(template, trial.campaignId(), subjectOverride,
         recipient, link, trial == Trial.TEST_SEND, compliance.marks(kind)));
+  }
+
+  /** As {@link #preview}, of {@code draft}, a template as it is being edited (not saved). */
+  public Future<RenderedEmail> previewDraft(Template draft, String subjectOverride, Recipient recipient,
+                                            CampaignKind kind) {
+    UnsubscribeLinks.Link link = links.preview(recipient.email());
+    return renderer.compileOffLoop(draft).compose(template -> outgoing(template, Trial.PREVIEW.campaignId(),
+        subjectOverride, recipient, link, false, compliance.marks(kind)));
   }
 
   /**

@@ -75,6 +75,11 @@ public final class Renderer {
     }).onSuccess(compiled -> cache.put(id, version, compiled));
   }
 
+  /** {@code draft} (a template not saved) compiled on the render pool; fails with a {@link TemplateProblem}. */
+  public Future<Compiled> compileOffLoop(Template draft) {
+    return offLoop(() -> compile(draft, System.currentTimeMillis()));
+  }
+
   private <T> Future<T> offLoop(java.util.concurrent.Callable<T> work) {
     if (pool != null) {
       return pool.run(work);

@@ -1,0 +1,41 @@
+package io.mailroom.console.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/** Random 256-bit values (session ids, CSRF tokens), their stored form (SHA-256), and a constant-time compare. */
+final class Secrets {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private Secrets() {
+  }
+
+  /** 32 random bytes, URL-safe base64 without padding. */
+  static String random() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /** What is stored for a session id: its SHA-256 in hex, so that the table holds no usable id. */
+  static String hash(String value) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(value.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+
+  /** Equal strings, compared in a time that does not depend on where they differ. */
+  static boolean same(String expected, String given) {
+    if (expected == null || given == null) {
+      return false;
+    }
+    return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+  }
+}

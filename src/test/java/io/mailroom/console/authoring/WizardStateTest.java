@@ -1,0 +1,44 @@
+package io.mailroom.console.authoring;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.time.DateTimeException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What the wizard's fields make of a campaign: the audience filter, the send time with its offset, where an error goes. */
+class WizardStateTest {
+  @Test
+  void aLocalTimeInAZoneGetsThatZonesOffsetThen() {
+    assertThat(WizardState.sendAt("2026-12-24T10:00", "Asia/Seoul")).isEqualTo("2026-12-24T10:00:00+09:00");
+    assertThat(WizardState.sendAt("2026-07-01T09:30:15", "Europe/Berlin")).isEqualTo("2026-07-01T09:30:15+02:00");
+    assertThat(WizardState.sendAt("2026-01-01T00:00", "")).isEqualTo("2026-01-01T00:00:00Z");
+    assertThatThrownBy(() -> WizardState.sendAt("tomorrow", "UTC")).isInstanceOf(DateTimeException.class);
+    assertThatThrownBy(() -> WizardState.sendAt("2026-01-01T00:00", "Mars/Olympus")).isInstanceOf(DateTimeException.class);
+  }
+
+  @Test
+  void anApiErrorOfAnAudienceConditionPointsAtItsRow() {
+    assertThat(WizardState.row("audience.all[2].attribute")).isEqualTo(2);
+    assertThat(WizardState.row("audience.any[1].in[0]")).isEqualTo(1);
+    assertThat(WizardState.row("audience.equals")).isZero();
+    assertThat(WizardState.stepOf("audience.all[1].after")).isEqualTo(2);
+    assertThat(WizardState.stepOf("templateId")).isEqualTo(1);
+    assertThat(WizardState.stepOf("subject")).isEqualTo(3);
+    assertThat(WizardState.stepOf("sendAt")).isEqualTo(6);
+  }
+
+  @Test
+  void rowsMakeOneTestOrAllOrAny() {
+    JsonObject one = WizardState.audienceOf(java.util.Map.of("attr0", "Gender", "op0", "equals", "val0", "Female"));
+    assertThat(one).isEqualTo(new JsonObject().put("attribute", "Gender").put("equals", "Female"));
+
+    JsonObject any = WizardState.audienceOf(java.util.Map.of("match", "any", "attr0", "Gender", "op0", "in",
+        "val0", "Female, Male", "attr2", "SourceId", "op2", "exists", "val2", "false"));
+    assertThat(any.encode()).isEqualTo("{\"any\":[{\"attribute\":\"Gender\",\"in\":[\"Female\",\"Male\"]},"
+        + "{\"attribute\":\"SourceId\",\"exists\":false}]}");
+    assertThat(WizardState.audienceOf(java.util.Map.of())).isNull();
+  }
+}
