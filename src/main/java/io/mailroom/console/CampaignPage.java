@@ -106,7 +106,7 @@ final class CampaignPage {
         Map.of("name", "resume", "enabled", "paused".equals(status)),
         Map.of("name", "cancel", "enabled", Set.of("scheduled", "queued", "running", "paused", "quota_exhausted")
             .contains(status)),
-        Map.of("name", "resend", "enabled", FINISHED.contains(status) && failed > 0));
+        Map.of("name", "resend", "enabled", "completed".equals(status) && failed > 0));
   }
 
   /** {@code POST /console/campaigns/{id}/{action}}: the API's own route; its refusal is shown on the page. */
