@@ -120,7 +120,7 @@ public final class UnsubscribeHandler extends VerticleBase {
         .map(found -> view(token.email(), found.map(ConsentStore.Customer::recipient), false,
             !preview && found.map(c -> c.recipient().subscribed() || c.mayConsentAgain(issuedAt)).orElse(false))
             .put("preview", preview));
-    withinBudget(full, () -> new JsonObject().put("maskedEmail", mask(token.email())).put("withoutTopics", true)
+    withinBudget(full, () -> new JsonObject().put("maskedEmail", Addresses.mask(token.email())).put("withoutTopics", true)
         .put("subscribed", false).put("canChoose", false).put("preview", preview).put("topics", new JsonArray()))
         .onSuccess(message::reply);
   }
@@ -231,7 +231,7 @@ public final class UnsubscribeHandler extends VerticleBase {
     long now = System.currentTimeMillis();
     List<Future<Boolean>> each = new ArrayList<>();
     for (String recipient : feedback.recipients()) {
-      String email = normal(recipient);
+      String email = Addresses.normal(recipient);
       each.add(consent.read(email).compose(found -> {
         if (found.isEmpty()) {
           return Future.succeededFuture(false);
@@ -274,24 +274,8 @@ public final class UnsubscribeHandler extends VerticleBase {
       list.add(new JsonObject().put("name", topic)
           .put("subscribed", subscribed && found.map(r -> r.wants(topic)).orElse(false)));
     }
-    return new JsonObject().put("maskedEmail", mask(email)).put("subscribed", subscribed).put("changed", changed)
+    return new JsonObject().put("maskedEmail", Addresses.mask(email)).put("subscribed", subscribed).put("changed", changed)
         .put("canChoose", canChoose).put("preview", false).put("topics", list);
-  }
-
-  /** {@code c******9@example.com}: enough for the customer to recognise, too little for anyone else. */
-  static String mask(String email) {
-    int at = email.lastIndexOf('@');
-    if (at <= 0) {
-      return "***";
-    }
-    String local = email.substring(0, at);
-    String shown = local.length() <= 2 ? local.substring(0, 1) + "*"
-        : local.charAt(0) + "*".repeat(Math.min(6, local.length() - 2)) + local.charAt(local.length() - 1);
-    return shown + email.substring(at);
-  }
-
-  static String normal(String email) {
-    return email == null ? "" : email.trim().toLowerCase(java.util.Locale.ROOT);
   }
 
   private static void fail(Message<?> message, Throwable e) {

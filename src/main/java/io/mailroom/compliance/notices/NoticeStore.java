@@ -15,10 +15,11 @@ import java.util.Map;
  * The Notices table (partition key {@code Id}): one item per consent notice a customer is owed,
  * a change confirmation ({@code change#email#at#in|out}) or a reconfirmation of one two-year cycle
  * ({@code reconfirm#email#anniversary}). Its {@code State} moves PENDING or FAILED → SENDING
- * (claimed, in a conditional write made before the send, so no two nodes and no restart send it
- * twice) → SENT or SKIPPED (with the reason). A change confirmation still to go carries
- * {@code DueShard}, the key of the sparse index the sweep reads; a failed one carries it again
- * with a later {@code DueAt}.
+ * (claimed, in a conditional write made before the send, so no two nodes send it at once) → SENT or
+ * SKIPPED (with the reason). A claim older than {@link #CLAIM_MILLIS} is taken again: a node that
+ * stopped mid-send leaves no notice unsent (at worst one goes twice). A change confirmation still to
+ * go carries {@code DueShard}, the key of the sparse index the sweep reads, with {@code DueAt} the
+ * time it is due: a claimed one is due again when its claim runs out, a failed one at its retry.
  */
 final class NoticeStore {
   static final String PENDING = "PENDING";
@@ -28,6 +29,11 @@ final class NoticeStore {
   static final String SKIPPED = "SKIPPED";
   private static final String DUE = "d";
   private static final int REASON_CHARS = 200;
+  /**
+   * How long a claim holds: a notice still SENDING after this (its node stopped between the claim
+   * and the outcome) is taken again, so it may go twice but is never lost.
+   */
+  static final long CLAIM_MILLIS = 10 * 60 * 1000L;
 
   private final DynamoDbAsyncClient dynamo;
   private final String table;
@@ -82,9 +88,11 @@ final class NoticeStore {
 
   /** Takes a pending or failed change confirmation for sending; false when another node (or run) has it. */
   Future<Boolean> claimChange(String id) {
-    return update(id, "SET #state = :sending, ClaimedAt = :now ADD Attempts :one REMOVE DueShard",
-        "#state IN (:pending, :failed)", Map.of(":sending", s(SENDING), ":now", n(System.currentTimeMillis()),
-            ":one", n(1), ":pending", s(PENDING), ":failed", s(FAILED)));
+    long now = System.currentTimeMillis();
+    return update(id, "SET #state = :sending, ClaimedAt = :now, DueAt = :again ADD Attempts :one",
+        "#state IN (:pending, :failed) OR (#state = :sending AND ClaimedAt < :stale)",
+        Map.of(":sending", s(SENDING), ":now", n(now), ":again", n(now + CLAIM_MILLIS), ":one", n(1),
+            ":pending", s(PENDING), ":failed", s(FAILED), ":stale", n(now - CLAIM_MILLIS)));
   }
 
   /**
@@ -92,23 +100,25 @@ final class NoticeStore {
    * item: false when it was taken, sent or skipped already (only a failed one is taken again).
    */
   Future<Boolean> claimReconfirm(String email, String anniversary, long consentAt) {
+    long now = System.currentTimeMillis();
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(":sending", s(SENDING), ":kind", s("reconfirm"),
+        ":email", s(email), ":consent", n(consentAt), ":now", n(now), ":one", n(1), ":failed", s(FAILED)));
+    values.put(":stale", n(now - CLAIM_MILLIS));
     return update(reconfirmId(email, anniversary),
         "SET #state = :sending, NoticeKind = :kind, Email = :email, ConsentAt = :consent, ClaimedAt = :now"
             + " ADD Attempts :one",
-        "attribute_not_exists(Id) OR #state = :failed", Map.of(":sending", s(SENDING), ":kind", s("reconfirm"),
-            ":email", s(email), ":consent", n(consentAt), ":now", n(System.currentTimeMillis()), ":one", n(1),
-            ":failed", s(FAILED)));
+        "attribute_not_exists(Id) OR #state = :failed OR (#state = :sending AND ClaimedAt < :stale)", values);
   }
 
   /** The claimed notice went: its transport's message id. */
   Future<Void> sent(String id, String messageId) {
-    return settle(id, "SET #state = :sent, SentAt = :now, MessageId = :message REMOVE LastError",
+    return settle(id, "SET #state = :sent, SentAt = :now, MessageId = :message REMOVE LastError, DueShard",
         Map.of(":sent", s(SENT), ":now", n(System.currentTimeMillis()), ":message", s(messageId)));
   }
 
   /** The claimed notice may not go to its address (a bounce or complaint holds it): never tried again. */
   Future<Void> skipped(String id, String reason) {
-    return settle(id, "SET #state = :skipped, LastError = :reason", Map.of(":skipped", s(SKIPPED),
+    return settle(id, "SET #state = :skipped, LastError = :reason REMOVE DueShard", Map.of(":skipped", s(SKIPPED),
         ":reason", s(reason)));
   }
 

@@ -59,7 +59,7 @@ class ConsentNoticesTest {
             customer("undated", true, 0, (now - (730 - 3) * DAY) / 1000),
             customer("blocked", true, now - (730 - 5) * DAY, 0), customer("complains", true, now - (730 - 5) * DAY, 0),
             customer("c-once", true, 0, 0), customer("c-again", true, 0, 0), customer("c-complained", true, 0, 0),
-            customer("c-crash", true, 0, 0)))
+            customer("c-crash", true, 0, 0), customer("c-stuck", true, 0, 0)))
         .seed(node -> suppressions(node).suppress(email("blocked"), Suppression.COMPLAINT, "test", now)
             .compose(v -> suppressions(node).suppress(email("c-complained"), Suppression.COMPLAINT, "test", now)))
         .start(vertx);
@@ -213,6 +213,31 @@ class ConsentNoticesTest {
     assertThat(item.get("State").s()).isEqualTo("SENT");
     assertThat(item.get("Attempts").n()).isEqualTo("1");
     assertThat(item).doesNotContainKey("DueShard");
+  }
+
+  @Test
+  void aConfirmationClaimedByANodeThatStoppedMidSendIsSentOnceItsClaimRunsOut() throws Exception {
+    long at = System.currentTimeMillis() - 60 * 60_000;
+    String id = NoticeStore.changeId(email("c-stuck"), false, at);
+    NoticeStore store = new NoticeStore(first.mailroom().aws().dynamo(), first.mailroom().tables().notices());
+    store.pending(email("c-stuck"), false, at, "one_click").await(30, TimeUnit.SECONDS);
+    long claimedAt = System.currentTimeMillis() - NoticeStore.CLAIM_MILLIS - 60_000;
+    // the state a node leaves when it stops after its claim and before the send: SENDING, claimed long ago
+    first.mailroom().aws().dynamo().updateItem(b -> b.tableName(first.mailroom().tables().notices())
+        .key(Map.of("Id", AttributeValue.fromS(id)))
+        .updateExpression("SET #state = :sending, ClaimedAt = :claimed, DueAt = :due, Attempts = :one")
+        .expressionAttributeNames(Map.of("#state", "State"))
+        .expressionAttributeValues(Map.of(":sending", AttributeValue.fromS("SENDING"),
+            ":claimed", AttributeValue.fromN(Long.toString(claimedAt)),
+            ":due", AttributeValue.fromN(Long.toString(claimedAt + NoticeStore.CLAIM_MILLIS)),
+            ":one", AttributeValue.fromN("1")))).get(30, TimeUnit.SECONDS);
+
+    Map<String, AttributeValue> item = Eventually.until("the stuck confirmation sent", WAIT, () -> notice(id),
+        found -> found.containsKey("SentAt"));
+    assertThat(to("c-stuck")).hasSize(1);
+    assertThat(item.get("Attempts").n()).isEqualTo("2");
+    assertThat(item).doesNotContainKey("DueShard");
+    assertThat(store.claimChange(id).await(30, TimeUnit.SECONDS)).as("a sent one is not taken again").isFalse();
   }
 
   @Test
