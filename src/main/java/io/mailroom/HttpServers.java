@@ -48,6 +48,7 @@ import io.mailroom.console.auth.SessionStore;
 import io.mailroom.console.auth.SignInThrottle;
 import io.vertx.core.Vertx;
 import java.util.List;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /**
@@ -93,7 +94,7 @@ record HttpServers(HttpApi api, ManagementServer management) {
     if (config.console().served()) {
       api.withConsole(v -> console(v, config, node, api).router());
     } else if (config.console().enabled()) {
-      org.slf4j.LoggerFactory.getLogger(HttpServers.class).info("the console is not served: console.users names no one");
+      LoggerFactory.getLogger(HttpServers.class).info("the console is not served: console.users names no one");
     }
     return new HttpServers(api, new ManagementServer(config.http(), node.metrics(), readiness));
   }

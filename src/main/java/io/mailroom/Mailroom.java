@@ -112,15 +112,10 @@ public final class Mailroom {
     tables = Tables.withPrefix(config.dynamodb().tablePrefix());
     Future<Void> ready = config.dynamodb().createTables() ? tables.create(aws.dynamo()) : Future.succeededFuture();
     MailroomConfig.Sqs sqs = config.sqs();
-    return ready.compose(v -> sqs.createQueues()
-        ? SqsQueue.create(aws.sqs(), sqs.queueName(), sqs.deadLetterQueueName(), sqs.visibilityTimeoutSeconds(),
-            sqs.maxReceives())
-        : SqsQueue.existing(aws.sqs(), sqs.queueName()))
+    return ready.compose(v -> SqsQueue.open(aws.sqs(), sqs.createQueues(), sqs.queueName(),
+            sqs.deadLetterQueueName(), sqs.visibilityTimeoutSeconds(), sqs.maxReceives()))
         .compose(queue -> SqsQueue.existing(aws.sqs(), sqs.deadLetterQueueName())
-            .map(dlq -> {
-              deadLetters = new DeadLetters(dlq, queue);
-              return queue;
-            }))
+            .onSuccess(dlq -> deadLetters = new DeadLetters(dlq, queue)).map(queue))
         .compose(queue -> config.demo().seed()
             ? DemoData.seed(users(), templates(), config.demo().customers()).map(queue)
             : Future.succeededFuture(queue));

@@ -83,7 +83,9 @@ class CrashIT {
     json.getJsonObject("management").put("port", FreePort.pick());
     if (ses != null) {
       json.getJsonObject("ses").put("endpoint", ses.endpoint()).put("configurationSet", "mailroom-test");
-      json.getJsonObject("sender").put("reconcileSeconds", 5);
+      // the reconcile window runs from the dead node's call: it must outlast the lease (10 s), the new
+      // node's start and the Send events' retries to it, or an email SES took is sent again by design
+      json.getJsonObject("sender").put("reconcileSeconds", 45);
       sns.configure(json.getJsonObject("subscription").getJsonObject("sns"));
     }
     json.getJsonObject("sqs").put("visibilityTimeoutSeconds", visibilitySeconds);

@@ -1,5 +1,6 @@
 package io.mailroom.api;
 
+import io.mailroom.audit.AuditLog;
 import io.mailroom.aws.OnceStore;
 import io.mailroom.bus.Channels;
 import io.mailroom.campaign.CampaignStore;
@@ -17,6 +18,7 @@ import io.mailroom.subscription.SuppressionEntries;
 import io.mailroom.subscription.SuppressionStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -28,6 +30,7 @@ import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.function.Function;
 
 /**
  * The public HTTP face of a node: the signed campaign webhook, campaign status, {@code /health/live},
@@ -57,7 +60,7 @@ public final class HttpApi extends VerticleBase {
   private HttpServer server;
   private Router router;
   /** Pages served beside the API (the console), made when the server starts; their routes are not the API's. */
-  private java.util.function.Function<io.vertx.core.Vertx, Router> pages;
+  private Function<Vertx, Router> pages;
   private AuditRoutes audit;
 
   public HttpApi(MailroomConfig config, CampaignStore campaigns, TemplateStore templates, DeliveryQueries deliveries,
@@ -94,13 +97,13 @@ public final class HttpApi extends VerticleBase {
   }
 
   /** Records every change made through the API in {@code log} and serves {@code GET /v1/audit}. */
-  public HttpApi withAudit(io.mailroom.audit.AuditLog log) {
+  public HttpApi withAudit(AuditLog log) {
     this.audit = new AuditRoutes(log, config.webhook().secrets());
     return this;
   }
 
   /** Serves {@code pages} under {@code /console/} too (its routes stay out of {@link #routes()}). */
-  public HttpApi withConsole(java.util.function.Function<io.vertx.core.Vertx, Router> pages) {
+  public HttpApi withConsole(Function<Vertx, Router> pages) {
     this.pages = pages;
     return this;
   }

@@ -70,6 +70,7 @@ final class CampaignPage {
           .map(reply -> {
             model.put("failures", reply.ok() ? CampaignPages.plain(reply.body().getJsonArray("failures", new JsonArray()))
                 : List.of());
+            model.put("moreFailures", reply.ok() && reply.body().getString("next") != null);
             return null;
           });
       Future<Void> report = Boolean.TRUE.equals(model.get("live")) ? Future.succeededFuture()

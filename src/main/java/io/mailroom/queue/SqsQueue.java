@@ -49,6 +49,12 @@ public final class SqsQueue {
   }
 
   /** Looks up an existing queue by name (production: queues are made by the operator). */
+  /** The send queue: created with its dead-letter queue when {@code create}, else the one that exists. */
+  public static Future<SqsQueue> open(SqsAsyncClient sqs, boolean create, String name, String deadLetterName,
+                                      int visibilitySeconds, int maxReceives) {
+    return create ? create(sqs, name, deadLetterName, visibilitySeconds, maxReceives) : existing(sqs, name);
+  }
+
   public static Future<SqsQueue> existing(SqsAsyncClient sqs, String name) {
     return Async.of(sqs.getQueueUrl(b -> b.queueName(name))).map(r -> new SqsQueue(sqs, r.queueUrl()));
   }

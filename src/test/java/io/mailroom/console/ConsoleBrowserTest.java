@@ -1,5 +1,7 @@
 package io.mailroom.console;
 
+import io.mailroom.testing.LocalServices;
+import io.mailroom.testing.SesFaultProxy;
 import io.mailroom.testing.SignedClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -17,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,16 +30,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConsoleBrowserTest {
   private static final int CUSTOMERS = 40;
+  /** The one customer whose email SES rejects: the campaign's one failure. */
+  private static final String REJECTED = "console-browser-7@example.com";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static Vertx vertx;
+  private static SesFaultProxy ses;
   private static ConsoleBrowser browser;
 
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
+    ses = new SesFaultProxy(LocalServices.ses().endpoint(), 0, Set.of(REJECTED), 0);
     browser = ConsoleBrowser.start(vertx, "consoleBrowser", node -> node
-        .customers(CUSTOMERS, i -> "console" + i + "@example.com")
+        .customers(CUSTOMERS, i -> "console-browser-" + i + "@example.com")
         .config(json -> {
+          json.getJsonObject("ses").put("endpoint", ses.endpoint());
           json.getJsonObject("limiter").put("maxRate", 5);
           json.getJsonObject("fetcher").put("resumeSeconds", 1);
         }));
@@ -46,6 +54,9 @@ class ConsoleBrowserTest {
   static void stop() throws Exception {
     if (browser != null) {
       browser.close();
+    }
+    if (ses != null) {
+      ses.close();
     }
     vertx.close().await();
   }
@@ -129,12 +140,21 @@ class ConsoleBrowserTest {
     browser.waitUntil(d -> d.getCurrentUrl().contains("done=resume"));
     JsonObject finished = browser.node().awaitFinished(id);
     assertThat(finished.getString("status")).isEqualTo("completed");
-    assertThat(finished.getJsonObject("counts").getLong("sent")).isEqualTo(CUSTOMERS);
+    assertThat(finished.getJsonObject("counts").getLong("sent")).isEqualTo(CUSTOMERS - 1);
+    assertThat(finished.getJsonObject("counts").getLong("failed")).isEqualTo(1);
     browser.waitUntil(d -> text(d, "campaign-status").equals("completed"));
-    browser.waitUntil(d -> text(d, "count-sent").equals(Integer.toString(CUSTOMERS)));
+    browser.waitUntil(d -> text(d, "count-sent").equals(Integer.toString(CUSTOMERS - 1)));
+    assertThat(text(browser.driver(), "count-failed")).isEqualTo("1");
     assertThat(text(browser.driver(), "campaign-percent")).isEqualTo("100%");
+    assertThat(browser.driver().findElement(By.id("failures")).getText()).contains(REJECTED)
+        .contains("MessageRejected");
     assertThat(browser.driver().findElement(By.id("action-cancel")).isEnabled()).isFalse();
+    assertThat(browser.driver().findElement(By.id("action-resend")).isEnabled())
+        .as("a completed campaign with a failure can be re-sent to it").isTrue();
     browser.screenshot("campaign-completed");
+    browser.driver().findElement(By.id("action-resend")).click();
+    browser.waitUntil(d -> d.getCurrentUrl().contains("done=resend") || !text(d, "action-error").isEmpty());
+    browser.screenshot("campaign-resend");
 
     browser.signIn(Role.ADMIN);
     browser.open("/console/audit");
