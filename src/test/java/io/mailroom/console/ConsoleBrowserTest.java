@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -18,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -78,6 +80,27 @@ class ConsoleBrowserTest {
     assertThat(driver.getCurrentUrl()).endsWith("/console/campaigns");
     assertThat(driver.findElement(By.id("signed-in-as")).getText()).contains("marketer");
     browser.screenshot("campaigns");
+  }
+
+  @Test
+  void everyPageIsLabelledNamedAndReadableAndSignInWorksFromTheKeyboard() {
+    WebDriver driver = browser.driver();
+    driver.get("data:text/html,<html><body><input id=q><button></button><img src=x>"
+        + "<p style='color:%23bbbbbb;background:%23ffffff'>faint</p><a href=/ tabindex=2>home</a></body></html>");
+    assertThat(PageAudit.problems(driver)).as("the audit finds what a page lacks").hasSize(6);
+    driver.manage().deleteAllCookies();
+    browser.open("/console/signin");
+    assertThat(PageAudit.problems(driver)).as("/console/signin").isEmpty();
+    // the keyboard alone: the name field has the focus, Tab reaches the password, Enter signs in
+    driver.switchTo().activeElement().sendKeys("admin");
+    driver.switchTo().activeElement().sendKeys(Keys.TAB);
+    driver.switchTo().activeElement().sendKeys(ConsoleBrowser.password(Role.ADMIN) + Keys.ENTER);
+    browser.waitUntil(d -> d.getCurrentUrl().endsWith("/console/campaigns"));
+    for (String path : List.of("/console/campaigns", "/console/campaigns/new", "/console/templates",
+        "/console/templates/new", "/console/suppressions", "/console/audit", "/console/campaigns?lang=ko")) {
+      browser.open(path);
+      assertThat(PageAudit.problems(driver)).as(path).isEmpty();
+    }
   }
 
   @Test
