@@ -72,14 +72,14 @@ public final class CampaignCounters {
         continue;
       }
       long now = System.currentTimeMillis();
-      writes.add(campaigns.addOutcomes(id, new CampaignStore.Outcomes(counts[0], counts[1], counts[2], counts[3]), now)
+      writes.add(campaigns.tally().addOutcomes(id, new CampaignStore.Outcomes(counts[0], counts[1], counts[2], counts[3]), now)
           .onSuccess(v -> {
             metrics.campaign(id, "sent", counts[0]);
             metrics.campaign(id, "failed", counts[1]);
             metrics.campaign(id, "cancelled", counts[2]);
             metrics.campaign(id, "suppressed", counts[3]);
           })
-          .compose(v -> campaigns.completeIfDone(id, now))
+          .compose(v -> campaigns.tally().complete(id, now))
           .onSuccess(done -> {
             if (done) {
               LOG.info("campaign {} completed", id);

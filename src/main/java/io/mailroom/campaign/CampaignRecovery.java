@@ -43,6 +43,7 @@ public final class CampaignRecovery {
         } else if (campaign.pending() <= 0) {
           work.add(complete(campaign.id(), now));
         } else if (now - campaign.updatedAt() > staleMillis && !hold.held()) {
+          resume.accept(campaign.id()); // parked deliveries a stopped node did not queue again
           work.add(recount(campaign, now));
         }
       }
@@ -56,7 +57,7 @@ public final class CampaignRecovery {
    * each sweep counts again.
    */
   private Future<Void> complete(String id, long now) {
-    return campaigns.completeIfDone(id, now).compose(done -> done ? Future.succeededFuture(false)
+    return campaigns.tally().complete(id, now).compose(done -> done ? Future.succeededFuture(false)
             : campaigns.tally().recounted(id))
         .compose(recounted -> !recounted ? Future.succeededFuture() : outcomes(id)
             .compose(counted -> campaigns.tally().completeCounted(id, counted, now))
@@ -81,7 +82,7 @@ public final class CampaignRecovery {
       }
       LOG.info("campaign {}: counters recounted from its deliveries (sent {} -> {}, failed {} -> {})",
           campaign.id(), campaign.sent(), counted.sent(), campaign.failed(), counted.failed());
-      return campaigns.recount(campaign.id(), counted, campaign.updatedAt(), now)
+      return campaigns.tally().recount(campaign.id(), counted, campaign.updatedAt(), now)
           .compose(recounted -> recounted ? complete(campaign.id(), now) : Future.succeededFuture());
     });
   }

@@ -36,7 +36,7 @@ public final class CampaignStore {
     this.tally = new CampaignTally(this, dynamo, table);
   }
 
-  /** The counter writes a recovery needs beyond {@link #recount}: see {@link CampaignTally}. */
+  /** The writes of the campaign's counters and its completion: see {@link CampaignTally}. */
   CampaignTally tally() {
     return tally;
   }
@@ -128,10 +128,22 @@ public final class CampaignStore {
         "ScanOwner = :me AND #s = :running", values));
   }
 
-  /** After a resume, one node (the one this returns true to) queues the parked deliveries again. */
-  public Future<Boolean> takeParked(String id) {
-    return conditional(update(id, "REMOVE ParkedWaiting", "ParkedWaiting = :true AND #s = :running",
-        Map.of(":true", AttributeValue.fromBool(true), ":running", s(CampaignStatus.RUNNING.name()))));
+  /**
+   * After a resume, one node (the one this returns true to) queues the parked deliveries again,
+   * for {@code leaseMillis}; the flag stays until {@link #parkedRequeued}, so that a node that stops
+   * in between leaves them to the next one whose lease this is.
+   */
+  public Future<Boolean> takeParked(String id, String owner, long leaseMillis, long now) {
+    return conditional(update(id, "SET ParkedOwner = :me, ParkedUntil = :until",
+        "ParkedWaiting = :true AND #s = :running AND (attribute_not_exists(ParkedUntil) OR ParkedUntil < :now)",
+        Map.of(":true", AttributeValue.fromBool(true), ":running", s(CampaignStatus.RUNNING.name()),
+            ":me", s(owner), ":until", n(now + leaseMillis), ":now", n(now))));
+  }
+
+  /** The parked deliveries {@code owner} took are on the queue again. */
+  public Future<Boolean> parkedRequeued(String id, String owner) {
+    return conditional(update(id, "REMOVE ParkedWaiting, ParkedOwner, ParkedUntil", "ParkedOwner = :me",
+        Map.of(":me", s(owner))));
   }
 
   /** Campaigns still to be worked on (queued or running), for resuming after a restart. */
@@ -208,7 +220,7 @@ public final class CampaignStore {
     if (to == CampaignStatus.RUNNING) {
       values.put(":true", AttributeValue.fromBool(true));
       set += ", ParkedWaiting = :true";
-      removed.addAll(List.of("ScanOwner", "ScanLeaseUntil"));
+      removed.addAll(List.of("ScanOwner", "ScanLeaseUntil", "ParkedOwner", "ParkedUntil"));
     }
     if (from.contains(CampaignStatus.SCHEDULED)) {
       removed.add("ScheduledShard");
@@ -224,29 +236,11 @@ public final class CampaignStore {
             : Future.failedFuture(e));
   }
 
-  /**
-   * Sets the counters to what the Deliveries table holds, for a campaign whose counts a crash left
-   * short; only if nothing changed the campaign since it was read ({@code seenUpdatedAt}).
-   */
-  public Future<Boolean> recount(String id, Outcomes counted, long seenUpdatedAt, long now) {
-    return tally.recount(id, counted, seenUpdatedAt, now);
-  }
-
   /** How many deliveries ended each way. */
   public record Outcomes(long sent, long failed, long cancelled, long suppressed) {
     public long total() {
       return sent + failed + cancelled + suppressed;
     }
-  }
-
-  /** Adds finished deliveries to the campaign's counters (see {@link CampaignTally#addOutcomes}). */
-  public Future<Void> addOutcomes(String id, Outcomes added, long now) {
-    return tally.addOutcomes(id, added, now);
-  }
-
-  /** Running → completed once everything queued is finished (see {@link CampaignTally#complete}). */
-  public Future<Boolean> completeIfDone(String id, long now) {
-    return tally.complete(id, now);
   }
 
   public Future<Void> fail(String id, String reason, long now) {

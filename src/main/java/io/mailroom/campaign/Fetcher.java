@@ -91,8 +91,9 @@ public final class Fetcher extends VerticleBase {
       return;
     }
     long leaseMillis = settings.leaseSeconds() * 1000L;
-    campaigns.takeParked(id)
-        .compose(mine -> mine ? requeueParked(id) : Future.succeededFuture())
+    campaigns.takeParked(id, owner, leaseMillis, now())
+        .compose(mine -> mine ? requeueParked(id).compose(v -> campaigns.parkedRequeued(id, owner))
+            : Future.succeededFuture())
         .compose(v -> campaigns.claimScan(id, owner, leaseMillis, now()))
         .compose(claimed -> claimed ? campaigns.get(id) : Future.succeededFuture(Optional.<Campaign>empty()))
         .compose(found -> found.isEmpty() ? Future.succeededFuture() : scan(found.get(), decode(found.get().cursor())))
@@ -176,7 +177,7 @@ public final class Fetcher extends VerticleBase {
 
   private Future<Void> finished(Campaign campaign) {
     LOG.info("campaign {}: audience scan finished", campaign.id());
-    return campaigns.completeIfDone(campaign.id(), now()).mapEmpty();
+    return campaigns.tally().complete(campaign.id(), now()).mapEmpty();
   }
 
   private Future<Void> queueWithRetry(Campaign campaign, List<Recipient> recipients, int attempt) {

@@ -1,5 +1,6 @@
 package io.mailroom.console;
 
+import io.mailroom.http.AcceptLanguage;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.ext.web.RoutingContext;
@@ -47,23 +48,6 @@ final class Languages {
   }
 
   private static String accepted(RoutingContext rc) {
-    String header = rc.request().getHeader("Accept-Language");
-    if (header == null) {
-      return "en";
-    }
-    try {
-      for (Locale.LanguageRange range : Locale.LanguageRange.parse(header)) {
-        String tag = range.getRange().toLowerCase(Locale.ROOT);
-        if (tag.equals("ko") || tag.startsWith("ko-")) {
-          return "ko";
-        }
-        if (tag.equals("en") || tag.startsWith("en-")) {
-          return "en";
-        }
-      }
-    } catch (IllegalArgumentException malformed) {
-      return "en";
-    }
-    return "en";
+    return AcceptLanguage.koreanOrEnglish(rc.request().getHeader("Accept-Language"));
   }
 }

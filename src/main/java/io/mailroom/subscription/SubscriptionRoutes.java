@@ -3,6 +3,7 @@ package io.mailroom.subscription;
 import io.mailroom.bus.Channels;
 import io.mailroom.bus.SubscriptionChange;
 import io.mailroom.config.MailroomConfig;
+import io.mailroom.http.AcceptLanguage;
 import io.mailroom.http.Admission;
 import io.mailroom.http.ApiError;
 import io.mailroom.metrics.MailroomMetrics;
@@ -188,23 +189,7 @@ public final class SubscriptionRoutes {
     if ("ko".equals(chosen) || "en".equals(chosen)) {
       return chosen;
     }
-    String header = ctx.request().getHeader("Accept-Language");
-    if (header != null) {
-      try {
-        for (Locale.LanguageRange range : Locale.LanguageRange.parse(header)) {
-          String tag = range.getRange().toLowerCase(Locale.ROOT);
-          if (tag.equals("ko") || tag.startsWith("ko-")) {
-            return "ko";
-          }
-          if (tag.equals("en") || tag.startsWith("en-")) {
-            return "en";
-          }
-        }
-      } catch (IllegalArgumentException ignored) {
-        // a malformed header: English
-      }
-    }
-    return "en";
+    return AcceptLanguage.koreanOrEnglish(ctx.request().getHeader("Accept-Language"));
   }
 
   private static ResourceBundle bundle(Locale locale) {

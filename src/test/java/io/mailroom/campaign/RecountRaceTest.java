@@ -58,7 +58,7 @@ class RecountRaceTest {
     // the crashed node's batch (a, b) is lost; the live node's batch (c) is not written yet
 
     sweep();
-    campaigns.addOutcomes(ID, new CampaignStore.Outcomes(1, 0, 0, 0), System.currentTimeMillis())
+    campaigns.tally().addOutcomes(ID, new CampaignStore.Outcomes(1, 0, 0, 0), System.currentTimeMillis())
         .await(T, TimeUnit.SECONDS);
     sweep();
 
@@ -77,21 +77,21 @@ class RecountRaceTest {
 
     sweep();
     // the live node's batch holds b, which the recount counted: the counters now say nothing is pending
-    campaigns.addOutcomes(ID, new CampaignStore.Outcomes(1, 0, 0, 0), System.currentTimeMillis())
+    campaigns.tally().addOutcomes(ID, new CampaignStore.Outcomes(1, 0, 0, 0), System.currentTimeMillis())
         .await(T, TimeUnit.SECONDS);
-    assertThat(campaigns.completeIfDone(ID, System.currentTimeMillis()).await(T, TimeUnit.SECONDS)).isFalse();
+    assertThat(campaigns.tally().complete(ID, System.currentTimeMillis()).await(T, TimeUnit.SECONDS)).isFalse();
     sweep();
     assertThat(campaign().status()).as("c is still being sent").isEqualTo(CampaignStatus.RUNNING);
 
     delivery("c@example.com", "SENT");
-    campaigns.addOutcomes(ID, new CampaignStore.Outcomes(1, 0, 0, 0), System.currentTimeMillis())
+    campaigns.tally().addOutcomes(ID, new CampaignStore.Outcomes(1, 0, 0, 0), System.currentTimeMillis())
         .await(T, TimeUnit.SECONDS);
     sweep();
 
     Campaign done = campaign();
     assertThat(done.status()).isEqualTo(CampaignStatus.COMPLETED);
     assertThat(done.sent()).isEqualTo(3);
-    campaigns.addOutcomes(ID, new CampaignStore.Outcomes(1, 0, 0, 0), System.currentTimeMillis())
+    campaigns.tally().addOutcomes(ID, new CampaignStore.Outcomes(1, 0, 0, 0), System.currentTimeMillis())
         .await(T, TimeUnit.SECONDS);
     assertThat(campaign().sent()).as("a batch after the final count is dropped").isEqualTo(3);
   }
@@ -101,10 +101,10 @@ class RecountRaceTest {
     runningCampaign(2);
     delivery("a@example.com", "SENT");
     delivery("b@example.com", "FAILED");
-    campaigns.addOutcomes(ID, new CampaignStore.Outcomes(1, 1, 0, 0), System.currentTimeMillis())
+    campaigns.tally().addOutcomes(ID, new CampaignStore.Outcomes(1, 1, 0, 0), System.currentTimeMillis())
         .await(T, TimeUnit.SECONDS);
 
-    assertThat(campaigns.completeIfDone(ID, System.currentTimeMillis()).await(T, TimeUnit.SECONDS)).isTrue();
+    assertThat(campaigns.tally().complete(ID, System.currentTimeMillis()).await(T, TimeUnit.SECONDS)).isTrue();
     Campaign done = campaign();
     assertThat(done.sent()).isEqualTo(1);
     assertThat(done.failed()).isEqualTo(1);
