@@ -54,15 +54,17 @@ class EnforcementTest {
 
   @Test
   void aStatusOtherThanHealthyPausesOncePerChangeAndShutdownIsNotReady() throws Exception {
-    assertThat(ready().getJsonObject("checks").getString("sesEnforcement")).isEqualTo("HEALTHY");
+    Eventually.until("readiness showing HEALTHY", 30_000, EnforcementTest::ready,
+        r -> "HEALTHY".equals(r.getJsonObject("checks").getString("sesEnforcement")));
     String id = running();
 
     ses.account(account("PROBATION"));
     JsonObject paused = pausedWith(id, "ses_probation");
     assertThat(paused.containsKey("error")).isFalse();
-    JsonObject probation = ready();
+    // readiness answers from its last round of checks for a second: wait for a round after the change
+    JsonObject probation = Eventually.until("readiness showing PROBATION", 30_000, EnforcementTest::ready,
+        r -> "PROBATION".equals(r.getJsonObject("checks").getString("sesEnforcement")));
     assertThat(probation.getString("status")).isEqualTo("ready");
-    assertThat(probation.getJsonObject("checks").getString("sesEnforcement")).isEqualTo("PROBATION");
 
     assertThat(test.client().post("/v1/campaigns/" + id + "/resume", "{}").status()).isEqualTo(200);
     int seen = ses.accountCalls.get();
