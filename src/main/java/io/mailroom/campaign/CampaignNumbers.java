@@ -26,7 +26,7 @@ public final class CampaignNumbers {
 
   /** The campaign with the numbers {@code names} (in their order), or empty when there is no such campaign. */
   public Future<Optional<Counted>> read(String id, List<String> names) {
-    if (id.startsWith("idempotency#")) {
+    if (id.startsWith(CampaignStore.IDEMPOTENCY)) {
       return Future.succeededFuture(Optional.empty());
     }
     return Async.of(dynamo.getItem(b -> b.tableName(table).consistentRead(true).key(CampaignStore.key(id))))

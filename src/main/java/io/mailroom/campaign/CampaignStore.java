@@ -24,7 +24,7 @@ import java.util.Optional;
  * same transaction as the campaign it names.
  */
 public final class CampaignStore {
-  private static final String IDEMPOTENCY = "idempotency#";
+  static final String IDEMPOTENCY = "idempotency#";
 
   private final DynamoDbAsyncClient dynamo;
   private final String table;
