@@ -1,6 +1,5 @@
 package io.mailroom.aws;
 
-import io.mailroom.config.MailroomConfig;
 import io.mailroom.testing.LocalServices;
 import io.vertx.core.Future;
 import org.junit.jupiter.api.AfterEach;
@@ -27,8 +26,7 @@ class OnceStoreTest {
   @BeforeEach
   void tables() throws Exception {
     tables = Tables.withPrefix(LocalServices.uniquePrefix("once"));
-    aws = new AwsClients(new MailroomConfig.Aws("us-east-1", "local", "local"), LocalServices.dynamo().endpoint(),
-        "http://127.0.0.1:1", "", "us-east-1", 30_000);
+    aws = LocalServices.dynamoClients(LocalServices.dynamo().endpoint());
     tables.create(aws.dynamo()).await(120, TimeUnit.SECONDS);
     once = new OnceStore(aws.dynamo(), tables.seen());
   }

@@ -2,7 +2,6 @@ package io.mailroom.aws;
 
 import io.mailroom.campaign.Campaign;
 import io.mailroom.campaign.CampaignStore;
-import io.mailroom.config.MailroomConfig;
 import io.mailroom.delivery.DeliveryStore;
 import io.mailroom.testing.DynamoConflictProxy;
 import io.mailroom.testing.LocalServices;
@@ -43,8 +42,7 @@ class TransactionsTest {
   }
 
   private static AwsClients clients(String endpoint) {
-    return new AwsClients(new MailroomConfig.Aws("us-east-1", "local", "local"), endpoint, "http://127.0.0.1:1", "",
-        "us-east-1", 30_000);
+    return LocalServices.dynamoClients(endpoint);
   }
 
   private void campaignStatus(String status) {

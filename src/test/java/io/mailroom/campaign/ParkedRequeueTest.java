@@ -3,7 +3,6 @@ package io.mailroom.campaign;
 import io.mailroom.aws.AwsClients;
 import io.mailroom.aws.Tables;
 import io.mailroom.compliance.SendingHold;
-import io.mailroom.config.MailroomConfig;
 import io.mailroom.delivery.DeliveryQueries;
 import io.mailroom.testing.LocalServices;
 import org.junit.jupiter.api.AfterEach;
@@ -34,8 +33,7 @@ class ParkedRequeueTest {
   @BeforeEach
   void tables() throws Exception {
     tables = Tables.withPrefix(LocalServices.uniquePrefix("parked"));
-    aws = new AwsClients(new MailroomConfig.Aws("us-east-1", "local", "local"), LocalServices.dynamo().endpoint(),
-        "http://127.0.0.1:1", "", "us-east-1", 30_000);
+    aws = LocalServices.dynamoClients(LocalServices.dynamo().endpoint());
     tables.create(aws.dynamo()).await(120, TimeUnit.SECONDS);
     campaigns = new CampaignStore(aws.dynamo(), tables.campaigns());
     aws.dynamo().putItem(b -> b.tableName(tables.campaigns()).item(Map.of(

@@ -2,7 +2,6 @@ package io.mailroom.campaign;
 
 import io.mailroom.aws.AwsClients;
 import io.mailroom.aws.Tables;
-import io.mailroom.config.MailroomConfig;
 import io.mailroom.delivery.DeliveryQueries;
 import io.mailroom.testing.LocalServices;
 import org.junit.jupiter.api.AfterEach;
@@ -35,8 +34,7 @@ class RecountRaceTest {
   @BeforeEach
   void tables() throws Exception {
     tables = Tables.withPrefix(LocalServices.uniquePrefix("recount"));
-    aws = new AwsClients(new MailroomConfig.Aws("us-east-1", "local", "local"), LocalServices.dynamo().endpoint(),
-        "http://127.0.0.1:1", "", "us-east-1", 30_000);
+    aws = LocalServices.dynamoClients(LocalServices.dynamo().endpoint());
     tables.create(aws.dynamo()).await(120, TimeUnit.SECONDS);
     campaigns = new CampaignStore(aws.dynamo(), tables.campaigns());
     // staleMillis -1: every running campaign whose counters are short of its deliveries is recounted

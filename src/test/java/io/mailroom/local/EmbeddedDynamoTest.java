@@ -2,7 +2,7 @@ package io.mailroom.local;
 
 import io.mailroom.aws.AwsClients;
 import io.mailroom.aws.Tables;
-import io.mailroom.config.MailroomConfig;
+import io.mailroom.testing.LocalServices;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,8 +62,7 @@ class EmbeddedDynamoTest {
   }
 
   private static AwsClients clients(EmbeddedDynamo server) {
-    return new AwsClients(new MailroomConfig.Aws("us-east-1", "local", "local"), server.endpoint(),
-        "http://127.0.0.1:1", "", "us-east-1", 30_000);
+    return LocalServices.dynamoClients(server.endpoint());
   }
 
   private static String table(DynamoDbAsyncClient client) {

@@ -1,5 +1,6 @@
 package io.mailroom.testing;
 
+import io.mailroom.aws.AwsClients;
 import io.mailroom.config.ConfigSource;
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.local.EmbeddedDynamo;
@@ -44,6 +45,12 @@ public final class LocalServices {
       Runtime.getRuntime().addShutdownHook(new Thread(ses::close));
     }
     return ses;
+  }
+
+  /** Clients for a DynamoDB at {@code endpoint} alone (static local credentials; no SQS, no SES). */
+  public static AwsClients dynamoClients(String endpoint) {
+    return new AwsClients(new MailroomConfig.Aws("us-east-1", "local", "local"), endpoint, "http://127.0.0.1:1", "",
+        "us-east-1", 30_000);
   }
 
   /** A unique name for one test's tables and queues. */
