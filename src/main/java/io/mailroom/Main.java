@@ -63,6 +63,9 @@ public final class Main {
       vertx.close().await();
       System.exit(missing(e));
       return;
+    } catch (Exception e) {
+      System.exit(failedStart(vertx, e));
+      return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(node, vertx, config.shutdownGraceSeconds()),
         "mailroom-shutdown"));
@@ -128,6 +131,20 @@ public final class Main {
     } catch (Exception e) {
       LOG.warn("Vert.x did not close: {}", e.toString());
     }
+  }
+
+  /**
+   * A node that cannot start (a port taken, a table or queue out of reach) exits with 1 instead of
+   * living on without listening, so that whatever runs it sees the failure and can start another.
+   */
+  private static int failedStart(Vertx vertx, Exception e) {
+    LOG.error("Mailroom did not start: {}", e.toString(), e);
+    try {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    } catch (Exception notClosed) {
+      LOG.warn("Vert.x did not close: {}", notClosed.toString());
+    }
+    return 1;
   }
 
   /** An embedded server cannot start here: one line saying what to run, no stack trace. */

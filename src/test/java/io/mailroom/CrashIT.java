@@ -114,7 +114,7 @@ class CrashIT {
     Setup setup = setUp(dir, 60);
     SignedClient client = setup.client();
     Process first = startNode(setup.file(), dir.resolve("first.log"));
-    awaitLive(client, first);
+    awaitLive(client, first, dir.resolve("first.log"));
     String id = client.post("/v1/campaigns", "{\"templateId\":\"" + DemoData.TEMPLATE_ID + "\"}").json()
         .getString("campaignId");
     awaitSent(client, id, 250);
@@ -131,7 +131,7 @@ class CrashIT {
     assertThat(Files.readString(dir.resolve("first.log"))).contains("stopped cleanly");
     Process second = startNode(setup.file(), dir.resolve("second.log"));
     try {
-      awaitLive(client, second);
+      awaitLive(client, second, dir.resolve("second.log"));
       JsonObject done = client.awaitFinished(id, 240_000);
       assertThat(done.getString("status")).isEqualTo("completed");
       Map<String, Integer> received = received();
@@ -164,7 +164,7 @@ class CrashIT {
     try (SendEvents events = new SendEvents(sns, setup.config().http().port())) {
       proxy.onAccepted(events);
       Process first = startNode(file, dir.resolve("first.log"));
-      awaitLive(client, first);
+      awaitLive(client, first, dir.resolve("first.log"));
       String id = client.post("/v1/campaigns", "{\"templateId\":\"" + DemoData.TEMPLATE_ID + "\"}").json()
           .getString("campaignId");
       long sentAtKill = awaitSent(client, id, 250);
@@ -173,7 +173,7 @@ class CrashIT {
 
       Process second = startNode(file, dir.resolve("second.log"));
       try {
-        awaitLive(client, second);
+        awaitLive(client, second, dir.resolve("second.log"));
         JsonObject done = client.awaitFinished(id, 240_000);
         assertThat(done.getString("status")).as(Files.readString(dir.resolve("second.log"))).isEqualTo("completed");
 
@@ -210,8 +210,8 @@ class CrashIT {
     return NodeProcess.start(config, log, "512m").process();
   }
 
-  private static void awaitLive(SignedClient client, Process node) throws Exception {
-    NodeProcess.of(node).awaitLive(client);
+  private static void awaitLive(SignedClient client, Process node, Path log) throws Exception {
+    NodeProcess.of(node, log).awaitLive(client);
   }
 
   private static long awaitSent(SignedClient client, String id, long atLeast) throws Exception {

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,6 +56,26 @@ class ListenersIT {
           .as("ElasticMQ listens in the node's JVM beside the API").isGreaterThanOrEqualTo(2);
       assertThat(listeners).as("every listening socket is on 127.0.0.1 or ::1: %s", listeners)
           .allMatch(l -> LOOPBACK.contains(l.address()));
+    }
+  }
+
+  @Test
+  void aNodeWhosePortIsTakenExitsWithOneAndSaysWhy(@TempDir Path dir) throws Exception {
+    try (ServerSocket taken = new ServerSocket(FreePort.pick(), 1, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      JsonObject json = ConfigSource.load(ConfigSource.DEFAULT_FILE, Map.of());
+      json.getJsonObject("http").put("port", port);
+      json.getJsonObject("management").put("port", 0);
+      json.getJsonObject("outbox").put("dir", dir.resolve("outbox").toString());
+      Path config = Files.writeString(dir.resolve("local.json"), json.encodePrettily());
+      Path log = dir.resolve("node.log");
+      try (NodeProcess node = NodeProcess.start(config, log, "512m")) {
+        // 180 s: a bound for a stuck start, not a start-up time
+        assertThat(node.process().waitFor(180, TimeUnit.SECONDS)).as("the node exits instead of living on unheard")
+            .isTrue();
+        assertThat(node.process().exitValue()).isEqualTo(1);
+        assertThat(Files.readString(log)).contains("Mailroom did not start").contains(String.valueOf(port));
+      }
     }
   }
 

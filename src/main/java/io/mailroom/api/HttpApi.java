@@ -10,6 +10,7 @@ import io.mailroom.config.MailroomConfig;
 import io.mailroom.delivery.DeliveryQueries;
 import io.mailroom.http.ApiError;
 import io.mailroom.http.PathParams;
+import io.mailroom.http.Listening;
 import io.mailroom.http.SlowClients;
 import io.mailroom.queue.DeadLetters;
 import io.mailroom.render.TemplateCheck;
@@ -113,7 +114,8 @@ public final class HttpApi extends VerticleBase {
     MailroomConfig.Http http = config.http();
     server = vertx.createHttpServer(SlowClients.options(http.host(), http.port(), http.idleTimeoutSeconds()));
     router = router();
-    return new SlowClients(vertx, http.requestTimeoutSeconds()).guard(server, router).listen();
+    return Listening.on(new SlowClients(vertx, http.requestTimeoutSeconds()).guard(server, router),
+        "the HTTP API", http.host(), http.port());
   }
 
   private Router router() {

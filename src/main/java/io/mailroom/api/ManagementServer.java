@@ -2,6 +2,7 @@ package io.mailroom.api;
 
 import io.mailroom.config.MailroomConfig;
 import io.mailroom.http.ApiError;
+import io.mailroom.http.Listening;
 import io.mailroom.http.SlowClients;
 import io.mailroom.metrics.MailroomMetrics;
 import io.vertx.core.Future;
@@ -39,7 +40,8 @@ public final class ManagementServer extends VerticleBase {
     server = vertx.createHttpServer(SlowClients.options(management.host(), management.port(),
         http.idleTimeoutSeconds()));
     router = router();
-    return new SlowClients(vertx, http.requestTimeoutSeconds()).guard(server, router).listen();
+    return Listening.on(new SlowClients(vertx, http.requestTimeoutSeconds()).guard(server, router),
+        "the management server", management.host(), management.port());
   }
 
   /** The port this server listens on (useful when configured as 0). */

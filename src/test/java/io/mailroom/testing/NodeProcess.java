@@ -1,24 +1,31 @@
 package io.mailroom.testing;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A node run as its own JVM from {@code target/mailroom.jar}, as in production. */
 public final class NodeProcess implements AutoCloseable {
+  private static final int LOG_LINES = 40;
   private final Process process;
+  private final Path log;
 
-  private NodeProcess(Process process) {
+  private NodeProcess(Process process, Path log) {
     this.process = process;
+    this.log = log;
   }
 
   public static NodeProcess start(Path config, Path log, String maxHeap) throws Exception {
     String jar = Path.of(System.getProperty("mailroom.jar", "target/mailroom.jar")).toAbsolutePath().toString();
     return new NodeProcess(new ProcessBuilder("java", "-Xmx" + maxHeap, "-jar", jar, "serve", "--config",
-        config.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+        config.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start(), log);
   }
 
-  public static NodeProcess of(Process process) {
-    return new NodeProcess(process);
+  /** {@code log}: where the process writes, quoted when it does not come up; null when unknown. */
+  public static NodeProcess of(Process process, Path log) {
+    return new NodeProcess(process, log);
   }
 
   public Process process() {
@@ -27,6 +34,15 @@ public final class NodeProcess implements AutoCloseable {
 
   /** Waits until the node answers {@code /health/live} on {@code client}'s port. */
   public NodeProcess awaitLive(SignedClient client) throws Exception {
+    try {
+      untilLive(client);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; the node's last log lines:\n" + lastLines(), e);
+    }
+    return this;
+  }
+
+  private void untilLive(SignedClient client) throws Exception {
     // 180 s: a bound for a stuck node, not a start-up time; a node that exited fails at once
     Eventually.until("the node answering /health/live", 180_000, () -> {
       if (!process.isAlive()) {
@@ -38,7 +54,18 @@ public final class NodeProcess implements AutoCloseable {
         return 0; // not listening yet
       }
     }, status -> status == 200);
-    return this;
+  }
+
+  private String lastLines() {
+    if (log == null) {
+      return "(not kept)";
+    }
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_LINES), lines.size()));
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
+    }
   }
 
   @Override
