@@ -9,6 +9,7 @@ import io.mailroom.api.ResultRoutes;
 import io.mailroom.audit.AuditLog;
 import io.mailroom.aws.OnceStore;
 import io.mailroom.campaign.CampaignStore;
+import io.mailroom.campaign.Resumer;
 import io.mailroom.campaign.TemplateStore;
 import io.mailroom.compliance.SendingHold;
 import io.mailroom.config.MailroomConfig;
@@ -19,7 +20,6 @@ import io.mailroom.results.CampaignReport;
 import io.mailroom.results.DeliveryList;
 import io.mailroom.results.ReputationGuard;
 import io.mailroom.results.Resend;
-import io.mailroom.campaign.Resumer;
 import io.mailroom.delivery.Redeliveries;
 import io.mailroom.subscription.SesEventRoute;
 import io.mailroom.subscription.SuppressionEntries;
@@ -78,7 +78,8 @@ record HttpServers(HttpApi api, ManagementServer management) {
     }
     SubscriptionRoutes pages = new SubscriptionRoutes(vertx,
         SesEventRoute.create(vertx, config.subscription().sns(), dynamo, tables,
-            new ReputationGuard(sending.campaigns(), config.reputation(), node.metrics())), brand(config.ses().fromAddress()),
+            new ReputationGuard(sending.campaigns(), config.reputation(), node.metrics(),
+                new Resumer(vertx, sending.campaigns()))), brand(config.ses().fromAddress()),
         config.admission(), node.metrics());
     TemplateCheck check = new TemplateCheck(sending.renders());
     HttpApi api = new HttpApi(config, sending.campaigns(), new TemplateStore(dynamo, tables.templates()),

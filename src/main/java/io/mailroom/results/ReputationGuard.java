@@ -3,6 +3,7 @@ package io.mailroom.results;
 import io.mailroom.campaign.CampaignNumbers;
 import io.mailroom.campaign.CampaignStatus;
 import io.mailroom.campaign.CampaignStore;
+import io.mailroom.campaign.Resumer;
 import io.mailroom.config.Reputation;
 import io.mailroom.metrics.MailroomMetrics;
 import io.vertx.core.Future;
@@ -15,8 +16,8 @@ import java.util.Locale;
 /**
  * Pauses a campaign before SES pauses the account: each time one of its hard bounces or complaints
  * is counted, once it sent {@code minSample} emails, a hard-bounce or complaint rate above its
- * maximum pauses it, with the reason stored as the campaign's pause reason, logged and counted. Resuming is the
- * operator's choice.
+ * maximum pauses it, with the reason stored as the campaign's pause reason, announced, logged and counted.
+ * Resuming is the operator's choice.
  */
 public final class ReputationGuard implements ResultListener {
   private static final Logger LOG = LoggerFactory.getLogger(ReputationGuard.class);
@@ -26,9 +27,12 @@ public final class ReputationGuard implements ResultListener {
   private final CampaignStore campaigns;
   private final Reputation limits;
   private final MailroomMetrics metrics;
+  private final Resumer resumer;
 
-  public ReputationGuard(CampaignStore campaigns, Reputation limits, MailroomMetrics metrics) {
+  /** {@code resumer} announces a pause, so that every node's Senders stop the campaign at once. */
+  public ReputationGuard(CampaignStore campaigns, Reputation limits, MailroomMetrics metrics, Resumer resumer) {
     this.campaigns = campaigns;
+    this.resumer = resumer;
     this.limits = limits;
     this.metrics = metrics;
   }
@@ -75,6 +79,7 @@ public final class ReputationGuard implements ResultListener {
           if (paused.isEmpty()) {
             return null;
           }
+          resumer.announce(campaignId, false);
           String kind = reason.substring(0, reason.indexOf(':'));
           LOG.warn("campaign {} paused by the reputation guard: {}", campaignId, reason);
           metrics.campaignPaused(kind);

@@ -1,5 +1,6 @@
 package io.mailroom.results;
 
+import io.mailroom.bus.Channels;
 import io.mailroom.campaign.CampaignStatus;
 import io.mailroom.testing.Eventually;
 import io.mailroom.testing.SignedClient;
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,9 +32,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReputationGuardTest {
   private static TestNode test;
   private static SnsPublisher sns;
+  private static final Set<String> announced = ConcurrentHashMap.newKeySet();
 
   @BeforeAll
   static void start(Vertx vertx) throws Exception {
+    Channels.CAMPAIGN_CHANGED.localConsumer(vertx.eventBus(), m -> announced.add(m.body().campaignId()));
     sns = new SnsPublisher();
     test = TestNode.named("reputation")
         .config(json -> {
@@ -62,11 +67,13 @@ class ReputationGuardTest {
     assertThat(status(events)).isEqualTo("running");
     events.publish(events.bounce(1, "Transient"));
     assertThat(status(events)).isEqualTo("running");
+    assertThat(announced).as("nothing announced while it runs").doesNotContain(campaignOf(events));
     events.publish(events.bounce(2, "Permanent"));
     JsonObject campaign = paused(events);
     assertThat(campaign.getString("status")).isEqualTo("paused");
     assertThat(campaign.getString("pauseReason")).startsWith("bounce_rate:");
     assertThat(campaign.containsKey("error")).as("the pause reason is not an error").isFalse();
+    assertThat(announced).as("the pause is announced to every node's Senders").contains(campaignOf(events));
   }
 
   @Test
