@@ -39,6 +39,7 @@ import io.mailroom.subscription.ConsentStore;
 import io.mailroom.subscription.SuppressionStore;
 import io.mailroom.subscription.UnsubscribeHandler;
 import io.mailroom.results.EnforcementPause;
+import io.mailroom.results.EnforcementRecord;
 import io.mailroom.results.EventRecorder;
 import io.mailroom.results.ResultListener;
 import io.mailroom.subscription.UnsubscribeToken;
@@ -130,8 +131,8 @@ public final class Mailroom {
     transport = newTransport();
     limits = SendLimits.create(vertx, config, sesTransport() ? aws.ses() : null,
         new Resumer(vertx, campaigns)::resumeQuotaStopped, metrics);
-    limits.enforcement().onChange(
-        new EnforcementPause(campaigns, new Resumer(vertx, campaigns), config.reputation(), metrics)::changed);
+    limits.enforcement().onChange(new EnforcementPause(campaigns, new Resumer(vertx, campaigns), config.reputation(),
+        metrics, new EnforcementRecord(aws.dynamo(), tables.seen()))::changed);
     watchQueueDepth(queue);
     RenderPool renders = RenderPool.shared(vertx);
     closeables.add(renders::close);

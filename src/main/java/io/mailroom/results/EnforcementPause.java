@@ -17,9 +17,11 @@ import java.util.Locale;
  * Acts on a change of SES's enforcement status: when it is no longer HEALTHY (PROBATION: the
  * account is under review; SHUTDOWN: it may not send) and {@code reputation.pauseOnProbation} is
  * on, the queued and running campaigns are paused with pause reason {@code ses_probation} or
- * {@code ses_shutdown}, each counted in {@code mailroom_campaigns_paused_total{reason}}. It is told
- * once per change, not on every poll, so a campaign the operator resumes stays running; resuming
- * is the operator's choice.
+ * {@code ses_shutdown}, each counted in {@code mailroom_campaigns_paused_total{reason}}. What was
+ * acted on is kept in the {@link EnforcementRecord}, shared by the nodes and outliving them: a
+ * change is acted on once, by the node whose write took it on, and a node that starts while the
+ * status is unchanged leaves alone a campaign the operator resumed (resuming is the operator's
+ * choice). A pause that fails is not marked done, so the next poll of any node tries it again.
  */
 public final class EnforcementPause {
   private static final Logger LOG = LoggerFactory.getLogger(EnforcementPause.class);
@@ -30,28 +32,56 @@ public final class EnforcementPause {
   private final Resumer resumer;
   private final Reputation settings;
   private final MailroomMetrics metrics;
+  private final EnforcementRecord record;
 
-  public EnforcementPause(CampaignStore campaigns, Resumer resumer, Reputation settings, MailroomMetrics metrics) {
+  public EnforcementPause(CampaignStore campaigns, Resumer resumer, Reputation settings, MailroomMetrics metrics,
+                          EnforcementRecord record) {
     this.campaigns = campaigns;
     this.resumer = resumer;
     this.settings = settings;
     this.metrics = metrics;
+    this.record = record;
   }
 
-  /** The status changed to {@code status}. */
-  public void changed(String status) {
-    if ("HEALTHY".equals(status)) {
-      LOG.info("SES enforcement status is HEALTHY");
-      return;
-    }
-    if (!settings.pauseOnProbation()) {
-      LOG.warn("SES enforcement status is {}; campaigns go on (reputation.pauseOnProbation is off)", status);
-      return;
-    }
+  /**
+   * This node read {@code status}, which it has not acted on: true once it is settled (acted on
+   * here or by another node); false while another node has just taken it on and may still be
+   * pausing; failed when pausing failed. Either of the last two is tried again at the next poll.
+   */
+  public Future<Boolean> changed(String status) {
+    return record.read().compose(stored -> {
+      if (status.equals(stored.status())) {
+        return stored.done() || !pauses(status) ? Future.succeededFuture(true) : pause(status);
+      }
+      return record.takeOn(status, !pauses(status)).compose(mine -> {
+        if (!mine) {
+          return Future.succeededFuture(false);
+        }
+        if (pauses(status)) {
+          return pause(status);
+        }
+        if ("HEALTHY".equals(status)) {
+          LOG.info("SES enforcement status is HEALTHY");
+        } else {
+          LOG.warn("SES enforcement status is {}; campaigns go on (reputation.pauseOnProbation is off)", status);
+        }
+        return Future.succeededFuture(true);
+      });
+    }).onFailure(e -> LOG.warn("SES enforcement status is {}: not acted on ({}); the next poll tries again", status,
+        e.toString()));
+  }
+
+  private boolean pauses(String status) {
+    return !"HEALTHY".equals(status) && settings.pauseOnProbation();
+  }
+
+  /** Pauses the campaigns for {@code status}, then marks it done. */
+  private Future<Boolean> pause(String status) {
     String reason = "ses_" + status.toLowerCase(Locale.ROOT);
-    pauseAll(reason)
+    return pauseAll(reason)
         .onSuccess(paused -> LOG.warn("SES enforcement status is {}: {} campaign(s) paused ({})", status, paused, reason))
-        .onFailure(e -> LOG.warn("SES enforcement status is {}: pausing campaigns failed ({})", status, e.toString()));
+        .compose(paused -> record.done(status))
+        .map(true);
   }
 
   /** Pauses every queued or running campaign with {@code reason}; how many this node paused. */
