@@ -32,7 +32,10 @@ public final class CampaignRecovery {
     this.staleMillis = staleMillis;
   }
 
-  /** One pass over the active campaigns; {@code resume} is called for each one to scan. */
+  /**
+   * One pass over the active campaigns; {@code resume} is called for each one to scan, or whose
+   * parked deliveries may still wait to be queued again.
+   */
   public Future<Void> sweep(Consumer<String> resume) {
     return campaigns.active().compose(active -> {
       List<Future<?>> work = new ArrayList<>();
@@ -41,7 +44,12 @@ public final class CampaignRecovery {
         if (!campaign.fetchDone()) {
           resume.accept(campaign.id());
         } else if (campaign.pending() <= 0) {
-          work.add(complete(campaign.id(), now));
+          // completion refused: deliveries are unfinished, and some may be parked, waiting to be queued again
+          work.add(complete(campaign.id(), now).onSuccess(done -> {
+            if (!done) {
+              resume.accept(campaign.id());
+            }
+          }));
         } else if (now - campaign.updatedAt() > staleMillis && !hold.held()) {
           resume.accept(campaign.id()); // parked deliveries a stopped node did not queue again
           work.add(recount(campaign, now));
@@ -54,18 +62,21 @@ public final class CampaignRecovery {
   /**
    * Completes a campaign whose counters say it is done; a recounted one only on a fresh count of its
    * deliveries that finishes everything it queued (its counters may hold a batch twice); until then
-   * each sweep counts again.
+   * each sweep counts again. True if the campaign is now completed.
    */
-  private Future<Void> complete(String id, long now) {
-    return campaigns.tally().complete(id, now).compose(done -> done ? Future.succeededFuture(false)
-            : campaigns.tally().recounted(id))
-        .compose(recounted -> !recounted ? Future.succeededFuture() : outcomes(id)
-            .compose(counted -> campaigns.tally().completeCounted(id, counted, now))
-            .onSuccess(done -> {
-              if (done) {
-                LOG.info("campaign {} completed on a count of its deliveries", id);
-              }
-            }).mapEmpty());
+  private Future<Boolean> complete(String id, long now) {
+    return campaigns.tally().complete(id, now).compose(done -> done ? Future.succeededFuture(true)
+        : campaigns.tally().recounted(id).compose(recounted -> recounted ? completeCounted(id, now)
+            : Future.succeededFuture(false)));
+  }
+
+  private Future<Boolean> completeCounted(String id, long now) {
+    return outcomes(id).compose(counted -> campaigns.tally().completeCounted(id, counted, now))
+        .onSuccess(done -> {
+          if (done) {
+            LOG.info("campaign {} completed on a count of its deliveries", id);
+          }
+        });
   }
 
   private Future<CampaignStore.Outcomes> outcomes(String campaignId) {
@@ -83,7 +94,7 @@ public final class CampaignRecovery {
       LOG.info("campaign {}: counters recounted from its deliveries (sent {} -> {}, failed {} -> {})",
           campaign.id(), campaign.sent(), counted.sent(), campaign.failed(), counted.failed());
       return campaigns.tally().recount(campaign.id(), counted, campaign.updatedAt(), now)
-          .compose(recounted -> recounted ? complete(campaign.id(), now) : Future.succeededFuture());
+          .compose(recounted -> recounted ? complete(campaign.id(), now).mapEmpty() : Future.succeededFuture());
     });
   }
 
