@@ -15,7 +15,8 @@ import java.util.function.Consumer;
  * handed to the Fetcher (which takes it only if no live node holds its lease); a campaign whose
  * scan is finished but whose counters stopped short of its deliveries is recounted from the
  * Deliveries table, the truth, and completed. During quiet hours no campaign makes progress, so none
- * is recounted for standing still.
+ * is recounted for standing still. A completed campaign that a stopped resend left with parked
+ * deliveries runs again.
  */
 public final class CampaignRecovery {
   private static final Logger LOG = LoggerFactory.getLogger(CampaignRecovery.class);
@@ -56,6 +57,26 @@ public final class CampaignRecovery {
         }
       }
       return Future.join(work).mapEmpty();
+    }).compose(v -> strandedResends(resume));
+  }
+
+  /**
+   * A resend that stopped after it parked deliveries and before the campaign ran again leaves it
+   * completed with those deliveries pending: once it made no progress for a while (a live resend
+   * writes the campaign with every chunk it moves), it runs again and they are handed on to be
+   * queued. A campaign whose pending count is off but has nothing parked is left completed.
+   */
+  private Future<Void> strandedResends(Consumer<String> resume) {
+    return campaigns.completedWithPending().compose(found -> {
+      long now = System.currentTimeMillis();
+      return Future.join(found.stream().filter(c -> now - c.updatedAt() > staleMillis)
+          .map(c -> deliveries.anyParked(c.id()).compose(parked -> !parked ? Future.succeededFuture()
+              : campaigns.transition(c.id(), List.of(CampaignStatus.COMPLETED), CampaignStatus.RUNNING, null, now)
+                  .onSuccess(started -> started.ifPresent(s -> {
+                    LOG.info("campaign {}: deliveries a stopped resend parked are queued again; running", c.id());
+                    resume.accept(c.id());
+                  }))))
+          .toList()).mapEmpty();
     });
   }
 
