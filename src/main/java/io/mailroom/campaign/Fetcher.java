@@ -33,7 +33,8 @@ import java.util.UUID;
  * campaign's topic and are not suppressed, hands them to
  * the Queuer in pages of at most ten, and checkpoints its cursor on the campaign after every page the Queuer has accepted. It holds a
  * lease on each scan it runs, and every few seconds looks for campaigns to resume: ones whose
- * scan lost its node, and ones whose counts a crash left short.
+ * scan lost its node, ones whose parked deliveries were not queued again, and ones whose counts a
+ * crash left short.
  */
 public final class Fetcher extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(Fetcher.class);
