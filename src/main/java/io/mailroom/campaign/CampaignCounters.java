@@ -68,32 +68,43 @@ public final class CampaignCounters {
     List<Future<?>> writes = new ArrayList<>();
     for (String id : new ArrayList<>(pending.keySet())) {
       long[] counts = pending.remove(id);
-      if (counts == null) {
-        continue;
+      if (counts != null) {
+        writes.add(write(id, counts));
       }
-      long now = System.currentTimeMillis();
-      writes.add(campaigns.tally().addOutcomes(id, new CampaignStore.Outcomes(counts[0], counts[1], counts[2], counts[3]), now)
-          .onSuccess(v -> {
-            metrics.campaign(id, "sent", counts[0]);
-            metrics.campaign(id, "failed", counts[1]);
-            metrics.campaign(id, "cancelled", counts[2]);
-            metrics.campaign(id, "suppressed", counts[3]);
-          })
-          .compose(v -> campaigns.tally().complete(id, now))
-          .onSuccess(done -> {
-            if (done) {
-              LOG.info("campaign {} completed", id);
-            }
-          })
-          .recover(e -> {
-            LOG.warn("campaign {}: counters not saved yet ({}); trying again", id, e.toString());
-            add(id, counts);
-            return Future.succeededFuture();
-          }));
     }
     return Future.join(writes).<Void>mapEmpty().eventually(() -> {
       flushing.set(false);
       return Future.succeededFuture();
     });
+  }
+
+  /**
+   * Adds one campaign's batch, then completes the campaign if it is done. A batch that was not
+   * added is kept for the next flush; once it is added it is never kept again (it would be counted
+   * twice), so a completion that fails is left to the next flush or the recovery sweep.
+   */
+  private Future<Void> write(String id, long[] counts) {
+    long now = System.currentTimeMillis();
+    return campaigns.tally().addOutcomes(id, new CampaignStore.Outcomes(counts[0], counts[1], counts[2], counts[3]), now)
+        .onSuccess(v -> {
+          metrics.campaign(id, "sent", counts[0]);
+          metrics.campaign(id, "failed", counts[1]);
+          metrics.campaign(id, "cancelled", counts[2]);
+          metrics.campaign(id, "suppressed", counts[3]);
+        })
+        .onFailure(e -> {
+          LOG.warn("campaign {}: counters not saved yet ({}); trying again", id, e.toString());
+          add(id, counts);
+        })
+        .compose(v -> campaigns.tally().complete(id, now)
+            .onSuccess(done -> {
+              if (done) {
+                LOG.info("campaign {} completed", id);
+              }
+            })
+            .onFailure(e -> LOG.warn("campaign {}: completion not checked ({}); the next flush or sweep checks it",
+                id, e.toString())))
+        .<Void>mapEmpty()
+        .otherwiseEmpty();
   }
 }

@@ -15,7 +15,8 @@ import java.util.function.Consumer;
  * handed to the Fetcher (which takes it only if no live node holds its lease); a campaign whose
  * scan is finished but whose counters stopped short of its deliveries is recounted from the
  * Deliveries table, the truth, and completed. During quiet hours no campaign makes progress, so none
- * is recounted for standing still.
+ * is recounted for standing still. A completed campaign that a stopped resend left with parked
+ * deliveries runs again.
  */
 public final class CampaignRecovery {
   private static final Logger LOG = LoggerFactory.getLogger(CampaignRecovery.class);
@@ -32,7 +33,10 @@ public final class CampaignRecovery {
     this.staleMillis = staleMillis;
   }
 
-  /** One pass over the active campaigns; {@code resume} is called for each one to scan. */
+  /**
+   * One pass over the active campaigns; {@code resume} is called for each one to scan, or whose
+   * parked deliveries may still wait to be queued again.
+   */
   public Future<Void> sweep(Consumer<String> resume) {
     return campaigns.active().compose(active -> {
       List<Future<?>> work = new ArrayList<>();
@@ -41,31 +45,59 @@ public final class CampaignRecovery {
         if (!campaign.fetchDone()) {
           resume.accept(campaign.id());
         } else if (campaign.pending() <= 0) {
-          work.add(complete(campaign.id(), now));
+          // completion refused: deliveries are unfinished, and some may be parked, waiting to be queued again
+          work.add(complete(campaign.id(), now).onSuccess(done -> {
+            if (!done) {
+              resume.accept(campaign.id());
+            }
+          }));
         } else if (now - campaign.updatedAt() > staleMillis && !hold.held()) {
           resume.accept(campaign.id()); // parked deliveries a stopped node did not queue again
           work.add(recount(campaign, now));
         }
       }
       return Future.join(work).mapEmpty();
+    }).compose(v -> strandedResends(resume));
+  }
+
+  /**
+   * A resend that stopped after it parked deliveries and before the campaign ran again leaves it
+   * completed with those deliveries pending: once it made no progress for a while (a live resend
+   * writes the campaign with every chunk it moves), it runs again and they are handed on to be
+   * queued. A campaign whose pending count is off but has nothing parked is left completed.
+   */
+  private Future<Void> strandedResends(Consumer<String> resume) {
+    return campaigns.completedWithPending().compose(found -> {
+      long now = System.currentTimeMillis();
+      return Future.join(found.stream().filter(c -> now - c.updatedAt() > staleMillis)
+          .map(c -> deliveries.anyParked(c.id()).compose(parked -> !parked ? Future.succeededFuture()
+              : campaigns.transition(c.id(), List.of(CampaignStatus.COMPLETED), CampaignStatus.RUNNING, null, now)
+                  .onSuccess(started -> started.ifPresent(s -> {
+                    LOG.info("campaign {}: deliveries a stopped resend parked are queued again; running", c.id());
+                    resume.accept(c.id());
+                  }))))
+          .toList()).mapEmpty();
     });
   }
 
   /**
    * Completes a campaign whose counters say it is done; a recounted one only on a fresh count of its
    * deliveries that finishes everything it queued (its counters may hold a batch twice); until then
-   * each sweep counts again.
+   * each sweep counts again. True if the campaign is now completed.
    */
-  private Future<Void> complete(String id, long now) {
-    return campaigns.tally().complete(id, now).compose(done -> done ? Future.succeededFuture(false)
-            : campaigns.tally().recounted(id))
-        .compose(recounted -> !recounted ? Future.succeededFuture() : outcomes(id)
-            .compose(counted -> campaigns.tally().completeCounted(id, counted, now))
-            .onSuccess(done -> {
-              if (done) {
-                LOG.info("campaign {} completed on a count of its deliveries", id);
-              }
-            }).mapEmpty());
+  private Future<Boolean> complete(String id, long now) {
+    return campaigns.tally().complete(id, now).compose(done -> done ? Future.succeededFuture(true)
+        : campaigns.tally().recounted(id).compose(recounted -> recounted ? completeCounted(id, now)
+            : Future.succeededFuture(false)));
+  }
+
+  private Future<Boolean> completeCounted(String id, long now) {
+    return outcomes(id).compose(counted -> campaigns.tally().completeCounted(id, counted, now))
+        .onSuccess(done -> {
+          if (done) {
+            LOG.info("campaign {} completed on a count of its deliveries", id);
+          }
+        });
   }
 
   private Future<CampaignStore.Outcomes> outcomes(String campaignId) {
@@ -83,7 +115,7 @@ public final class CampaignRecovery {
       LOG.info("campaign {}: counters recounted from its deliveries (sent {} -> {}, failed {} -> {})",
           campaign.id(), campaign.sent(), counted.sent(), campaign.failed(), counted.failed());
       return campaigns.tally().recount(campaign.id(), counted, campaign.updatedAt(), now)
-          .compose(recounted -> recounted ? complete(campaign.id(), now) : Future.succeededFuture());
+          .compose(recounted -> recounted ? complete(campaign.id(), now).mapEmpty() : Future.succeededFuture());
     });
   }
 

@@ -151,6 +151,12 @@ public final class CampaignStore {
     return inStatus(List.of(CampaignStatus.QUEUED, CampaignStatus.RUNNING));
   }
 
+  /** Completed campaigns that still count deliveries pending: a resend that stopped half-way leaves one. */
+  public Future<List<Campaign>> completedWithPending() {
+    return statusPage("#s = :completed AND Pending > :zero", Map.of(":completed", s(CampaignStatus.COMPLETED.name()),
+        ":zero", n(0)), null, new ArrayList<>());
+  }
+
   /** Every campaign in one of {@code statuses}. */
   public Future<List<Campaign>> inStatus(List<CampaignStatus> statuses) {
     Map<String, AttributeValue> values = new HashMap<>();

@@ -33,7 +33,8 @@ import java.util.UUID;
  * campaign's topic and are not suppressed, hands them to
  * the Queuer in pages of at most ten, and checkpoints its cursor on the campaign after every page the Queuer has accepted. It holds a
  * lease on each scan it runs, and every few seconds looks for campaigns to resume: ones whose
- * scan lost its node, and ones whose counts a crash left short.
+ * scan lost its node, ones whose parked deliveries were not queued again, and ones whose counts a
+ * crash left short.
  */
 public final class Fetcher extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(Fetcher.class);
@@ -85,15 +86,17 @@ public final class Fetcher extends VerticleBase {
     recovery.sweep(id -> run(id)).onFailure(e -> LOG.warn("resume sweep failed: {}", e.toString()));
   }
 
-  /** Scans a campaign's audience if this node can take its lease; does nothing if it runs here already. */
+  /**
+   * Queues the campaign's parked deliveries again if they wait for it, then scans its audience if
+   * this node can take its lease; does nothing if it runs here already. Only an error of the scan
+   * fails the campaign.
+   */
   private void run(String id) {
     if (!running.add(id)) {
       return;
     }
     long leaseMillis = settings.leaseSeconds() * 1000L;
-    campaigns.takeParked(id, owner, leaseMillis, now())
-        .compose(mine -> mine ? requeueParked(id).compose(v -> campaigns.parkedRequeued(id, owner))
-            : Future.succeededFuture())
+    parked(id, leaseMillis)
         .compose(v -> campaigns.claimScan(id, owner, leaseMillis, now()))
         .compose(claimed -> claimed ? campaigns.get(id) : Future.succeededFuture(Optional.<Campaign>empty()))
         .compose(found -> found.isEmpty() ? Future.succeededFuture() : scan(found.get(), decode(found.get().cursor())))
@@ -102,6 +105,23 @@ public final class Fetcher extends VerticleBase {
           campaigns.fail(id, "audience scan failed: " + e.getMessage(), now());
         })
         .onComplete(done -> running.remove(id));
+  }
+
+  /**
+   * Queues the parked deliveries again if this node takes them. An error (DynamoDB, SQS, the Queuer's
+   * timeout) is only logged: the campaign keeps waiting for them, and once this node's lease on them
+   * runs out the next sweep, here or on another node, queues them again. A delivery queued twice is
+   * sent once (the second message finds it claimed or finished).
+   */
+  private Future<Void> parked(String id, long leaseMillis) {
+    return campaigns.takeParked(id, owner, leaseMillis, now())
+        .compose(mine -> mine ? requeueParked(id).compose(v -> campaigns.parkedRequeued(id, owner)).<Void>mapEmpty()
+            : Future.<Void>succeededFuture())
+        .recover(e -> {
+          LOG.warn("campaign {}: parked deliveries not queued again yet ({}); the next sweep tries again", id,
+              e.toString());
+          return Future.succeededFuture();
+        });
   }
 
   /** Deliveries parked while the campaign was paused go back on the queue (they were counted already). */

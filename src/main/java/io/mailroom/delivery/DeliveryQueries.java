@@ -72,6 +72,18 @@ public final class DeliveryQueries {
     });
   }
 
+  /** Whether any delivery of the campaign is parked; it reads no further than the first one. */
+  public Future<Boolean> anyParked(String campaignId) {
+    return anyParked(campaignId, null);
+  }
+
+  private Future<Boolean> anyParked(String campaignId, Map<String, AttributeValue> start) {
+    return Async.of(dynamo.query(query(campaignId, DeliveryStore.Status.PARKED, start, 100))).compose(r ->
+        !r.items().isEmpty() ? Future.succeededFuture(true)
+            : r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? anyParked(campaignId, r.lastEvaluatedKey())
+            : Future.succeededFuture(false));
+  }
+
   /** How many deliveries of a campaign ended in each status. */
   public Future<Map<String, Long>> count(String campaignId) {
     return count(campaignId, null, new HashMap<>());

@@ -46,6 +46,11 @@ public final class Redeliveries {
     return page(campaignId, null, moved).map(v -> moved.get());
   }
 
+  /** Whether any delivery of the campaign is parked (a resend that stopped before the campaign ran again leaves some). */
+  public Future<Boolean> anyParked(String campaignId) {
+    return new DeliveryQueries(dynamo, table).anyParked(campaignId);
+  }
+
   private Future<Void> page(String campaignId, Map<String, AttributeValue> start, AtomicInteger moved) {
     QueryRequest.Builder query = QueryRequest.builder().tableName(table).consistentRead(true)
         .keyConditionExpression("CampaignId = :c").filterExpression("#s = :failed AND attribute_exists(RetryTask)")

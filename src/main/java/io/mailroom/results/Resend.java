@@ -62,11 +62,15 @@ public final class Resend {
     });
   }
 
-  /** Runs the campaign again if anything waits in it (this resend's deliveries, or ones a stopped resend left). */
+  /**
+   * Runs the campaign again if anything waits in it: this resend's deliveries, or ones a stopped
+   * resend parked. It asks the deliveries, not the campaign's pending count, which may be off.
+   */
   private Future<Outcome> run(String campaignId, int queued) {
-    return campaigns.get(campaignId).compose(now -> {
+    Future<Boolean> waiting = queued > 0 ? Future.succeededFuture(true) : redeliveries.anyParked(campaignId);
+    return waiting.compose(any -> campaigns.get(campaignId).compose(now -> {
       Campaign campaign = now.orElseThrow();
-      if (campaign.status() != CampaignStatus.COMPLETED || campaign.pending() <= 0) {
+      if (campaign.status() != CampaignStatus.COMPLETED || !any) {
         return Future.succeededFuture(new Outcome(queued, campaign));
       }
       return campaigns.transition(campaignId, List.of(CampaignStatus.COMPLETED), CampaignStatus.RUNNING, null,
@@ -79,7 +83,7 @@ public final class Resend {
             return started.isPresent() ? Future.succeededFuture(new Outcome(queued, started.get()))
                 : campaigns.get(campaignId).map(Optional::orElseThrow).map(c -> new Outcome(queued, c));
           });
-    });
+    }));
   }
 
   private static ApiError notCompleted(CampaignStatus status) {

@@ -81,6 +81,30 @@ class ParkedRequeueTest {
     assertThat(resumed).as("handed to the Fetcher, which queues parked deliveries left behind").containsExactly(ID);
   }
 
+  @Test
+  void theSweepHandsOnParkedDeliveriesEvenWhenTheCountersSayNothingIsPending() throws Exception {
+    resume();
+    // a recount overlapped a live node's batch: the counters read nothing pending, one delivery is still parked
+    aws.dynamo().updateItem(b -> b.tableName(tables.campaigns()).key(CampaignStore.key(ID))
+        .updateExpression("SET Pending = :zero, Recounted = :true")
+        .expressionAttributeValues(Map.of(":zero", AttributeValue.fromN("0"), ":true", AttributeValue.fromBool(true))))
+        .join();
+    delivery("a@example.com", "SENT");
+    delivery("b@example.com", "PARKED");
+    List<String> resumed = new ArrayList<>();
+    new CampaignRecovery(campaigns, new DeliveryQueries(aws.dynamo(), tables.deliveries()), 3_600_000,
+        SendingHold.never()).sweep(resumed::add).await(T, TimeUnit.SECONDS);
+    assertThat(campaigns.get(ID).await(T, TimeUnit.SECONDS).orElseThrow().status()).as("b is not sent yet")
+        .isEqualTo(CampaignStatus.RUNNING);
+    assertThat(resumed).as("handed to the Fetcher, which queues b again").containsExactly(ID);
+  }
+
+  private void delivery(String email, String status) {
+    aws.dynamo().putItem(b -> b.tableName(tables.deliveries()).item(Map.of(
+        "CampaignId", AttributeValue.fromS(ID), "Email", AttributeValue.fromS(email),
+        "Status", AttributeValue.fromS(status)))).join();
+  }
+
   private void resume() throws Exception {
     assertThat(campaigns.transition(ID, List.of(CampaignStatus.PAUSED), CampaignStatus.RUNNING, null,
         System.currentTimeMillis()).await(T, TimeUnit.SECONDS)).isPresent();

@@ -10,17 +10,20 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import java.util.zip.CRC32;
 
 /**
- * An HTTP proxy in front of the real DynamoDB (dynalite) that refuses chosen calls as DynamoDB
- * refuses a call the credentials may not make: 400 {@code AccessDeniedException}, which the SDK
- * does not retry, so the caller sees the failure at once. Which calls: the next few of one
- * operation whose request carries every given string (a table name, a value). Everything else
- * passes through to the real server.
+ * An HTTP proxy in front of the real DynamoDB (dynalite) that fails chosen calls the way an
+ * outage does: a call of the chosen operation whose request matches is answered 500
+ * InternalServerError on every attempt the SDK makes (its retries included, told apart by the
+ * SDK's invocation id), so the error reaches the caller; only the first {@code calls} such calls
+ * fail, and those never reach the server. Everything else passes through to the real server.
  */
 public final class DynamoFaultProxy implements AutoCloseable {
   private static final String TARGET_PREFIX = "DynamoDB_20120810.";
@@ -28,11 +31,12 @@ public final class DynamoFaultProxy implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
   private final Forwarder forwarder;
   private final HttpServer server;
-  private final AtomicReference<Rule> rule = new AtomicReference<>();
-  /** Calls this proxy refused. */
-  public final AtomicInteger refused = new AtomicInteger();
+  private final List<Fault> faults = new CopyOnWriteArrayList<>();
+  private final Set<String> failingCalls = ConcurrentHashMap.newKeySet();
+  /** How many calls were failed (each counted once, however often the SDK tried it). */
+  public final AtomicInteger failed = new AtomicInteger();
 
-  private record Rule(String target, List<String> marks, AtomicInteger left) { }
+  private record Fault(String target, Predicate<JsonObject> matches, AtomicInteger left) { }
 
   public DynamoFaultProxy(String dynamoEndpoint) throws Exception {
     this.forwarder = new Forwarder(vertx.createHttpClient(), URI.create(dynamoEndpoint));
@@ -44,35 +48,46 @@ public final class DynamoFaultProxy implements AutoCloseable {
     return "http://127.0.0.1:" + server.actualPort();
   }
 
-  /** From now on, refuses the next {@code times} calls of {@code operation} ("Scan", ...) carrying all {@code marks}. */
-  public void refuse(String operation, int times, String... marks) {
-    rule.set(new Rule(TARGET_PREFIX + operation, List.of(marks), new AtomicInteger(times)));
+  /** The next {@code calls} calls of {@code operation} ({@code "UpdateItem"}, ...) whose request {@code matches} fail. */
+  public DynamoFaultProxy fail(String operation, Predicate<JsonObject> matches, int calls) {
+    faults.add(new Fault(TARGET_PREFIX + operation, matches, new AtomicInteger(calls)));
+    return this;
   }
 
   private void handle(HttpServerRequest request) {
     request.body().onSuccess(body -> {
-      if (refuses(request.getHeader("X-Amz-Target"), body.toString(StandardCharsets.UTF_8))) {
-        refused.incrementAndGet();
+      if (failing(request, body)) {
         answer(request, new JsonObject()
-            .put("__type", "com.amazonaws.dynamodb.v20120810#AccessDeniedException")
-            .put("message", "User is not authorized to perform this operation").encode());
+            .put("__type", "com.amazonaws.dynamodb.v20120810#InternalServerError")
+            .put("message", "Internal server error").encode());
         return;
       }
       forwarder.forward(request, body).onFailure(e -> request.response().setStatusCode(502).end());
     });
   }
 
-  private boolean refuses(String target, String body) {
-    Rule now = rule.get();
-    return now != null && now.target().equals(target) && now.marks().stream().allMatch(body::contains)
-        && now.left().getAndDecrement() > 0;
+  private boolean failing(HttpServerRequest request, Buffer body) {
+    String call = String.valueOf(request.getHeader("amz-sdk-invocation-id"));
+    if (failingCalls.contains(call)) {
+      return true;
+    }
+    String target = String.valueOf(request.getHeader("X-Amz-Target"));
+    for (Fault fault : faults) {
+      if (fault.target().equals(target) && fault.matches().test(new JsonObject(body))
+          && fault.left().getAndDecrement() > 0) {
+        failingCalls.add(call);
+        failed.incrementAndGet();
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void answer(HttpServerRequest request, String json) {
     byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
     CRC32 crc = new CRC32();
     crc.update(bytes);
-    request.response().setStatusCode(400)
+    request.response().setStatusCode(500)
         .putHeader("Content-Type", "application/x-amz-json-1.0")
         .putHeader("x-amz-crc32", Long.toString(crc.getValue()))
         .end(Buffer.buffer(bytes));
