@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The console over plain HTTP, as any client could speak to it: the session cookie's attributes,
- * POSTs refused without the session's CSRF token, sign-out, the audit's actor, and failed sign-ins
+ * POSTs refused without the session's CSRF token, sign-out, missing assets, the audit's actor, and failed sign-ins
  * slowed alike for known and unknown names (last: it slows this node's address).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -101,6 +101,18 @@ class ConsoleHttpTest {
 
   @Test
   @Order(3)
+  void missingAssetsAre404AndNotKept() throws Exception {
+    assertThat(send(get("/console/assets/console.css")).statusCode()).isEqualTo(200);
+    int kept = Assets.kept();
+    for (int i = 0; i < 200; i++) {
+      assertThat(send(get("/console/assets/missing-" + i + ".js")).statusCode()).isEqualTo(404);
+    }
+    assertThat(Assets.kept()).as("names that are no file leave nothing behind").isEqualTo(kept);
+    assertThat(send(get("/console/assets/console.css")).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @Order(4)
   void theAuditNamesTheActorOnlyWhenItsSignatureVerifies() throws Exception {
     String secret = node.mailroom().config().webhook().secrets().get(0);
     java.time.Instant later = java.time.Instant.now().plus(java.time.Duration.ofDays(2)).truncatedTo(
@@ -118,7 +130,7 @@ class ConsoleHttpTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void failedSignInsAreSlowedTheSameForKnownAndUnknownNames() throws Exception {
     HttpResponse<String> unknown = signIn("nobody", "a guess");
     HttpResponse<String> wrong = signIn("admin", "a guess");
