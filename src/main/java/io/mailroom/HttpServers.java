@@ -114,7 +114,7 @@ record HttpServers(HttpApi api, ManagementServer management) {
     SessionStore sessions = new SessionStore(dynamo, table, config.console(), node.clock());
     boolean secure = config.console().secure(config.http().host());
     ConsoleRoutes.Parts parts = new ConsoleRoutes.Parts(config.console(), sessions,
-        new SignInPage(vertx, config.console(), new SignInThrottle(dynamo, table), sessions, secure),
+        new SignInPage(vertx, config.console(), new SignInThrottle(dynamo, table, node.clock()), sessions, secure),
         new ConsoleApi(vertx, api::port, config.webhook().secrets().get(0)), config.http().maxBodyBytes());
     return new ConsoleRoutes(vertx, parts, SECTIONS);
   }

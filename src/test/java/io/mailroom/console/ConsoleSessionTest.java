@@ -1,6 +1,7 @@
 package io.mailroom.console;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.mailroom.console.auth.SignInDelay;
 import io.mailroom.testing.SettableClock;
 import io.mailroom.testing.TestNode;
 import io.vertx.core.Vertx;
@@ -11,17 +12,28 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.net.http.HttpResponse;
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * How long console sessions live, on a node whose clock the test
+ * How long console sessions live and how sign-ins are slowed, on a node whose clock the test
  * holds still and moves on: automatic refreshes alone do not keep a session alive, a session ends
- * at its longest life however busy, and a changed password ends the sessions opened before it.
+ * at its longest life however busy, a changed password ends the sessions opened before it, and a
+ * flood of wrong passwords sent at once gets only the free attempts' passwords checked (last: it
+ * slows this node's address).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleSessionTest {
@@ -108,8 +120,49 @@ class ConsoleSessionTest {
         .isEqualTo(200);
   }
 
+  @Test
+  @Order(4)
+  void wrongPasswordsSentAtOnceGetOnlyTheFreeAttemptsCheckedAndTheRightOneGoesInAfterTheWait() throws Exception {
+    advance(Duration.ofMinutes(30));
+    List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+    List<ConsoleHttp.SignInForm> forms = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      forms.add(http.form());
+    }
+    for (int i = 0; i < forms.size(); i++) {
+      answers.add(http.signInAsync(forms.get(i), "admin", "guess " + i));
+    }
+    int checked = 0;
+    for (CompletableFuture<HttpResponse<String>> answer : answers) {
+      HttpResponse<String> reply = answer.get(120, TimeUnit.SECONDS);
+      assertThat(reply.statusCode()).isIn(401, 429, 503);
+      if (reply.statusCode() == 401) {
+        checked++;
+      } else {
+        assertThat(reply.headers().firstValue("Retry-After")).isPresent();
+      }
+    }
+    assertThat(checked).as("passwords checked of 20 sent at once").isBetween(1, SignInDelay.FREE);
+    assertThat(failures("admin")).as("the account's counted failures").isEqualTo(checked);
+
+    advance(Duration.ofSeconds(SignInDelay.MAX_SECONDS + 1));
+    assertThat(http.signIn(http.form(), "admin", ConsoleBrowser.password(Role.ADMIN)).statusCode())
+        .as("the right password after the wait").isEqualTo(303);
+    assertThat(failures("admin")).as("a sign-in forgets the account's failures").isZero();
+  }
+
   private static void advance(Duration by) {
     now = now.plus(by);
     CLOCK.stop(now);
+  }
+
+  /** The failed attempts counted against the account name, as stored. */
+  private static long failures(String name) throws Exception {
+    String key = "signin:account:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+        .digest(name.getBytes(StandardCharsets.UTF_8)));
+    Map<String, AttributeValue> item = node.mailroom().aws().dynamo().getItem(b -> b.consistentRead(true)
+        .tableName(node.mailroom().tables().console()).key(Map.of("Key", AttributeValue.fromS(key))))
+        .get(30, TimeUnit.SECONDS).item();
+    return item == null || !item.containsKey("Failures") ? 0 : Long.parseLong(item.get("Failures").n());
   }
 }
