@@ -86,8 +86,10 @@ public final class SignInThrottle {
     return Async.of(dynamo.getItem(b -> b.tableName(table).key(Map.of("Key", key)).consistentRead(true)))
         .compose(answer -> {
           Map<String, AttributeValue> item = answer.item();
-          if (item != null && item.containsKey("Failures") && Long.parseLong(item.get("ExpiresAt").n()) < now) {
-            return forget(key, item.get("ExpiresAt")).compose(v -> count(key, tries));
+          boolean expired = item != null && item.containsKey("Failures")
+              && Long.parseLong(item.get("ExpiresAt").n()) < now;
+          if (expired && tries > 1) {
+            return forget(key, item.get("ExpiresAt")).compose(v -> count(key, tries - 1));
           }
           long wait = left(item, now);
           if (wait > 0 || tries <= 1) {
