@@ -2,10 +2,10 @@ package io.mailroom.console;
 
 import io.mailroom.api.WebhookSignature;
 import io.mailroom.audit.ActorSignature;
+import io.mailroom.testing.Eventually;
 import io.mailroom.testing.SignedClient;
 import io.mailroom.testing.TestNode;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -122,10 +122,11 @@ class ConsoleHttpTest {
         signature -> ActorSignature.sign(secret, signature, "admin"));
     String forged = campaign(body, "admin", signature -> ActorSignature.sign("another secret", signature, "admin"));
 
-    JsonArray entries = node.client().get("/v1/audit?limit=10").json().getJsonArray("entries");
-    assertThat(entries.stream().map(e -> (JsonObject) e)
-        .filter(e -> e.getString("action").equals("campaign.create")).map(e -> e.getString("actor") + " "
-            + e.getString("target")).toList()).contains("admin " + named, "api " + forged);
+    java.util.List<String> created = Eventually.until("both creates audited (written once answered)", 30_000,
+        () -> node.client().get("/v1/audit?limit=10").json().getJsonArray("entries").stream()
+            .map(e -> (JsonObject) e).filter(e -> e.getString("action").equals("campaign.create"))
+            .map(e -> e.getString("actor") + " " + e.getString("target")).toList(), list -> list.size() >= 2);
+    assertThat(created).contains("admin " + named, "api " + forged);
     assertThat(node.client().get("/v1/audit?limit=1").json().getString("next")).isNotNull();
   }
 
