@@ -60,7 +60,7 @@ record HttpServers(HttpApi api, ManagementServer management) {
   /** The console's sections that bring their own pages (see {@link ConsoleSection}). */
   private static final List<ConsoleSection> SECTIONS = List.of(new AuthoringSection());
 
-  /** What a node has made before its servers: clients, tables, meters, send limits, transport, dead letters, clock. */
+  /** What a node has made before its servers: clients, tables, meters, limits, transport, dead letters, clock. */
   record Node(AwsClients aws, Tables tables, MailroomMetrics metrics, SendLimits limits, Transport transport,
               DeadLetters deadLetters, Clock clock) { }
 

@@ -104,7 +104,8 @@ class ConsoleSessionTest {
     String marketer = http.session("marketer", ConsoleBrowser.password(Role.MARKETER));
     String viewer = http.session("viewer", ConsoleBrowser.password(Role.VIEWER));
     JsonObject changed = console.copy();
-    changed.getJsonArray("users").stream().map(JsonObject.class::cast).filter(u -> "marketer".equals(u.getString("name")))
+    changed.getJsonArray("users").stream().map(JsonObject.class::cast)
+        .filter(u -> "marketer".equals(u.getString("name")))
         .forEach(u -> u.put("passwordHash", BCrypt.withDefaults().hashToString(4, "a new password".toCharArray())));
     rotated = TestNode.named("consoleSessionRotated").clock(CLOCK).config(json -> {
       json.put("console", changed);
