@@ -47,6 +47,7 @@ import io.mailroom.console.authoring.AuthoringSection;
 import io.mailroom.console.auth.SessionStore;
 import io.mailroom.console.auth.SignInThrottle;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -59,9 +60,9 @@ record HttpServers(HttpApi api, ManagementServer management) {
   /** The console's sections that bring their own pages (see {@link ConsoleSection}). */
   private static final List<ConsoleSection> SECTIONS = List.of(new AuthoringSection());
 
-  /** What a node has made before its servers: clients, tables, meters, send limits, transport, dead letters. */
+  /** What a node has made before its servers: clients, tables, meters, limits, transport, dead letters, clock. */
   record Node(AwsClients aws, Tables tables, MailroomMetrics metrics, SendLimits limits, Transport transport,
-              DeadLetters deadLetters) { }
+              DeadLetters deadLetters, Clock clock) { }
 
   /** The campaign side the routes work with, shared with the Senders (so a preview is what a campaign sends). */
   record Sending(CampaignStore campaigns, SqsQueue queue, ConsentCheck consent, EmailComposer composer,
@@ -110,10 +111,10 @@ record HttpServers(HttpApi api, ManagementServer management) {
   private static ConsoleRoutes console(Vertx vertx, MailroomConfig config, Node node, HttpApi api) {
     DynamoDbAsyncClient dynamo = node.aws().dynamo();
     String table = node.tables().console();
-    SessionStore sessions = new SessionStore(dynamo, table, config.console());
+    SessionStore sessions = new SessionStore(dynamo, table, config.console(), node.clock());
     boolean secure = config.console().secure(config.http().host());
     ConsoleRoutes.Parts parts = new ConsoleRoutes.Parts(config.console(), sessions,
-        new SignInPage(vertx, config.console(), new SignInThrottle(dynamo, table), sessions, secure),
+        new SignInPage(vertx, config.console(), new SignInThrottle(dynamo, table, node.clock()), sessions, secure),
         new ConsoleApi(vertx, api::port, config.webhook().secrets().get(0)), config.http().maxBodyBytes());
     return new ConsoleRoutes(vertx, parts, SECTIONS);
   }

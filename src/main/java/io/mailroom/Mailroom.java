@@ -79,10 +79,12 @@ public final class Mailroom {
   private long queueGauge = -1;
   private SendLimits limits;
   private final SendingHold hold;
+  private final Clock clock;
 
   private Mailroom(Vertx vertx, MailroomConfig config, Clock clock) {
     this.vertx = vertx;
     this.config = config;
+    this.clock = clock;
     this.hold = new SendingHold(config.compliance().quietHours(), clock);
     Channels.install(vertx.eventBus());
   }
@@ -91,7 +93,7 @@ public final class Mailroom {
     return start(vertx, config, Clock.systemUTC());
   }
 
-  /** A node whose quiet hours read {@code clock} (a test's own) instead of the system clock. */
+  /** A node whose quiet hours and console sessions read {@code clock} (a test's own), not the system clock. */
   public static Future<Mailroom> start(Vertx vertx, MailroomConfig config, Clock clock) {
     Mailroom node = new Mailroom(vertx, config, clock);
     return node.startEmbedded()
@@ -142,8 +144,8 @@ public final class Mailroom {
     ConsentNotices notices = !config.compliance().notices().any() ? null : new ConsentNotices(vertx,
         new ConsentNotices.Wiring(aws.dynamo(), tables, templates(), renderer, links, consent, transport, limits.gate()),
         config.compliance());
-    servers = HttpServers.create(vertx, config, new HttpServers.Node(aws, tables, metrics, limits, transport, deadLetters),
-        new HttpServers.Sending(campaigns, queue, consent, composer, renders, hold));
+    servers = HttpServers.create(vertx, config, new HttpServers.Node(aws, tables, metrics, limits, transport, deadLetters,
+        clock), new HttpServers.Sending(campaigns, queue, consent, composer, renders, hold));
     Supplier<Sender> senders = senders(queue, campaigns, consent, composer);
     return deploy(unsubscribeHandler(tokens, notices == null ? ConsentChanges.NONE : notices.changes()))
         .compose(v -> deploy(servers.api()))
@@ -215,8 +217,7 @@ public final class Mailroom {
         .mapToObj(i -> vertx.deployVerticle(senders.get(), new DeploymentOptions()).onSuccess(id -> {
           deployments.add(id);
           senderDeployments.add(id);
-        }))
-        .toList()).mapEmpty();
+        })).toList()).mapEmpty();
   }
 
   private Future<Void> deploy(io.vertx.core.Deployable verticle) {

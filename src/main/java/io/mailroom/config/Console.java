@@ -4,10 +4,11 @@ import java.util.List;
 
 /**
  * The web console ({@code console.*}, read by {@link ConsoleKeys}): whether it is served, who may
- * sign in (bcrypt hashes only), how long an idle session lives, and whether its cookie is Secure.
- * With no users the console is not served.
+ * sign in (bcrypt hashes only), how long an idle session lives and how long any session lives at
+ * most, and whether its cookie is Secure. With no users the console is not served.
  */
-public record Console(boolean enabled, List<Account> users, int sessionMinutes, SecureCookie secureCookie) {
+public record Console(boolean enabled, List<Account> users, int sessionMinutes, int sessionMaxHours,
+                      SecureCookie secureCookie) {
 
   /** {@code auto}: Secure unless the API listens on loopback; {@code always}; {@code never}. */
   public enum SecureCookie { AUTO, ALWAYS, NEVER }
@@ -41,6 +42,6 @@ public record Console(boolean enabled, List<Account> users, int sessionMinutes, 
 
   /** This console with {@code users} instead of the configured ones (the demo's own admin). */
   public Console withUsers(List<Account> accounts) {
-    return new Console(enabled, accounts, sessionMinutes, secureCookie);
+    return new Console(enabled, accounts, sessionMinutes, sessionMaxHours, secureCookie);
   }
 }

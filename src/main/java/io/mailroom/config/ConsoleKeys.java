@@ -24,9 +24,10 @@ final class ConsoleKeys {
   static Console read(ConfigReader r) {
     boolean enabled = !r.has("console.enabled") || r.bool("console.enabled");
     int minutes = r.integer("console.sessionMinutes", 1, 7 * 24 * 60, 480);
+    int maxHours = r.integer("console.sessionMaxHours", 1, 30 * 24, 12);
     Console.SecureCookie secure = r.has("console.secureCookie")
         ? r.choice("console.secureCookie", Console.SecureCookie.class) : Console.SecureCookie.AUTO;
-    return new Console(enabled, users(r), minutes, secure);
+    return new Console(enabled, users(r), minutes, maxHours, secure);
   }
 
   private static List<Console.Account> users(ConfigReader r) {

@@ -15,14 +15,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The web console's router, mounted at {@code /console}: its assets and sign-in first, then the
- * session check (no session: to the sign-in page), the CSRF check of every POST, and then the
- * console's own pages and each {@link ConsoleSection}'s.
+ * session check (no session: to the sign-in page; every request but a page's automatic refresh
+ * keeps the session alive), the CSRF check of every POST, and then the console's own pages and
+ * each {@link ConsoleSection}'s.
  */
 public final class ConsoleRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(ConsoleRoutes.class);
+  /**
+   * The routes that only the pages' automatic refreshes ask for (htmx, every second): the campaign
+   * list's rows and a campaign's live part. They do not keep a session alive.
+   */
+  private static final Pattern REFRESHES = Pattern.compile("/console/campaigns/(rows|[^/]+/live)");
 
   private final Vertx vertx;
   private final SessionStore sessions;
@@ -65,7 +72,8 @@ public final class ConsoleRoutes {
 
   private void session(RoutingContext rc) {
     Cookie cookie = rc.request().getCookie(SessionCookie.NAME);
-    sessions.find(cookie == null ? null : cookie.getValue()).onSuccess(found -> {
+    boolean refresh = rc.request().method() == HttpMethod.GET && REFRESHES.matcher(rc.request().path()).matches();
+    sessions.find(cookie == null ? null : cookie.getValue(), !refresh).onSuccess(found -> {
       if (found.isPresent()) {
         rc.put(ConsoleView.SESSION, found.get());
         rc.next();

@@ -2,7 +2,7 @@ package io.mailroom.console;
 
 import io.mailroom.config.Console;
 import io.mailroom.console.auth.CsrfToken;
-import io.mailroom.console.auth.Passwords;
+import io.mailroom.console.auth.PasswordChecks;
 import io.mailroom.console.auth.SessionCookie;
 import io.mailroom.console.auth.SessionStore;
 import io.mailroom.console.auth.SignInThrottle;
@@ -20,23 +20,24 @@ import java.util.Optional;
 /**
  * {@code GET/POST /console/signin} and {@code POST /console/signout}. A failed sign-in, for a known
  * name or not, gets the same answer; repeated failures of a name or from an address are slowed
- * ({@link SignInThrottle}): an attempt made before its wait is over is refused with the seconds
- * left, without its password being checked. The sign-in form carries a token of its own (a cookie
- * and a field that must match), so that no other site can sign a browser in.
+ * ({@link SignInThrottle}): every attempt is counted before its password is checked, and one made
+ * before its wait is over is refused with the seconds left (429), without its password being
+ * checked. When the node already checks as many passwords as it may ({@link PasswordChecks}), a
+ * sign-in is refused with 503 and "try again shortly" rather than queued. The sign-in form carries
+ * a token of its own (a cookie and a field that must match), so that no other site can sign a
+ * browser in.
  */
 public final class SignInPage {
   private static final String FORM_COOKIE = "mailroom_signin";
 
-  private final Vertx vertx;
-  private final Passwords passwords;
+  private final PasswordChecks checks;
   private final SignInThrottle throttle;
   private final SessionStore sessions;
   private final boolean secure;
   private ConsoleView view;
 
   public SignInPage(Vertx vertx, Console console, SignInThrottle throttle, SessionStore sessions, boolean secure) {
-    this.vertx = vertx;
-    this.passwords = new Passwords(console);
+    this.checks = new PasswordChecks(vertx, console);
     this.throttle = throttle;
     this.sessions = sessions;
     this.secure = secure;
@@ -76,18 +77,24 @@ public final class SignInPage {
     String name = Optional.ofNullable(rc.request().getFormAttribute("name")).orElse("").trim();
     String password = Optional.ofNullable(rc.request().getFormAttribute("password")).orElse("");
     String client = rc.request().remoteAddress() == null ? "" : rc.request().remoteAddress().host();
-    throttle.wait(name, client).compose(wait -> {
+    if (!checks.enter()) {
+      rc.response().putHeader("Retry-After", "1");
+      show(rc, 503, "signin.busy", 0);
+      return;
+    }
+    throttle.attempt(name, client).compose(wait -> {
       if (wait > 0) {
+        rc.response().putHeader("Retry-After", Long.toString(wait));
         show(rc, 429, "signin.wait", wait);
         return Future.succeededFuture();
       }
-      return vertx.executeBlocking(() -> passwords.check(name, password))
-          .compose(user -> user.isPresent() ? opened(rc, user.get()) : refused(rc, name, client));
-    }).onFailure(rc::fail);
+      return checks.check(name, password)
+          .compose(user -> user.isPresent() ? opened(rc, user.get(), client) : refused(rc, name, client));
+    }).onComplete(done -> checks.leave()).onFailure(rc::fail);
   }
 
-  private Future<Void> opened(RoutingContext rc, Console.Account user) {
-    return throttle.succeeded(user.name()).compose(v -> sessions.create(user)).map(created -> {
+  private Future<Void> opened(RoutingContext rc, Console.Account user, String client) {
+    return throttle.succeeded(user.name(), client).compose(v -> sessions.create(user)).map(created -> {
       rc.response().addCookie(SessionCookie.of(created.getKey(), secure));
       rc.response().addCookie(Cookie.cookie(FORM_COOKIE, "").setPath(SessionCookie.PATH).setMaxAge(0));
       ConsoleRoutes.redirect(rc, next(rc));
@@ -96,7 +103,7 @@ public final class SignInPage {
   }
 
   private Future<Void> refused(RoutingContext rc, String name, String client) {
-    return throttle.failed(name, client).compose(v -> throttle.wait(name, client)).map(wait -> {
+    return throttle.wait(name, client).map(wait -> {
       show(rc, 401, wait > 0 ? "signin.wrongWait" : "signin.wrong", wait);
       return null;
     });

@@ -33,6 +33,7 @@ class ConsoleConfigTest {
     assertThat(local.enabled()).isTrue();
     assertThat(local.served()).isFalse();
     assertThat(local.sessionMinutes()).isEqualTo(480);
+    assertThat(local.sessionMaxHours()).isEqualTo(12);
     JsonObject older = local();
     older.remove("console");
     assertThat(MailroomConfig.from(older).console()).isEqualTo(local);

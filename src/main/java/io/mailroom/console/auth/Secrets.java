@@ -21,7 +21,7 @@ final class Secrets {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
-  /** What is stored for a session id: its SHA-256 in hex, so that the table holds no usable id. */
+  /** What is stored for a session id or a password hash: its SHA-256 in hex, so that the table holds no usable one. */
   static String hash(String value) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")

@@ -6,7 +6,8 @@ import io.vertx.core.http.CookieSameSite;
 /**
  * The console's session cookie: HttpOnly, SameSite=Strict, Path=/console, Secure unless the
  * console is served on loopback (or as {@code console.secureCookie} says); no Max-Age, so the
- * browser forgets it when closed, and the server ends it after {@code sessionMinutes} idle.
+ * browser forgets it when closed, and the server ends it after {@code sessionMinutes} idle or
+ * {@code sessionMaxHours} after sign-in.
  */
 public final class SessionCookie {
   public static final String NAME = "mailroom_session";

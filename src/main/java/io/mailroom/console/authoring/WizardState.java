@@ -4,6 +4,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -11,6 +14,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +27,10 @@ import java.util.regex.Pattern;
  * What the new-campaign wizard has been told so far, carried from step to step in the page's own
  * fields (the query of each step's form, hidden fields of the others), never on the server: the
  * template, up to {@value #ROWS} audience conditions, the topic, the subject override, and when to
- * send (now, or a local time in a time zone). Its {@code key} is the campaign's idempotency key, so
- * a second click on "create" makes no second campaign.
+ * send (now, or a local time in a time zone). Its {@code key}, with a digest of the campaign the
+ * fields make, is the campaign's idempotency key: a second click on "create" makes no second
+ * campaign, while a create after a field was changed (going back from a created campaign, say)
+ * makes the campaign the fields now describe instead of answering with the earlier one.
  */
 final class WizardState {
   static final int ROWS = 3;
@@ -60,6 +66,13 @@ final class WizardState {
     Map<String, String> all = new LinkedHashMap<>();
     FIELDS.forEach(field -> all.put(field, values.getOrDefault(field, "")));
     return new WizardState(all).audience();
+  }
+
+  /** The campaign the fields {@code values} (as a form gives them) make; for tests of the idempotency key. */
+  static JsonObject campaignOf(Map<String, String> values) {
+    Map<String, String> all = new LinkedHashMap<>();
+    FIELDS.forEach(field -> all.put(field, values.getOrDefault(field, "")));
+    return new WizardState(all).campaign();
   }
 
   /** The state in a GET's query or a POST's form, with a new idempotency key when it has none. */
@@ -159,7 +172,7 @@ final class WizardState {
    * zone's offset then. Throws {@link DateTimeException} for a time or zone that cannot be read.
    */
   JsonObject campaign() {
-    JsonObject body = new JsonObject().put("templateId", get("templateId")).put("idempotencyKey", get("key"));
+    JsonObject body = new JsonObject().put("templateId", get("templateId"));
     if (audience() != null) {
       body.put("audience", audience());
     }
@@ -171,7 +184,17 @@ final class WizardState {
     if ("later".equals(get("when"))) {
       body.put("sendAt", sendAt(get("sendAtLocal"), get("zone")));
     }
-    return body;
+    return body.put("idempotencyKey", get("key") + "-" + digest(body.encode()));
+  }
+
+  /** The first 64 bits of the SHA-256 of {@code text}, in hex. */
+  private static String digest(String text) {
+    try {
+      byte[] sha = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(sha, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
   }
 
   /** {@code 2026-12-24T10:00} in {@code Asia/Seoul} → {@code 2026-12-24T10:00:00+09:00}. */
