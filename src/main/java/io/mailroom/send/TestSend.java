@@ -1,6 +1,7 @@
 package io.mailroom.send;
 
 import io.mailroom.audience.Recipient;
+import io.mailroom.aws.AwsErrors;
 import io.mailroom.compliance.CampaignKind;
 import io.mailroom.limit.SendGate;
 import io.mailroom.render.EmailComposer;
@@ -85,8 +86,9 @@ public final class TestSend {
             if (ERRORS.throttled(answer.cause())) {
               gate.throttled();
             }
+            // the class and the code, not SES's text: it can quote the recipient's address
             LOG.warn("test send of template {}: recipient {} of {} not sent (request {}): {}", templateId,
-                sent.size() + 1, emails.size(), requestId, answer.cause().toString());
+                sent.size() + 1, emails.size(), requestId, AwsErrors.describe(answer.cause()));
             List<String> unsent = emails.subList(sent.size(), emails.size()).stream().map(RenderedEmail::to).toList();
             return Future.succeededFuture(new Outcome(List.copyOf(sent), unsent, answer.cause()));
           }
@@ -96,7 +98,8 @@ public final class TestSend {
           sent.add(new Sent(email.to(), answer.result()));
           // kept so that a bounce or complaint of this email suppresses its address; the email went either way
           return made.sent(answer.result(), email.to())
-              .onFailure(e -> LOG.warn("test send {} not kept for its SES events: {}", answer.result(), e.toString()))
+              .onFailure(e -> LOG.warn("test send {} not kept for its SES events: {}", answer.result(),
+                  AwsErrors.describe(e)))
               .transform(kept -> next(templateId, emails, sent, deadline, requestId));
         });
   }

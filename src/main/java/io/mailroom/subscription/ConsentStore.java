@@ -18,7 +18,8 @@ import java.util.Set;
  * MySQL row), {@code LastUnsubscribeAt} (the latest unsubscribe, repeats included),
  * {@code OptedOutTopics} and {@code ConsentAt}. Each write is conditioned on the state it was
  * decided from, so two clicks at once cannot interleave; consent given again is conditioned on a
- * token issued after the last unsubscribe.
+ * token issued after the last unsubscribe, and marks the customer ({@code ConsentFollowUp}, its
+ * time) until what follows from it is done; an unsubscribe drops the mark.
  */
 public final class ConsentStore {
   private final DynamoDbAsyncClient dynamo;
@@ -29,11 +30,19 @@ public final class ConsentStore {
     this.table = table;
   }
 
-  /** A customer's consent and the time (epoch millis, 0 for never) of their last unsubscribe through Mailroom. */
-  public record Customer(Recipient recipient, long lastUnsubscribeAt) {
+  /**
+   * A customer's consent, the time (epoch millis, 0 for never) of their last unsubscribe through
+   * Mailroom, and of a consent given again whose follow-up is not done (0 for none).
+   */
+  public record Customer(Recipient recipient, long lastUnsubscribeAt, long followUpAt) {
     /** Whether a token issued at {@code issuedAtMillis} may give consent again: only one issued after the last unsubscribe. */
     public boolean mayConsentAgain(long issuedAtMillis) {
       return issuedAtMillis > lastUnsubscribeAt;
+    }
+
+    /** The consent given again whose follow-up is not done, while it is still the customer's consent; else 0. */
+    public long unfinishedConsent() {
+      return followUpAt > 0 && recipient.subscribed() && followUpAt == recipient.consentAt() ? followUpAt : 0;
     }
   }
 
@@ -49,7 +58,8 @@ public final class ConsentStore {
   }
 
   private static Customer customer(Map<String, AttributeValue> item) {
-    return new Customer(Recipient.fromItem(item), Math.max(millis(item, "UnsubscribedAt"), millis(item, "LastUnsubscribeAt")));
+    return new Customer(Recipient.fromItem(item), Math.max(millis(item, "UnsubscribedAt"), millis(item, "LastUnsubscribeAt")),
+        millis(item, "ConsentFollowUp"));
   }
 
   private static long millis(Map<String, AttributeValue> item, String name) {
@@ -70,7 +80,8 @@ public final class ConsentStore {
    */
   public Future<Boolean> unsubscribe(String email, long now) {
     AttributeValue at = AttributeValue.fromN(Long.toString(now));
-    return conditional(email, "SET SubscriptionStatus = :false, UnsubscribedAt = :now, LastUnsubscribeAt = :now",
+    return conditional(email, "SET SubscriptionStatus = :false, UnsubscribedAt = :now, LastUnsubscribeAt = :now"
+            + " REMOVE ConsentFollowUp",
         "(SubscriptionStatus <> :false OR attribute_not_exists(UnsubscribedAt) OR UnsubscribedAt < ConsentAt)",
         Map.of(":false", AttributeValue.fromBool(false), ":now", at))
         .compose(withdrawn -> withdrawn ? Future.succeededFuture(true)
@@ -81,7 +92,8 @@ public final class ConsentStore {
    * Sets the topics a customer left; with {@code consent}, the customer also consents (again) to
    * marketing now, which lifts an earlier unsubscribe, but only when the token was issued
    * ({@code issuedAt}, epoch millis) after the last unsubscribe. False when the customer is not in
-   * the table or, with {@code consent}, an unsubscribe came after the token.
+   * the table or, with {@code consent}, an unsubscribe came after the token. A consent is marked
+   * for its follow-up ({@link #followedUp}).
    */
   public Future<Boolean> preferences(String email, Set<String> optedOut, boolean consent, long now, long issuedAt) {
     Map<String, AttributeValue> values = new HashMap<>();
@@ -89,7 +101,7 @@ public final class ConsentStore {
     values.put(":now", AttributeValue.fromN(Long.toString(now)));
     String condition = null;
     if (consent) {
-      set.append(", SubscriptionStatus = :true, ConsentAt = :now");
+      set.append(", SubscriptionStatus = :true, ConsentAt = :now, ConsentFollowUp = :now");
       values.put(":true", AttributeValue.fromBool(true));
       values.put(":issued", AttributeValue.fromN(Long.toString(issuedAt)));
       condition = "(attribute_not_exists(UnsubscribedAt) OR UnsubscribedAt < :issued)"
@@ -104,6 +116,15 @@ public final class ConsentStore {
       expression = set.toString();
     }
     return conditional(email, expression, condition, values);
+  }
+
+  /** The follow-up of the consent given at {@code at} is done: its mark goes (unless a newer consent's is there). */
+  public Future<Void> followedUp(String email, long at) {
+    return Async.of(dynamo.updateItem(b -> b.tableName(table).key(key(email)).updateExpression("REMOVE ConsentFollowUp")
+            .conditionExpression("ConsentFollowUp = :at")
+            .expressionAttributeValues(Map.of(":at", AttributeValue.fromN(Long.toString(at))))))
+        .<Void>mapEmpty()
+        .recover(e -> e instanceof ConditionalCheckFailedException ? Future.succeededFuture() : Future.failedFuture(e));
   }
 
   /** Counts a soft bounce on the customer; false when the address is not in the table. */

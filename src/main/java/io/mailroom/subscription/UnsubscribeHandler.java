@@ -2,7 +2,6 @@ package io.mailroom.subscription;
 
 import io.mailroom.audience.Recipient;
 import io.mailroom.bus.Channels;
-import io.mailroom.bus.ConsentChange;
 import io.mailroom.bus.SesFeedback;
 import io.mailroom.bus.SubscriptionChange;
 import io.mailroom.metrics.MailroomMetrics;
@@ -27,7 +26,8 @@ import java.util.function.BiFunction;
  * unsubscribes from mail providers, and SES bounces and complaints. It verifies each token,
  * writes the Users table and the Suppressions table, and publishes the change for the write-back
  * to MySQL; leaving all marketing is written first as one suppression, the rest following from it
- * ({@link Unsubscribes}). The preference page waits a bounded time for the customer's topics, and
+ * ({@link Unsubscribes}), and saving topics, with any consent given again, by {@link Preferences}.
+ * The preference page waits a bounded time for the customer's topics, and
  * is shown from the token alone past it. Any campaign token may withdraw consent; only one issued
  * after the customer's last unsubscribe may give it again, and a preview or test-send token
  * changes nothing. Replies carry no address in clear; failures carry a status and a stable code
@@ -46,6 +46,11 @@ public final class UnsubscribeHandler extends VerticleBase {
     }
   }
 
+  /** The refusal of a change, answered 409 with {@code code}. */
+  static RuntimeException refused(String code) {
+    return new Refused(code);
+  }
+
   private final UnsubscribeToken tokens;
   private final ConsentStore consent;
   private final SuppressionStore suppressions;
@@ -54,6 +59,7 @@ public final class UnsubscribeHandler extends VerticleBase {
   private final Timing timing;
   private final ConsentChanges changes;
   private Unsubscribes unsubscribes;
+  private Preferences preferences;
   private BiFunction<String, String, Future<Boolean>> campaignResults = (campaign, email) -> Future.succeededFuture(false);
 
   /**
@@ -95,6 +101,8 @@ public final class UnsubscribeHandler extends VerticleBase {
   public Future<?> start() {
     unsubscribes = new Unsubscribes(vertx, consent, suppressions, metrics, campaignResults, changes);
     unsubscribes.sweepEvery(timing.sweepSeconds());
+    preferences = new Preferences(vertx, new Preferences.Parts(consent, suppressions, unsubscribes, changes, metrics),
+        topics);
     return Future.all(
         Channels.SUBSCRIPTION_PREFERENCES.consumer(vertx.eventBus(), this::onPreferences).completion(),
         Channels.SUBSCRIPTION_CHANGE.consumer(vertx.eventBus(), this::onChange).completion(),
@@ -174,7 +182,7 @@ public final class UnsubscribeHandler extends VerticleBase {
         keep.add(topic);
       }
       if (!keep.isEmpty()) {
-        preferences(email, keep, issuedAt)
+        preferences.save(email, keep, issuedAt)
             .onSuccess(found -> message.reply(view(email, found, true, true)))
             .onFailure(e -> fail(message, e));
         return;
@@ -184,43 +192,6 @@ public final class UnsubscribeHandler extends VerticleBase {
     unsubscribes.leave(email, campaignId, via, !"one_click".equals(via))
         .onSuccess(changed -> message.reply(view(email, Optional.empty(), changed, false)))
         .onFailure(e -> fail(message, e));
-  }
-
-  /**
-   * Stays on {@code keep} only; staying on any topic is consent again, which lifts an unsubscribe,
-   * and is refused to a token issued ({@code issuedAt}) before the last unsubscribe.
-   */
-  private Future<Optional<Recipient>> preferences(String email, Set<String> keep, long issuedAt) {
-    long now = System.currentTimeMillis();
-    Set<String> leave = new LinkedHashSet<>(topics);
-    leave.removeAll(keep);
-    // an unsubscribe still pending is finished first: a consent must come after it, and is decided from it
-    return unsubscribes.settlePending(email).compose(v -> consent.customer(email)).compose(before -> {
-      if (before.isEmpty()) {
-        return Future.succeededFuture(Optional.empty());
-      }
-      Recipient was = before.get().recipient();
-      boolean consentAgain = !was.subscribed();
-      if (consentAgain && !before.get().mayConsentAgain(issuedAt)) {
-        return Future.failedFuture(new Refused(TOKEN_PREDATES_UNSUBSCRIBE));
-      }
-      Optional<Recipient> after = Optional.of(new Recipient(was.email(), was.name(), was.gender(), was.createTime(),
-          true, leave, consentAgain ? now : was.consentAt()));
-      return consent.preferences(email, leave, consentAgain, now, issuedAt)
-          .compose(saved -> !consentAgain ? Future.succeededFuture()
-              : saved ? suppressions.liftUnsubscribe(email) : Future.failedFuture(new Refused(TOKEN_PREDATES_UNSUBSCRIBE)))
-          .compose(v -> consentAgain ? changes.record(new ConsentChange(email, true, now), "page")
-              : Future.succeededFuture())
-          .map(after)
-          .onSuccess(saved -> {
-            LOG.info("preferences saved: {} of {} topics kept{}", keep.size(), topics.size(),
-                consentAgain ? ", consent given again" : "");
-            metrics.unsubscribed(leave.isEmpty() ? "resubscribe" : "topics");
-            if (consentAgain) {
-              published(email, true, now);
-            }
-          });
-    });
   }
 
   private void onSesFeedback(Message<SesFeedback> message) {
@@ -255,10 +226,6 @@ public final class UnsubscribeHandler extends VerticleBase {
       message.reply(new JsonObject().put("kind", counted).put("known", known).put("unknown", all.size() - known)
           .put("suppressed", permanent ? known : 0));
     }).onFailure(e -> fail(message, e));
-  }
-
-  private void published(String email, boolean subscribed, long at) {
-    Channels.CONSENT_CHANGED.publish(vertx.eventBus(), new ConsentChange(email, subscribed, at));
   }
 
   /**

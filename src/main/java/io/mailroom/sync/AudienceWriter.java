@@ -46,7 +46,10 @@ final class AudienceWriter {
     this(vertx, dynamo, table, ConsentChanges.NONE);
   }
 
-  /** As above; a known customer's consent that a row changes is recorded in {@code changes} once written. */
+  /**
+   * As above; a known customer's consent that a row changes is recorded in {@code changes} before
+   * it is written (a consent kept against a newer unsubscribe is then never confirmed: it did not take).
+   */
   AudienceWriter(Vertx vertx, DynamoDbAsyncClient dynamo, String table, ConsentChanges changes) {
     this.vertx = vertx;
     this.dynamo = dynamo;
@@ -80,7 +83,7 @@ final class AudienceWriter {
           fresh.add(item(row));
         } else if (!unchanged(stored, row)) {
           known.add(row);
-          if (Recipient.consent(stored.get("SubscriptionStatus")) != row.subscribed()) {
+          if (Recipient.consent(stored.get("SubscriptionStatus")) != row.subscribed() && !keptAgainst(stored, row)) {
             flipped.add(email);
           }
         }
@@ -108,6 +111,13 @@ final class AudienceWriter {
         && row.attributes().entrySet().stream().allMatch(e -> MappedColumns.same(stored.get(e.getKey()), e.getValue()));
   }
 
+  /** A row's consent that the stored Mailroom unsubscribe outranks: it will be kept, so it is no change. */
+  private static boolean keptAgainst(Map<String, AttributeValue> stored, CustomerRow row) {
+    AttributeValue left = stored.get("UnsubscribedAt");
+    return row.subscribed() && left != null && left.n() != null
+        && Long.parseLong(left.n()) >= CustomerRow.millis(row.consentUpdatedAt());
+  }
+
   /** The attribute names the chunk's mapped columns are written as (every row maps the same ones). */
   private static List<String> mappedNames(List<CustomerRow> rows) {
     return rows.isEmpty() ? List.of() : new ArrayList<>(rows.get(0).attributes().keySet());
@@ -115,7 +125,7 @@ final class AudienceWriter {
 
   private Future<Map<String, Map<String, AttributeValue>>> existing(List<String> emails, List<String> mapped) {
     Map<String, String> names = new HashMap<>(Map.of("#n", "Name"));
-    StringBuilder projection = new StringBuilder("Email, #n, Gender, CreateTime, SubscriptionStatus");
+    StringBuilder projection = new StringBuilder("Email, #n, Gender, CreateTime, SubscriptionStatus, UnsubscribedAt");
     for (int i = 0; i < mapped.size(); i++) {
       names.put("#m" + i, mapped.get(i));
       projection.append(", #m").append(i);
@@ -180,12 +190,15 @@ final class AudienceWriter {
       return Future.succeededFuture();
     }
     CustomerRow row = rows.get(index);
-    return update(row).compose(keptOne -> {
+    // recorded before the write: a write made and a record lost would leave a change the next run no longer sees
+    Future<Void> recorded = flipped.contains(row.normalEmail())
+        ? changes.record(new ConsentChange(row.normalEmail(), row.subscribed(), row.consentChangedAt()), "sync",
+            CustomerRow.millis(row.consentUpdatedAt()))
+        : Future.succeededFuture();
+    return recorded.compose(v -> update(row)).compose(keptOne -> {
       kept[0] += keptOne ? 1 : 0;
-      return !keptOne && flipped.contains(row.normalEmail())
-          ? changes.record(new ConsentChange(row.normalEmail(), row.subscribed(), row.consentChangedAt()), "sync")
-          : Future.<Void>succeededFuture();
-    }).compose(v -> updateFrom(rows, index + UPDATE_LANES, kept, flipped));
+      return updateFrom(rows, index + UPDATE_LANES, kept, flipped);
+    });
   }
 
   /**

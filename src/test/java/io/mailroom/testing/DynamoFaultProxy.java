@@ -1,6 +1,7 @@
 package io.mailroom.testing;
 
 import io.mailroom.local.FreePort;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -19,24 +20,51 @@ import java.util.function.Predicate;
 import java.util.zip.CRC32;
 
 /**
- * An HTTP proxy in front of the real DynamoDB (dynalite) that fails chosen calls the way an
- * outage does: a call of the chosen operation whose request matches is answered 500
- * InternalServerError on every attempt the SDK makes (its retries included, told apart by the
- * SDK's invocation id), so the error reaches the caller; only the first {@code calls} such calls
- * fail, and those never reach the server. Everything else passes through to the real server.
+ * An HTTP proxy in front of the real DynamoDB (dynalite) that picks calls by their operation
+ * ({@code "PutItem"}, {@code "UpdateItem"}, ...) and their request, and does one of four things
+ * to them; everything else passes through at once:
+ * <ul>
+ *   <li>{@link #fail}: an outage. The call is answered 500 InternalServerError on every attempt the
+ *   SDK makes (its retries included, told apart by the SDK's invocation id), so the error reaches
+ *   the caller after the SDK's own retries;</li>
+ *   <li>{@link #refuseNext}: a missing table or permission. 400 {@code ResourceNotFoundException},
+ *   which the SDK does not retry;</li>
+ *   <li>{@link #hold}: the call waits until the test lets it go;</li>
+ *   <li>{@link #count}: the call is counted.</li>
+ * </ul>
+ * A failed or refused call never reaches the server.
  */
 public final class DynamoFaultProxy implements AutoCloseable {
   private static final String TARGET_PREFIX = "DynamoDB_20120810.";
 
+  private enum Kind { OUTAGE, REFUSAL, HOLD, COUNT }
+
   private final Vertx vertx = Vertx.vertx();
   private final Forwarder forwarder;
   private final HttpServer server;
-  private final List<Fault> faults = new CopyOnWriteArrayList<>();
+  private final List<Rule> rules = new CopyOnWriteArrayList<>();
   private final Set<String> failingCalls = ConcurrentHashMap.newKeySet();
-  /** How many calls were failed (each counted once, however often the SDK tried it). */
+  /** How many calls {@link #fail} failed (each counted once, however often the SDK tried it). */
   public final AtomicInteger failed = new AtomicInteger();
 
-  private record Fault(String target, Predicate<JsonObject> matches, AtomicInteger left) { }
+  /** Calls of one operation whose request matches, and what happens to them. */
+  private record Rule(String target, Predicate<String> matches, Kind kind, AtomicInteger left, Hold hold,
+                      AtomicInteger seen) {
+    boolean applies(HttpServerRequest request, String body) {
+      return target.equals(request.getHeader("X-Amz-Target")) && matches.test(body);
+    }
+  }
+
+  /** Calls held until {@link #release}: how many came so far. */
+  public static final class Hold {
+    private final Promise<Void> released = Promise.promise();
+    public final AtomicInteger held = new AtomicInteger();
+
+    /** Lets every held call (and every later one) through. */
+    public void release() {
+      released.tryComplete();
+    }
+  }
 
   public DynamoFaultProxy(String dynamoEndpoint) throws Exception {
     this.forwarder = new Forwarder(vertx.createHttpClient(), URI.create(dynamoEndpoint));
@@ -48,46 +76,97 @@ public final class DynamoFaultProxy implements AutoCloseable {
     return "http://127.0.0.1:" + server.actualPort();
   }
 
-  /** The next {@code calls} calls of {@code operation} ({@code "UpdateItem"}, ...) whose request {@code matches} fail. */
+  /** The next {@code calls} calls of {@code operation} whose request {@code matches} fail as in an outage. */
   public DynamoFaultProxy fail(String operation, Predicate<JsonObject> matches, int calls) {
-    faults.add(new Fault(TARGET_PREFIX + operation, matches, new AtomicInteger(calls)));
+    rule(operation, body -> matches.test(new JsonObject(body)), Kind.OUTAGE, calls, null);
     return this;
+  }
+
+  /** The next {@code times} calls of {@code operation} containing every {@code text} are refused; the count of those refused. */
+  public AtomicInteger refuseNext(String operation, int times, String... text) {
+    return rule(operation, containing(text), Kind.REFUSAL, times, null).seen();
+  }
+
+  /** Calls of {@code operation} containing every {@code text} wait until the hold is released. */
+  public Hold hold(String operation, String... text) {
+    Hold hold = new Hold();
+    rule(operation, containing(text), Kind.HOLD, 0, hold);
+    return hold;
+  }
+
+  /** Counts the calls of {@code operation} containing every {@code text} from now on. */
+  public AtomicInteger count(String operation, String... text) {
+    return rule(operation, containing(text), Kind.COUNT, 0, null).seen();
+  }
+
+  private Rule rule(String operation, Predicate<String> matches, Kind kind, int times, Hold hold) {
+    Rule rule = new Rule(TARGET_PREFIX + operation, matches, kind, new AtomicInteger(times), hold,
+        new AtomicInteger());
+    rules.add(rule);
+    return rule;
+  }
+
+  private static Predicate<String> containing(String... text) {
+    List<String> texts = List.of(text);
+    return body -> texts.stream().allMatch(body::contains);
   }
 
   private void handle(HttpServerRequest request) {
     request.body().onSuccess(body -> {
-      if (failing(request, body)) {
-        answer(request, new JsonObject()
-            .put("__type", "com.amazonaws.dynamodb.v20120810#InternalServerError")
-            .put("message", "Internal server error").encode());
+      String call = String.valueOf(request.getHeader("amz-sdk-invocation-id"));
+      if (failingCalls.contains(call)) {
+        answer(request, 500, "InternalServerError", "Internal server error");
         return;
       }
-      forwarder.forward(request, body).onFailure(e -> request.response().setStatusCode(502).end());
+      String text = body.toString(StandardCharsets.UTF_8);
+      for (Rule rule : rules) {
+        if (rule.applies(request, text) && apply(rule, request, body, call)) {
+          return;
+        }
+      }
+      pass(request, body);
     });
   }
 
-  private boolean failing(HttpServerRequest request, Buffer body) {
-    String call = String.valueOf(request.getHeader("amz-sdk-invocation-id"));
-    if (failingCalls.contains(call)) {
-      return true;
-    }
-    String target = String.valueOf(request.getHeader("X-Amz-Target"));
-    for (Fault fault : faults) {
-      if (fault.target().equals(target) && fault.matches().test(new JsonObject(body))
-          && fault.left().getAndDecrement() > 0) {
-        failingCalls.add(call);
-        failed.incrementAndGet();
+  /** True when the rule answered (or will answer) the call itself. */
+  private boolean apply(Rule rule, HttpServerRequest request, Buffer body, String call) {
+    switch (rule.kind()) {
+      case HOLD -> {
+        rule.hold().held.incrementAndGet();
+        rule.hold().released.future().onComplete(v -> pass(request, body));
+        return true;
+      }
+      case COUNT -> {
+        rule.seen().incrementAndGet();
+        return false;
+      }
+      default -> {
+        if (rule.left().getAndUpdate(n -> Math.max(0, n - 1)) <= 0) {
+          return false;
+        }
+        rule.seen().incrementAndGet();
+        if (rule.kind() == Kind.OUTAGE) {
+          failingCalls.add(call);
+          failed.incrementAndGet();
+          answer(request, 500, "InternalServerError", "Internal server error");
+        } else {
+          answer(request, 400, "ResourceNotFoundException", "Requested resource not found");
+        }
         return true;
       }
     }
-    return false;
   }
 
-  private static void answer(HttpServerRequest request, String json) {
-    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+  private void pass(HttpServerRequest request, Buffer body) {
+    forwarder.forward(request, body).onFailure(e -> request.response().setStatusCode(502).end());
+  }
+
+  private static void answer(HttpServerRequest request, int status, String type, String message) {
+    byte[] bytes = new JsonObject().put("__type", "com.amazonaws.dynamodb.v20120810#" + type)
+        .put("message", message).encode().getBytes(StandardCharsets.UTF_8);
     CRC32 crc = new CRC32();
     crc.update(bytes);
-    request.response().setStatusCode(500)
+    request.response().setStatusCode(status)
         .putHeader("Content-Type", "application/x-amz-json-1.0")
         .putHeader("x-amz-crc32", Long.toString(crc.getValue()))
         .end(Buffer.buffer(bytes));

@@ -1,5 +1,6 @@
 package io.mailroom.compliance.notices;
 
+import io.mailroom.aws.AwsErrors;
 import io.mailroom.limit.SendGate;
 import io.mailroom.render.RenderedEmail;
 import io.mailroom.send.RetryPolicy;
@@ -43,7 +44,7 @@ final class NoticeSender {
         .onSuccess(id -> {
           gate.accepted();
           made.sent(id, email.to()).onFailure(e -> LOG.warn("consent notice {} not kept for its SES events: {}", id,
-              e.toString()));
+              AwsErrors.describe(e)));
         })
         .onFailure(e -> {
           if (ERRORS.throttled(e)) {

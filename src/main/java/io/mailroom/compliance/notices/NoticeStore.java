@@ -20,6 +20,8 @@ import java.util.Map;
  * stopped mid-send leaves no notice unsent (at worst one goes twice). A change confirmation still to
  * go carries {@code DueShard}, the key of the sparse index the sweep reads, with {@code DueAt} the
  * time it is due: a claimed one is due again when its claim runs out, a failed one at its retry.
+ * Each claim carries its own {@code ClaimId}, and only that claim may settle the notice: a node that
+ * stalled past its claim cannot overwrite the outcome of the node that took it over.
  */
 final class NoticeStore {
   static final String PENDING = "PENDING";
@@ -43,8 +45,12 @@ final class NoticeStore {
     this.table = table;
   }
 
-  /** A change confirmation: to {@code email}, who consented ({@code subscribed}) or withdrew at {@code at}. */
-  record Change(String id, String email, boolean subscribed, long at, int attempts) { }
+  /**
+   * A change confirmation: to {@code email}, who consented ({@code subscribed}) or withdrew at
+   * {@code at}; a consent is confirmed only if the Users item holds {@code consentAt}, the
+   * {@code ConsentAt} its write set. {@code createdAt}: when the change was recorded.
+   */
+  record Change(String id, String email, boolean subscribed, long at, long consentAt, long createdAt, int attempts) { }
 
   static String changeId(String email, boolean subscribed, long at) {
     return "change#" + email + "#" + at + (subscribed ? "#in" : "#out");
@@ -54,14 +60,20 @@ final class NoticeStore {
     return "reconfirm#" + email + "#" + anniversary;
   }
 
-  /** Records a change confirmation as pending; recording the same change again changes nothing. */
-  Future<Void> pending(String email, boolean subscribed, long at, String via) {
+  /**
+   * Records a change confirmation as pending, before the change is written; recording the same
+   * change again changes nothing. {@code consentAt}: the {@code ConsentAt} a consent's write sets.
+   */
+  Future<Void> pending(String email, boolean subscribed, long at, String via, long consentAt) {
     Map<String, AttributeValue> item = new HashMap<>();
     item.put("Id", s(changeId(email, subscribed, at)));
     item.put("NoticeKind", s("change"));
     item.put("Email", s(email));
     item.put("Subscribed", AttributeValue.fromBool(subscribed));
     item.put("ChangeAt", n(at));
+    if (subscribed) {
+      item.put("ConsentAt", n(consentAt));
+    }
     item.put("Via", s(via == null ? "" : via));
     item.put("State", s(PENDING));
     item.put("DueShard", s(DUE));
@@ -81,52 +93,72 @@ final class NoticeStore {
   }
 
   private static Change change(Map<String, AttributeValue> item) {
-    AttributeValue attempts = item.get("Attempts");
+    long at = Long.parseLong(item.get("ChangeAt").n());
     return new Change(item.get("Id").s(), item.get("Email").s(), Boolean.TRUE.equals(item.get("Subscribed").bool()),
-        Long.parseLong(item.get("ChangeAt").n()), attempts == null ? 0 : Integer.parseInt(attempts.n()));
+        at, number(item, "ConsentAt", at), number(item, "CreatedAt", at), (int) number(item, "Attempts", 0));
   }
 
-  /** Takes a pending or failed change confirmation for sending; false when another node (or run) has it. */
-  Future<Boolean> claimChange(String id) {
+  private static long number(Map<String, AttributeValue> item, String name, long otherwise) {
+    AttributeValue value = item.get(name);
+    return value == null || value.n() == null ? otherwise : Long.parseLong(value.n());
+  }
+
+  /**
+   * Takes a pending or failed change confirmation for sending as {@code claim} (an id unique to this
+   * try); false when another node (or run) has it.
+   */
+  Future<Boolean> claimChange(String id, String claim) {
     long now = System.currentTimeMillis();
-    return update(id, "SET #state = :sending, ClaimedAt = :now, DueAt = :again ADD Attempts :one",
-        "#state IN (:pending, :failed) OR (#state = :sending AND ClaimedAt < :stale)",
-        Map.of(":sending", s(SENDING), ":now", n(now), ":again", n(now + CLAIM_MILLIS), ":one", n(1),
-            ":pending", s(PENDING), ":failed", s(FAILED), ":stale", n(now - CLAIM_MILLIS)));
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(":sending", s(SENDING), ":now", n(now),
+        ":again", n(now + CLAIM_MILLIS), ":one", n(1), ":pending", s(PENDING), ":failed", s(FAILED),
+        ":stale", n(now - CLAIM_MILLIS)));
+    values.put(":claim", s(claim));
+    return update(id, "SET #state = :sending, ClaimedAt = :now, ClaimId = :claim, DueAt = :again ADD Attempts :one",
+        "#state IN (:pending, :failed) OR (#state = :sending AND ClaimedAt < :stale)", values);
   }
 
   /**
    * Takes the reconfirmation of {@code email}'s cycle ending on {@code anniversary}, creating its
    * item: false when it was taken, sent or skipped already (only a failed one is taken again).
    */
-  Future<Boolean> claimReconfirm(String email, String anniversary, long consentAt) {
+  Future<Boolean> claimReconfirm(String email, String anniversary, long consentAt, String claim) {
     long now = System.currentTimeMillis();
     Map<String, AttributeValue> values = new HashMap<>(Map.of(":sending", s(SENDING), ":kind", s("reconfirm"),
         ":email", s(email), ":consent", n(consentAt), ":now", n(now), ":one", n(1), ":failed", s(FAILED)));
     values.put(":stale", n(now - CLAIM_MILLIS));
+    values.put(":claim", s(claim));
     return update(reconfirmId(email, anniversary),
-        "SET #state = :sending, NoticeKind = :kind, Email = :email, ConsentAt = :consent, ClaimedAt = :now"
-            + " ADD Attempts :one",
+        "SET #state = :sending, NoticeKind = :kind, Email = :email, ConsentAt = :consent, ClaimedAt = :now,"
+            + " ClaimId = :claim ADD Attempts :one",
         "attribute_not_exists(Id) OR #state = :failed OR (#state = :sending AND ClaimedAt < :stale)", values);
   }
 
-  /** The claimed notice went: its transport's message id. */
-  Future<Void> sent(String id, String messageId) {
-    return settle(id, "SET #state = :sent, SentAt = :now, MessageId = :message REMOVE LastError, DueShard",
+  /** The notice {@code claim} holds went: its transport's message id. */
+  Future<Void> sent(String id, String claim, String messageId) {
+    return settle(id, claim, "SET #state = :sent, SentAt = :now, MessageId = :message REMOVE LastError, DueShard",
         Map.of(":sent", s(SENT), ":now", n(System.currentTimeMillis()), ":message", s(messageId)));
   }
 
-  /** The claimed notice may not go to its address (a bounce or complaint holds it): never tried again. */
-  Future<Void> skipped(String id, String reason) {
-    return settle(id, "SET #state = :skipped, LastError = :reason REMOVE DueShard", Map.of(":skipped", s(SKIPPED),
+  /** The notice {@code claim} holds may not go (a bounce or complaint holds it, ...): never tried again. */
+  Future<Void> skipped(String id, String claim, String reason) {
+    return settle(id, claim, "SET #state = :skipped, LastError = :reason REMOVE DueShard", Map.of(":skipped", s(SKIPPED),
         ":reason", s(reason)));
   }
 
   /**
-   * The claimed notice could not go, for {@code reason}; a change confirmation is due again at
-   * {@code retryAt} (a reconfirmation is taken again by the next run of its job).
+   * A change confirmation {@code claim} holds is not decided yet: pending again, due at
+   * {@code dueAt}, and this claim does not count as a try.
    */
-  Future<Void> failed(String id, String reason, long retryAt, boolean change) {
+  Future<Void> deferred(String id, String claim, long dueAt) {
+    return settle(id, claim, "SET #state = :pending, DueAt = :later ADD Attempts :less", Map.of(":pending", s(PENDING),
+        ":later", n(dueAt), ":less", n(-1)));
+  }
+
+  /**
+   * The notice {@code claim} holds could not go, for {@code reason}; a change confirmation is due
+   * again at {@code retryAt} (a reconfirmation is taken again by the next run of its job).
+   */
+  Future<Void> failed(String id, String claim, String reason, long retryAt, boolean change) {
     String text = reason == null ? "unknown"
         : reason.length() > REASON_CHARS ? reason.substring(0, REASON_CHARS) : reason;
     Map<String, AttributeValue> values = new HashMap<>(Map.of(":failed", s(FAILED), ":reason", s(text)));
@@ -136,13 +168,15 @@ final class NoticeStore {
       values.put(":due", s(DUE));
       values.put(":retry", n(retryAt));
     }
-    return settle(id, set, values);
+    return settle(id, claim, set, values);
   }
 
-  private Future<Void> settle(String id, String expression, Map<String, AttributeValue> values) {
+  /** Only the claim that holds the notice settles it: one taken over since changes nothing. */
+  private Future<Void> settle(String id, String claim, String expression, Map<String, AttributeValue> values) {
     Map<String, AttributeValue> all = new HashMap<>(values);
     all.put(":sending", s(SENDING));
-    return update(id, expression, "#state = :sending", all).mapEmpty();
+    all.put(":claim", s(claim));
+    return update(id, expression, "#state = :sending AND ClaimId = :claim", all).mapEmpty();
   }
 
   private Future<Boolean> update(String id, String expression, String condition, Map<String, AttributeValue> values) {

@@ -84,7 +84,7 @@ class ConsentNoticesTest {
     sns.close();
   }
 
-  private static void korean(JsonObject json) {
+  static void korean(JsonObject json) {
     JsonObject compliance = json.getJsonObject("compliance").put("profile", "kr").put("confirmSweepSeconds", 1);
     compliance.getJsonObject("reconfirm").put("intervalSeconds", 1);
     json.getJsonObject("templates").put("cacheSeconds", 0);
@@ -203,8 +203,8 @@ class ConsentNoticesTest {
   private static void sweptOnce() throws Exception {
     long at = System.currentTimeMillis() - 60_000;
     NoticeStore store = new NoticeStore(first.mailroom().aws().dynamo(), first.mailroom().tables().notices());
-    store.pending(email("c-crash"), false, at, "one_click").await(30, TimeUnit.SECONDS);
-    store.pending(email("c-crash"), false, at, "one_click").await(30, TimeUnit.SECONDS);
+    store.pending(email("c-crash"), false, at, "one_click", 0).await(30, TimeUnit.SECONDS);
+    store.pending(email("c-crash"), false, at, "one_click", 0).await(30, TimeUnit.SECONDS);
     JsonObject sent = Eventually.until("the swept confirmation", WAIT, () -> to("c-crash"), l -> !l.isEmpty()).get(0);
     Map<String, AttributeValue> item = Eventually.until("its claim settled", WAIT,
         () -> notice(NoticeStore.changeId(email("c-crash"), false, at)), found -> found.containsKey("SentAt"));
@@ -220,7 +220,7 @@ class ConsentNoticesTest {
     long at = System.currentTimeMillis() - 60 * 60_000;
     String id = NoticeStore.changeId(email("c-stuck"), false, at);
     NoticeStore store = new NoticeStore(first.mailroom().aws().dynamo(), first.mailroom().tables().notices());
-    store.pending(email("c-stuck"), false, at, "one_click").await(30, TimeUnit.SECONDS);
+    store.pending(email("c-stuck"), false, at, "one_click", 0).await(30, TimeUnit.SECONDS);
     long claimedAt = System.currentTimeMillis() - NoticeStore.CLAIM_MILLIS - 60_000;
     // the state a node leaves when it stops after its claim and before the send: SENDING, claimed long ago
     first.mailroom().aws().dynamo().updateItem(b -> b.tableName(first.mailroom().tables().notices())
@@ -237,7 +237,7 @@ class ConsentNoticesTest {
     assertThat(to("c-stuck")).hasSize(1);
     assertThat(item.get("Attempts").n()).isEqualTo("2");
     assertThat(item).doesNotContainKey("DueShard");
-    assertThat(store.claimChange(id).await(30, TimeUnit.SECONDS)).as("a sent one is not taken again").isFalse();
+    assertThat(store.claimChange(id, "a-later-sweep").await(30, TimeUnit.SECONDS)).as("a sent one is not taken again").isFalse();
   }
 
   @Test

@@ -1,11 +1,13 @@
 package io.mailroom.compliance.notices;
 
+import io.mailroom.testing.DynamoFaultProxy;
 import io.mailroom.testing.Eventually;
 import io.mailroom.testing.LocalServices;
 import io.mailroom.testing.MariaDb;
 import io.mailroom.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mysqlclient.MySQLBuilder;
 import io.vertx.mysqlclient.MySQLConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -20,19 +22,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Consent changes that arrive from MySQL through the Syncer: confirmed only with
  * {@code compliance.confirmSyncedChanges}. Two nodes, each with its own MariaDB database and tables,
- * one with the key on and one with it off, see the same change made in MySQL.
+ * one with the key on and one with it off, see the same change made in MySQL; a third, whose first
+ * record of the change fails, confirms it once when the row is read again.
  */
 @ExtendWith(VertxExtension.class)
 class SyncedChangeNoticesTest {
   private static final long WAIT = 60_000;
   private static final Synced ON = new Synced();
   private static final Synced OFF = new Synced();
+  private static final Synced FAULTY = new Synced();
+  private static DynamoFaultProxy dynamo;
+  private static AtomicInteger failedRecords;
 
   /** One node and its database. */
   private static final class Synced {
@@ -44,11 +52,15 @@ class SyncedChangeNoticesTest {
 
   @BeforeAll
   static void start(Vertx vertx) throws Exception {
-    open(vertx, ON, "synced-on", true);
-    open(vertx, OFF, "synced-off", false);
+    open(vertx, ON, "synced-on", true, json -> { });
+    open(vertx, OFF, "synced-off", false, json -> { });
+    dynamo = new DynamoFaultProxy(LocalServices.dynamo().endpoint());
+    failedRecords = dynamo.refuseNext("PutItem", 1, "Notices", "synced-faulty@");
+    open(vertx, FAULTY, "synced-faulty", true, json -> json.getJsonObject("dynamodb").put("endpoint", dynamo.endpoint()));
   }
 
-  private static void open(Vertx vertx, Synced synced, String name, boolean confirm) throws Exception {
+  private static void open(Vertx vertx, Synced synced, String name, boolean confirm, Consumer<JsonObject> edit)
+      throws Exception {
     String prefix = LocalServices.uniquePrefix(name);
     synced.database = "mr_" + prefix.replaceAll("[^A-Za-z0-9]", "").toLowerCase();
     synced.email = name + "@notices-sync.test";
@@ -65,6 +77,7 @@ class SyncedChangeNoticesTest {
           .put("confirmSyncedChanges", confirm).getJsonObject("reconfirm").put("intervalSeconds", 1);
       json.getJsonObject("sync").put("enabled", true).put("intervalSeconds", 1).put("lookBackSeconds", 0)
           .getJsonObject("mysql").put("port", MariaDb.port()).put("database", synced.database).put("user", "root");
+      edit.accept(json);
     }).start(vertx);
   }
 
@@ -79,7 +92,7 @@ class SyncedChangeNoticesTest {
 
   @AfterAll
   static void stop() throws Exception {
-    for (Synced synced : new Synced[] {ON, OFF}) {
+    for (Synced synced : new Synced[] {ON, OFF, FAULTY}) {
       if (synced.node != null) {
         synced.node.close();
       }
@@ -87,6 +100,9 @@ class SyncedChangeNoticesTest {
         synced.db.query("DROP DATABASE " + synced.database).execute().await(WAIT, TimeUnit.MILLISECONDS);
         synced.db.close().await(WAIT, TimeUnit.MILLISECONDS);
       }
+    }
+    if (dynamo != null) {
+      dynamo.close();
     }
   }
 
@@ -107,6 +123,20 @@ class SyncedChangeNoticesTest {
     assertThat(received(OFF.email)).isZero();
     assertThat(notices(OFF)).isZero();
     assertThat(received(ON.email)).isEqualTo(1);
+  }
+
+  @Test
+  void aSyncedWithdrawalWhoseRecordFailedIsConfirmedOnceWhenItsRowIsReadAgain() throws Exception {
+    Eventually.until("the initial load", WAIT, () -> FAULTY.node.user(FAULTY.email), u -> !u.isEmpty());
+    FAULTY.db.query("UPDATE customers SET marketing_opt_in = 0, opt_in_updated_at = NOW() WHERE email = '"
+        + FAULTY.email + "'").execute().await(WAIT, TimeUnit.MILLISECONDS);
+    Eventually.until("the withdrawal synced", WAIT, () -> FAULTY.node.user(FAULTY.email),
+        u -> Boolean.FALSE.equals(u.get("SubscriptionStatus").bool()));
+    assertThat(failedRecords.get()).as("the first record of the change failed").isEqualTo(1);
+    Eventually.until("the confirmation of the synced change", WAIT, () -> received(FAULTY.email), n -> n == 1);
+    long runs = leases(FAULTY);
+    Eventually.until("more runs", WAIT, () -> leases(FAULTY), n -> n >= runs + 2);
+    assertThat(received(FAULTY.email)).isEqualTo(1);
   }
 
   private static long received(String email) {
