@@ -56,6 +56,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * One running node: the embedded servers it was configured to start, its AWS clients, its
@@ -230,9 +231,7 @@ public final class Mailroom {
 
   /** The API's routes and the management server's, as {@code "METHOD /path"}. */
   public List<String> routes() {
-    List<String> routes = new ArrayList<>(servers.api().routes());
-    routes.addAll(servers.management().routes());
-    return routes;
+    return Stream.concat(servers.api().routes().stream(), servers.management().routes().stream()).toList();
   }
 
   /** The port of {@code /metrics} and {@code /health/ready} (useful when configured as 0). */
