@@ -103,16 +103,20 @@ public final class SuppressionEntries {
     return SuppressionStore.written(dynamo.deleteItem(b -> b.tableName(table).key(SuppressionStore.key(email))
             .conditionExpression("Reason = :manual AND attribute_not_exists(" + SuppressionStore.REPLACED_AT + ")")
             .expressionAttributeValues(manual)))
-        .compose(deleted -> deleted ? Future.succeededFuture(true) : SuppressionStore.written(dynamo.updateItem(b -> b.tableName(table)
-            .key(SuppressionStore.key(email))
-            .updateExpression("SET Reason = :unsubscribe, #at = " + SuppressionStore.REPLACED_AT
-                + " REMOVE Detail, " + SuppressionStore.REPLACED_AT)
-            .conditionExpression("Reason = :manual AND attribute_exists(" + SuppressionStore.REPLACED_AT + ")")
-            .expressionAttributeNames(Map.of("#at", "At"))
-            .expressionAttributeValues(Map.of(":manual", manual.get(":manual"),
-                ":unsubscribe", AttributeValue.fromS(Suppression.UNSUBSCRIBE.name()))))))
+        .compose(deleted -> deleted ? Future.succeededFuture(true) : restoreUnsubscribe(email))
         .compose(removed -> removed ? Future.succeededFuture(new Removal(true, Optional.<Entry>empty()))
             : get(email).map(held -> new Removal(false, held)));
+  }
+
+  /** Puts back the unsubscribe a manual suppression holds, at its own time; false when it holds none. */
+  private Future<Boolean> restoreUnsubscribe(String email) {
+    return SuppressionStore.written(dynamo.updateItem(b -> b.tableName(table).key(SuppressionStore.key(email))
+        .updateExpression("SET Reason = :unsubscribe, #at = " + SuppressionStore.REPLACED_AT
+            + " REMOVE Detail, " + SuppressionStore.REPLACED_AT)
+        .conditionExpression("Reason = :manual AND attribute_exists(" + SuppressionStore.REPLACED_AT + ")")
+        .expressionAttributeNames(Map.of("#at", "At"))
+        .expressionAttributeValues(Map.of(":manual", AttributeValue.fromS(Suppression.MANUAL.name()),
+            ":unsubscribe", AttributeValue.fromS(Suppression.UNSUBSCRIBE.name())))));
   }
 
   private static Optional<Entry> entry(Map<String, AttributeValue> values) {

@@ -54,13 +54,15 @@ public final class SuppressionStore {
    * time in {@value #REPLACED_AT}, so that removing a manual suppression puts the unsubscribe back.
    */
   public Future<Boolean> suppress(String email, Suppression reason, String detail, long now) {
-    String note = detail == null || detail.isEmpty() ? null : detail.length() > 200 ? detail.substring(0, 200) : detail;
+    String note = detail == null || detail.isEmpty() ? null
+        : detail.length() > 200 ? detail.substring(0, 200) : detail;
     Future<Boolean> fresh = putNew(email, reason, note, now);
     if (reason == Suppression.UNSUBSCRIBE) {
       return fresh;
     }
     // the second put covers an unsubscribe lifted between the first put and the update
-    return fresh.compose(written -> written ? Future.succeededFuture(true) : replaceUnsubscribe(email, reason, note, now))
+    return fresh.compose(written -> written ? Future.succeededFuture(true)
+            : replaceUnsubscribe(email, reason, note, now))
         .compose(written -> written ? Future.succeededFuture(true) : putNew(email, reason, note, now));
   }
 
@@ -73,7 +75,8 @@ public final class SuppressionStore {
     if (note != null) {
       item.put("Detail", AttributeValue.fromS(note));
     }
-    return written(dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(Email)")));
+    return written(dynamo.putItem(b -> b.tableName(table).item(item)
+        .conditionExpression("attribute_not_exists(Email)")));
   }
 
   /**
