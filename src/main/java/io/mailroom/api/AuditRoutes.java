@@ -52,8 +52,9 @@ final class AuditRoutes {
         ctx.request().getHeader(ActorSignature.ACTOR_HEADER), ctx.request().getHeader(ActorSignature.SIGNATURE_HEADER));
     String requestId = ctx.get(Replies.REQUEST_ID);
     log.record(new AuditEntry(actor, change.action(), change.target(), System.currentTimeMillis(), requestId))
-        .onFailure(e -> LOG.error("the audit log did not record {} of '{}' by {} (request {}): {}", change.action(),
-            change.target(), actor, requestId, e.toString()));
+        // the target may be an address: the request id leads to it
+        .onFailure(e -> LOG.error("the audit log did not record {} by {} (request {}): {}", change.action(), actor,
+            requestId, e.toString()));
   }
 
   void mount(Router router, RouteGuard guard) {

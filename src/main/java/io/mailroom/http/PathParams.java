@@ -1,7 +1,10 @@
 package io.mailroom.http;
 
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -24,24 +27,40 @@ public final class PathParams {
   }
 
   /**
-   * What to log for the request's route: the matched pattern ({@code /u/:token}) where a check ran,
-   * else the path with every segment that is a path parameter's value replaced by {@code :name}.
-   * Never the raw path, which may hold a token.
+   * The request's route, for the logs and the audit: the pattern ({@code /u/:token}) where a check
+   * ran, else the pattern of the route that is handling the request. A failure handler has no
+   * pattern of its own; there the path stands in, with every segment that is (once decoded) a path
+   * parameter's value replaced by {@code :name}. Never the raw path, which may hold a token or an
+   * address.
    */
   public static String route(RoutingContext ctx) {
     String recorded = ctx.get(ROUTE);
     if (recorded != null) {
       return recorded;
     }
+    Route current = ctx.currentRoute();
+    if (current != null && current.getPath() != null) {
+      return current.getPath();
+    }
     String[] segments = ctx.request().path().split("/", -1);
     for (int i = 0; i < segments.length; i++) {
+      String segment = decoded(segments[i]);
       for (Map.Entry<String, String> param : ctx.pathParams().entrySet()) {
-        if (!segments[i].isEmpty() && segments[i].equals(param.getValue())) {
+        if (!segment.isEmpty() && segment.equals(param.getValue())) {
           segments[i] = ":" + param.getKey();
         }
       }
     }
     return String.join("/", segments);
+  }
+
+  /** A path segment's percent-escapes decoded, as a path parameter's value is ('+' stays itself). */
+  private static String decoded(String segment) {
+    try {
+      return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return segment;
+    }
   }
 
   public static void check(RoutingContext ctx) {

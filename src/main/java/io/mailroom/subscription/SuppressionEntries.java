@@ -6,7 +6,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 import java.time.Instant;
@@ -94,14 +93,30 @@ public final class SuppressionEntries {
         ? r.lastEvaluatedKey().get("Email").s() : null;
   }
 
-  /** Removes the address's suppression if it is a manual one; any other reason stays. */
+  /**
+   * Removes the address's suppression if it is a manual one; any other reason stays. A manual
+   * suppression that holds an unsubscribe gives its place back to that unsubscribe, at its own time
+   * (so a consent given after it still lifts it) and with its follow-up as it was.
+   */
   public Future<Removal> removeManual(String email) {
-    return Async.of(dynamo.deleteItem(b -> b.tableName(table).key(SuppressionStore.key(email))
-            .conditionExpression("Reason = :manual")
-            .expressionAttributeValues(Map.of(":manual", AttributeValue.fromS(Suppression.MANUAL.name())))))
-        .map(deleted -> new Removal(true, Optional.<Entry>empty()))
-        .recover(e -> e instanceof ConditionalCheckFailedException
-            ? get(email).map(held -> new Removal(false, held)) : Future.failedFuture(e));
+    Map<String, AttributeValue> manual = Map.of(":manual", AttributeValue.fromS(Suppression.MANUAL.name()));
+    return SuppressionStore.written(dynamo.deleteItem(b -> b.tableName(table).key(SuppressionStore.key(email))
+            .conditionExpression("Reason = :manual AND attribute_not_exists(" + SuppressionStore.REPLACED_AT + ")")
+            .expressionAttributeValues(manual)))
+        .compose(deleted -> deleted ? Future.succeededFuture(true) : restoreUnsubscribe(email))
+        .compose(removed -> removed ? Future.succeededFuture(new Removal(true, Optional.<Entry>empty()))
+            : get(email).map(held -> new Removal(false, held)));
+  }
+
+  /** Puts back the unsubscribe a manual suppression holds, at its own time; false when it holds none. */
+  private Future<Boolean> restoreUnsubscribe(String email) {
+    return SuppressionStore.written(dynamo.updateItem(b -> b.tableName(table).key(SuppressionStore.key(email))
+        .updateExpression("SET Reason = :unsubscribe, #at = " + SuppressionStore.REPLACED_AT
+            + " REMOVE Detail, " + SuppressionStore.REPLACED_AT)
+        .conditionExpression("Reason = :manual AND attribute_exists(" + SuppressionStore.REPLACED_AT + ")")
+        .expressionAttributeNames(Map.of("#at", "At"))
+        .expressionAttributeValues(Map.of(":manual", AttributeValue.fromS(Suppression.MANUAL.name()),
+            ":unsubscribe", AttributeValue.fromS(Suppression.UNSUBSCRIBE.name())))));
   }
 
   private static Optional<Entry> entry(Map<String, AttributeValue> values) {
@@ -114,7 +129,8 @@ public final class SuppressionEntries {
     }
     AttributeValue at = values.get("At");
     long since = at == null || at.n() == null ? 0 : Long.parseLong(at.n());
-    String source = text(values, "Source");
+    // an item keeps an unsubscribe's Source under a stronger reason; only an unsubscribe shows it
+    String source = reason == Suppression.UNSUBSCRIBE ? text(values, "Source") : "";
     return Optional.of(new Entry(email, reason, since, source.isEmpty() ? source(reason) : source,
         text(values, "Detail")));
   }

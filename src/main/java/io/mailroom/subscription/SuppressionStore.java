@@ -13,18 +13,27 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The Suppressions table (partition key {@code Email}): addresses no campaign may reach, with the
  * reason and the time. An address holds one suppression; a stronger reason (bounce, complaint,
  * manual) replaces an unsubscribe, never the other way round. An unsubscribe is written first, in
  * one write, marked {@code Pending} with what its follow-up needs ({@code UnsubscribeAt},
- * {@code Source}, {@code Campaign}); the follow-up removes the mark once the rest is done.
+ * {@code Source}, {@code Campaign}); the follow-up removes the mark once the rest is done. A
+ * stronger reason over an unsubscribe (either way round) keeps those and the unsubscribe's time,
+ * so that its follow-up still completes and the unsubscribe comes back when a manual suppression
+ * is removed.
  */
 public final class SuppressionStore {
   /** Carried only while an unsubscribe is pending: the key of the sparse index the sweep reads. */
   private static final String PENDING_SHARD = "PendingShard";
   private static final String PENDING = "p";
+  /**
+   * On a stronger reason that holds the address in place of an unsubscribe (or that an unsubscribe
+   * came under): that unsubscribe's time, the one a later consent must come after.
+   */
+  static final String REPLACED_AT = "ReplacedUnsubscribeAt";
   private final DynamoDbAsyncClient dynamo;
   private final String table;
 
@@ -40,23 +49,61 @@ public final class SuppressionStore {
   /**
    * Records a suppression; {@code detail} is a short, address-free note (an SES bounce subtype, a
    * campaign id). False when the address held a suppression already that this one does not replace.
+   * A stronger reason takes an unsubscribe's place in one update that leaves the unsubscribe's
+   * follow-up where it was (still pending, if it was, so that the sweep finds it) and remembers its
+   * time in {@value #REPLACED_AT}, so that removing a manual suppression puts the unsubscribe back.
    */
   public Future<Boolean> suppress(String email, Suppression reason, String detail, long now) {
+    String note = detail == null || detail.isEmpty() ? null
+        : detail.length() > 200 ? detail.substring(0, 200) : detail;
+    Future<Boolean> fresh = putNew(email, reason, note, now);
+    if (reason == Suppression.UNSUBSCRIBE) {
+      return fresh;
+    }
+    // the second put covers an unsubscribe lifted between the first put and the update
+    return fresh.compose(written -> written ? Future.succeededFuture(true)
+            : replaceUnsubscribe(email, reason, note, now))
+        .compose(written -> written ? Future.succeededFuture(true) : putNew(email, reason, note, now));
+  }
+
+  /** Writes the suppression where the address has none; false when it has one. */
+  private Future<Boolean> putNew(String email, Suppression reason, String note, long now) {
     Map<String, AttributeValue> item = new HashMap<>();
     item.put("Email", AttributeValue.fromS(email));
     item.put("Reason", AttributeValue.fromS(reason.name()));
     item.put("At", AttributeValue.fromN(Long.toString(now)));
-    if (detail != null && !detail.isEmpty()) {
-      item.put("Detail", AttributeValue.fromS(detail.length() > 200 ? detail.substring(0, 200) : detail));
+    if (note != null) {
+      item.put("Detail", AttributeValue.fromS(note));
     }
-    String condition = reason == Suppression.UNSUBSCRIBE
-        ? "attribute_not_exists(Email)"
-        : "attribute_not_exists(Email) OR Reason = :unsubscribe";
-    Map<String, AttributeValue> values = reason == Suppression.UNSUBSCRIBE ? null
-        : Map.of(":unsubscribe", AttributeValue.fromS(Suppression.UNSUBSCRIBE.name()));
-    return Async.of(dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression(condition)
-            .expressionAttributeValues(values)))
-        .map(true)
+    return written(dynamo.putItem(b -> b.tableName(table).item(item)
+        .conditionExpression("attribute_not_exists(Email)")));
+  }
+
+  /**
+   * Puts {@code reason} in place of the address's unsubscribe; false when it holds no unsubscribe. Every
+   * operand of a SET reads the item as it was, so the unsubscribe's time is kept before {@code At} changes
+   * ({@code At} is a reserved word of the expressions, hence {@code #at}).
+   */
+  private Future<Boolean> replaceUnsubscribe(String email, Suppression reason, String note, long now) {
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(":reason", AttributeValue.fromS(reason.name()),
+        ":now", AttributeValue.fromN(Long.toString(now)),
+        ":unsubscribe", AttributeValue.fromS(Suppression.UNSUBSCRIBE.name())));
+    String update = "SET Reason = :reason, " + REPLACED_AT + " = if_not_exists(#at, :now), #at = :now";
+    if (note != null) {
+      values.put(":detail", AttributeValue.fromS(note));
+      update += ", Detail = :detail";
+    } else {
+      update += " REMOVE Detail";
+    }
+    String expression = update;
+    return written(dynamo.updateItem(b -> b.tableName(table).key(key(email)).updateExpression(expression)
+        .conditionExpression("Reason = :unsubscribe").expressionAttributeNames(Map.of("#at", "At"))
+        .expressionAttributeValues(values)));
+  }
+
+  /** True once {@code write} is made; false when its condition did not hold. */
+  static Future<Boolean> written(CompletableFuture<?> write) {
+    return Async.of(write).map(true)
         .recover(e -> e instanceof ConditionalCheckFailedException ? Future.succeededFuture(false)
             : Future.failedFuture(e));
   }
@@ -68,8 +115,9 @@ public final class SuppressionStore {
    * Records an unsubscribe in one conditional put: a new unsubscribe suppression, or a fresher one
    * in place of an earlier unsubscribe (its time is what a later consent must come after), marked
    * pending. True when the address held no suppression before. When a stronger reason holds the
-   * address already, its item only gains the pending mark (the rare second write), so that the
-   * follow-up still withdraws the customer's consent.
+   * address already, its item only gains the pending mark and the unsubscribe's time (the rare
+   * second write), so that the follow-up still withdraws the customer's consent and the removal of
+   * a manual suppression leaves the unsubscribe.
    */
   public Future<Boolean> recordUnsubscribe(PendingUnsubscribe unsubscribe) {
     Map<String, AttributeValue> item = new HashMap<>(pendingAttributes(unsubscribe));
@@ -92,7 +140,7 @@ public final class SuppressionStore {
     pendingAttributes(unsubscribe).forEach((name, value) -> values.put(":" + name, value));
     return Async.of(dynamo.updateItem(b -> b.tableName(table).key(key(unsubscribe.email()))
         .updateExpression("SET Pending = :Pending, PendingShard = :PendingShard, UnsubscribeAt = :UnsubscribeAt,"
-            + " #source = :Source, Campaign = :Campaign")
+            + " #source = :Source, Campaign = :Campaign, " + REPLACED_AT + " = :UnsubscribeAt")
         .expressionAttributeNames(Map.of("#source", "Source"))
         .expressionAttributeValues(values))).mapEmpty();
   }

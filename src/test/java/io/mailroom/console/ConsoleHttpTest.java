@@ -27,8 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The console over plain HTTP, as any client could speak to it: the session cookie's attributes,
- * POSTs refused without the session's CSRF token, sign-out, missing assets, the audit's actor, and failed sign-ins
- * slowed alike for known and unknown names (last: it slows this node's address).
+ * POSTs refused without the session's CSRF token, sign-out, missing assets, the audit's actor, a
+ * refused search answered with the refusal's status, and failed sign-ins slowed alike for known and
+ * unknown names (last: it slows this node's address).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleHttpTest {
@@ -132,6 +133,18 @@ class ConsoleHttpTest {
 
   @Test
   @Order(5)
+  void aSuppressionSearchTheApiRefusesIsAnsweredWithItsStatus() throws Exception {
+    HttpResponse<String> signedIn = signIn("viewer", ConsoleBrowser.password(Role.VIEWER));
+    String cookie = signedIn.headers().allValues("Set-Cookie").stream()
+        .filter(c -> c.startsWith("mailroom_session=")).findFirst().orElseThrow();
+    HttpResponse<String> refused = send(get("/console/suppressions?q=" + encode("<ann>"))
+        .header("Cookie", cookie.substring(0, cookie.indexOf(';'))));
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+    assertThat(refused.body()).contains("id=\"search-error\"").contains("q: q must be the start of an email address");
+  }
+
+  @Test
+  @Order(6)
   void failedSignInsAreSlowedTheSameForKnownAndUnknownNames() throws Exception {
     HttpResponse<String> unknown = signIn("nobody", "a guess");
     HttpResponse<String> wrong = signIn("admin", "a guess");

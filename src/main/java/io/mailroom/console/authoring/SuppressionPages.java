@@ -54,10 +54,12 @@ final class SuppressionPages {
         String next = reply.body().getString("next");
         model.put("nextHref", next == null ? "" : "/console/suppressions?q=" + Pages.encode(q) + "&after="
             + Pages.encode(java.net.URLDecoder.decode(next.replaceAll(".*[?&]after=", ""), StandardCharsets.UTF_8)));
-      } else {
-        model.put("searchError", Pages.error(reply));
+        view.render(rc, status, PAGE, model);
+        return;
       }
-      view.render(rc, status, PAGE, model);
+      model.put("searchError", Pages.error(reply));
+      // a search the API refused is answered with its refusal's status, the message on the page
+      view.render(rc, status == 200 && reply.status() / 100 == 4 ? reply.status() : status, PAGE, model);
     }).onFailure(rc::fail);
   }
 
