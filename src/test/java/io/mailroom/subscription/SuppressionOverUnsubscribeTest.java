@@ -52,12 +52,9 @@ class SuppressionOverUnsubscribeTest {
     test.close();
   }
 
-  /**
-   * An unsubscribe written as a node writes it before it answers, whose follow-up that node never
-   * made; written as made just over the sweep's grace ago, so that the next sweep takes it.
-   */
+  /** An unsubscribe written as a node writes it before it answers, whose follow-up that node never made. */
   private static long pendingUnsubscribe(String email) throws Exception {
-    long at = System.currentTimeMillis() - Unsubscribes.SWEEP_GRACE_MILLIS - 1000;
+    long at = System.currentTimeMillis();
     store.recordUnsubscribe(new PendingUnsubscribe(email, "c_over", "one-click", at)).await(30, TimeUnit.SECONDS);
     return at;
   }
