@@ -2,7 +2,6 @@ package io.mailroom.testing;
 
 import io.mailroom.local.FreePort;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
@@ -11,7 +10,6 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.zip.CRC32;
 
 /**
  * An HTTP proxy in front of the embedded DynamoDB that answers the first {@code conflicts}
@@ -55,7 +53,7 @@ public final class DynamoConflictProxy implements AutoCloseable {
               .put("Message", "Transaction is ongoing for the item"));
         }
         String codes = String.join(", ", java.util.Collections.nCopies(items, "TransactionConflict"));
-        answer(request, 400, new JsonObject()
+        DynamoAnswer.json(request, 400, new JsonObject()
             .put("__type", "com.amazonaws.dynamodb.v20120810#TransactionCanceledException")
             .put("message", "Transaction cancelled, please refer cancellation reasons for specific reasons [" + codes + "]")
             .put("CancellationReasons", reasons).encode());
@@ -63,16 +61,6 @@ public final class DynamoConflictProxy implements AutoCloseable {
       }
       forwarder.forward(request, body).onFailure(e -> request.response().setStatusCode(502).end());
     });
-  }
-
-  private static void answer(HttpServerRequest request, int status, String json) {
-    CRC32 crc = new CRC32();
-    byte[] bytes = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    crc.update(bytes);
-    request.response().setStatusCode(status)
-        .putHeader("Content-Type", "application/x-amz-json-1.0")
-        .putHeader("x-amz-crc32", Long.toString(crc.getValue()))
-        .end(Buffer.buffer(bytes));
   }
 
   @Override

@@ -17,7 +17,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
-import java.util.zip.CRC32;
 
 /**
  * An HTTP proxy in front of the real DynamoDB (dynalite) that picks calls by their operation
@@ -162,14 +161,8 @@ public final class DynamoFaultProxy implements AutoCloseable {
   }
 
   private static void answer(HttpServerRequest request, int status, String type, String message) {
-    byte[] bytes = new JsonObject().put("__type", "com.amazonaws.dynamodb.v20120810#" + type)
-        .put("message", message).encode().getBytes(StandardCharsets.UTF_8);
-    CRC32 crc = new CRC32();
-    crc.update(bytes);
-    request.response().setStatusCode(status)
-        .putHeader("Content-Type", "application/x-amz-json-1.0")
-        .putHeader("x-amz-crc32", Long.toString(crc.getValue()))
-        .end(Buffer.buffer(bytes));
+    DynamoAnswer.json(request, status, new JsonObject().put("__type", "com.amazonaws.dynamodb.v20120810#" + type)
+        .put("message", message).encode());
   }
 
   @Override
