@@ -34,7 +34,7 @@ final class Unsubscribes {
   /** Follow-ups waiting; beyond this many, they are left to the sweep (their record is written). */
   private static final int MAX_QUEUED = 20_000;
   /** A record pending for less than this is most likely still in its own node's hands. */
-  private static final long SWEEP_GRACE_MILLIS = 30_000;
+  static final long SWEEP_GRACE_MILLIS = 30_000;
   /** The pause between two pages of the sweep, so that it never takes the store from the requests. */
   private static final long SWEEP_PAUSE_MILLIS = 200;
 
