@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Pages the Users table for a campaign (Scan with {@code Limit} and {@code LastEvaluatedKey}),
@@ -144,7 +145,7 @@ public final class Fetcher extends VerticleBase {
       return Future.succeededFuture();
     }
     Promise<Void> done = Promise.promise();
-    users.scan(cursor, settings.scanLimit())
+    retried(campaign, "reading a page of the audience", () -> users.scan(cursor, settings.scanLimit()), 1)
         .onSuccess(page -> queuePage(campaign, page, Future.succeededFuture(true), done))
         .onFailure(done::tryFail);
     return done.future();
@@ -160,9 +161,10 @@ public final class Fetcher extends VerticleBase {
    * skipped} stays the customers of the audience that consent or suppression kept from it.
    */
   private void queuePage(Campaign campaign, UserStore.Page page, Future<Boolean> previous, Promise<Void> done) {
-    Future<UserStore.Page> next = page.last() ? Future.succeededFuture() : users.scan(page.lastKey(), settings.scanLimit());
+    Future<UserStore.Page> next = page.last() ? Future.succeededFuture()
+        : retried(campaign, "reading a page of the audience", () -> users.scan(page.lastKey(), settings.scanLimit()), 1);
     List<Recipient> audience = page.recipients(AudienceFilter.stored(campaign.audience()));
-    consent.blocked(audience, topic(campaign))
+    retried(campaign, "checking a page's consent", () -> consent.blocked(audience, topic(campaign)), 1)
         .compose(blocked -> {
           List<Recipient> consenting = audience.stream().filter(r -> !blocked.containsKey(r.email())).toList();
           return queueWithRetry(campaign, consenting, 1).map(v -> new long[] {consenting.size(), blocked.size()});
@@ -198,6 +200,20 @@ public final class Fetcher extends VerticleBase {
   private Future<Void> finished(Campaign campaign) {
     LOG.info("campaign {}: audience scan finished", campaign.id());
     return campaigns.tally().complete(campaign.id(), now()).mapEmpty();
+  }
+
+  /**
+   * {@code call} again after a short pause when it fails, up to {@link #PAGE_ATTEMPTS} in all: an
+   * outage of a few seconds, beyond the SDK's own retries, does not fail a campaign of millions.
+   */
+  private <T> Future<T> retried(Campaign campaign, String what, Supplier<Future<T>> call, int attempt) {
+    return call.get().recover(e -> {
+      if (attempt >= PAGE_ATTEMPTS) {
+        return Future.failedFuture(e);
+      }
+      LOG.warn("campaign {}: {} failed (attempt {}): {}", campaign.id(), what, attempt, e.toString());
+      return vertx.timer(500L * attempt).compose(t -> retried(campaign, what, call, attempt + 1));
+    });
   }
 
   private Future<Void> queueWithRetry(Campaign campaign, List<Recipient> recipients, int attempt) {
