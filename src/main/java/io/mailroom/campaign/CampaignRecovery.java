@@ -15,7 +15,8 @@ import java.util.function.Consumer;
  * handed to the Fetcher (which takes it only if no live node holds its lease); a campaign whose
  * scan is finished but whose counters stopped short of its deliveries is recounted from the
  * Deliveries table, the truth, and completed. During quiet hours no campaign makes progress, so none
- * is recounted for standing still. A completed campaign that a stopped resend left with parked
+ * is recounted for standing still, nor until it had a stale period's time to move after they end
+ * (a recount just before the first counters of the day are flushed would count them twice for a while). A completed campaign that a stopped resend left with parked
  * deliveries runs again.
  */
 public final class CampaignRecovery {
@@ -51,7 +52,7 @@ public final class CampaignRecovery {
               resume.accept(campaign.id());
             }
           }));
-        } else if (now - campaign.updatedAt() > staleMillis && !hold.held()) {
+        } else if (now - campaign.updatedAt() > staleMillis && !hold.heldWithin(staleMillis)) {
           resume.accept(campaign.id()); // parked deliveries a stopped node did not queue again
           work.add(recount(campaign, now));
         }

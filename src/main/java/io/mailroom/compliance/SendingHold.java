@@ -57,6 +57,17 @@ public final class SendingHold {
     return hours.heldUntil(Instant.ofEpochMilli(Math.max(dueMillis, clock.millis())));
   }
 
+  /**
+   * Whether campaign sending is held now or was {@code millis} ago: a campaign that stood still
+   * then had a reason to, so a hold that ended within the last {@code millis} makes none look
+   * stale. (Windows last hours; one shorter than {@code millis} that began and ended in between
+   * is not seen.)
+   */
+  public boolean heldWithin(long millis) {
+    Instant now = clock.instant();
+    return hours.holds(now) || hours.holds(now.minusMillis(millis));
+  }
+
   /** The end of the hold now, if campaign sending is held. */
   public Optional<Instant> heldUntilNow() {
     return hours.heldUntil(clock.instant());

@@ -25,6 +25,20 @@ class QuietHoursTest {
   }
 
   @Test
+  void aHoldThatEndedLessThanAStalePeriodAgoStillCountsForStaleness() {
+    QuietHours night = window("21:00", "08:00", SEOUL);
+    java.util.function.Function<String, SendingHold> holdAt = local -> new SendingHold(night,
+        java.time.Clock.fixed(at(local, SEOUL), SEOUL));
+    long minute = 60_000;
+    assertThat(holdAt.apply("2026-12-08T07:59:00").heldWithin(minute)).as("held now").isTrue();
+    assertThat(holdAt.apply("2026-12-08T08:00:30").heldWithin(minute)).as("ended 30 s ago").isTrue();
+    assertThat(holdAt.apply("2026-12-08T08:00:30").held()).as("but not held now").isFalse();
+    assertThat(holdAt.apply("2026-12-08T08:01:01").heldWithin(minute)).as("ended over a minute ago").isFalse();
+    assertThat(holdAt.apply("2026-12-08T12:00:00").heldWithin(minute)).isFalse();
+    assertThat(holdAt.apply("2026-12-08T21:00:00").heldWithin(minute)).as("began now").isTrue();
+  }
+
+  @Test
   void aWindowAcrossMidnightHoldsFromItsStartToTheNextMorning() {
     QuietHours night = window("21:00", "08:00", SEOUL);
     assertThat(night.crossesMidnight()).isTrue();
