@@ -5,7 +5,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 
 import java.util.Map;
@@ -35,13 +34,10 @@ public final class OnceStore {
    */
   public Future<Boolean> claim(String key, long ttlSeconds) {
     long now = nowSeconds();
-    return Async.of(dynamo.putItem(b -> b.tableName(table).item(item(key, now + ttlSeconds))
+    return Async.conditional(dynamo.putItem(b -> b.tableName(table).item(item(key, now + ttlSeconds))
             .conditionExpression("attribute_not_exists(#k) OR #e < :now")
             .expressionAttributeNames(Map.of("#k", "Key", "#e", TTL_ATTRIBUTE))
-            .expressionAttributeValues(Map.of(":now", AttributeValue.fromN(Long.toString(now))))))
-        .map(true)
-        .recover(e -> e instanceof ConditionalCheckFailedException ? Future.succeededFuture(false)
-            : Future.failedFuture(e));
+            .expressionAttributeValues(Map.of(":now", AttributeValue.fromN(Long.toString(now))))));
   }
 
   /** True when {@code key} is recorded and has not expired (a consistent read). */

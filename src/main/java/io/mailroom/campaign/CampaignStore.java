@@ -255,9 +255,7 @@ public final class CampaignStore {
   }
 
   Future<Boolean> conditional(UpdateItemRequest request) {
-    return Async.of(dynamo.updateItem(request)).map(r -> true)
-        .recover(e -> e instanceof ConditionalCheckFailedException ? Future.succeededFuture(false)
-            : Future.failedFuture(e));
+    return Async.conditional(dynamo.updateItem(request));
   }
 
   UpdateItemRequest update(String id, String expression, String condition, Map<String, AttributeValue> values) {

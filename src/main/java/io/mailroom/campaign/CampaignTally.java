@@ -4,7 +4,6 @@ import io.mailroom.aws.Async;
 import io.vertx.core.Future;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 import java.util.Map;
 
@@ -33,13 +32,11 @@ final class CampaignTally {
 
   /** Adds a batch; none to a campaign whose final counters are set (it was counted) or that is gone. */
   Future<Void> addOutcomes(String id, CampaignStore.Outcomes added, long now) {
-    return Async.of(dynamo.updateItem(store.update(id, "SET UpdatedAt = :now ADD Sent :sent, Failed :failed,"
+    return Async.conditional(dynamo.updateItem(store.update(id, "SET UpdatedAt = :now ADD Sent :sent, Failed :failed,"
             + " Cancelled :cancelled, Suppressed :suppressed, Pending :done", "attribute_not_exists(CountsFinal)",
         Map.of(":now", n(now), ":sent", n(added.sent()), ":failed", n(added.failed()),
             ":cancelled", n(added.cancelled()), ":suppressed", n(added.suppressed()),
-            ":done", n(-added.total())))))
-        .<Void>mapEmpty()
-        .recover(e -> e instanceof ConditionalCheckFailedException ? Future.succeededFuture() : Future.failedFuture(e));
+            ":done", n(-added.total()))))).mapEmpty();
   }
 
   /** Sets the counters to a count of the deliveries and marks the campaign recounted. */

@@ -4,7 +4,6 @@ import io.mailroom.aws.Async;
 import io.vertx.core.Future;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import java.util.List;
@@ -121,14 +120,11 @@ public final class TemplateStore {
 
   /** Marks the template deleted; false when there was none. Its versions stay for the campaigns that use them. */
   public Future<Boolean> delete(String id, long now) {
-    return Async.of(dynamo.updateItem(b -> b.tableName(table)
+    return Async.conditional(dynamo.updateItem(b -> b.tableName(table)
             .key(Map.of("TemplateID", AttributeValue.fromS(id)))
             .updateExpression("SET Deleted = :yes, DeletedAt = :now")
             .conditionExpression("attribute_exists(TemplateID) AND attribute_not_exists(Deleted)")
             .expressionAttributeValues(Map.of(":yes", AttributeValue.fromBool(true),
-                ":now", AttributeValue.fromN(Long.toString(now))))))
-        .map(done -> true)
-        .recover(e -> e instanceof ConditionalCheckFailedException ? Future.succeededFuture(false)
-            : Future.failedFuture(e));
+                ":now", AttributeValue.fromN(Long.toString(now))))));
   }
 }

@@ -4,7 +4,6 @@ import io.mailroom.aws.Async;
 import io.vertx.core.Future;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 import java.util.Map;
 
@@ -42,25 +41,22 @@ public final class EnforcementRecord {
    * one gets true); {@code done} false when something is still to be carried out for it.
    */
   Future<Boolean> takeOn(String status, boolean done) {
-    return Async.of(dynamo.updateItem(b -> b.tableName(table).key(key())
+    return Async.conditional(dynamo.updateItem(b -> b.tableName(table).key(key())
             .updateExpression("SET #s = :s, Done = :done")
             .conditionExpression("attribute_not_exists(#s) OR #s <> :s")
             .expressionAttributeNames(Map.of("#s", "Status"))
-            .expressionAttributeValues(Map.of(":s", AttributeValue.fromS(status), ":done", AttributeValue.fromBool(done)))))
-        .map(true)
-        .recover(e -> e instanceof ConditionalCheckFailedException ? Future.succeededFuture(false)
-            : Future.failedFuture(e));
+            .expressionAttributeValues(Map.of(":s", AttributeValue.fromS(status),
+                ":done", AttributeValue.fromBool(done)))));
   }
 
   /** What {@code status} called for is carried out; nothing when the stored status has moved on since. */
   Future<Void> done(String status) {
-    return Async.of(dynamo.updateItem(b -> b.tableName(table).key(key())
+    return Async.conditional(dynamo.updateItem(b -> b.tableName(table).key(key())
             .updateExpression("SET Done = :done")
             .conditionExpression("#s = :s")
             .expressionAttributeNames(Map.of("#s", "Status"))
-            .expressionAttributeValues(Map.of(":s", AttributeValue.fromS(status), ":done", AttributeValue.fromBool(true)))))
-        .<Void>mapEmpty()
-        .recover(e -> e instanceof ConditionalCheckFailedException ? Future.succeededFuture() : Future.failedFuture(e));
+            .expressionAttributeValues(Map.of(":s", AttributeValue.fromS(status),
+                ":done", AttributeValue.fromBool(true))))).mapEmpty();
   }
 
   private static Map<String, AttributeValue> key() {

@@ -4,7 +4,6 @@ import io.mailroom.aws.Async;
 import io.vertx.core.Future;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 import java.util.Map;
 
@@ -26,15 +25,12 @@ final class LinkClicks {
 
   /** True when the link was not yet among the delivery's clicked links. */
   Future<Boolean> add(String campaignId, String email, String link) {
-    return Async.of(dynamo.updateItem(b -> b.tableName(table)
+    return Async.conditional(dynamo.updateItem(b -> b.tableName(table)
             .key(Map.of("CampaignId", AttributeValue.fromS(campaignId), "Email", AttributeValue.fromS(email)))
             .updateExpression("ADD ClickedLinks :links")
             .conditionExpression("attribute_exists(CampaignId) AND (attribute_not_exists(ClickedLinks)"
                 + " OR (NOT contains(ClickedLinks, :link) AND size(ClickedLinks) < :cap))")
             .expressionAttributeValues(Map.of(":links", AttributeValue.fromSs(java.util.List.of(link)),
-                ":link", AttributeValue.fromS(link), ":cap", AttributeValue.fromN(Integer.toString(MAX_LINKS))))))
-        .map(true)
-        .recover(e -> e instanceof ConditionalCheckFailedException ? Future.succeededFuture(false)
-            : Future.failedFuture(e));
+                ":link", AttributeValue.fromS(link), ":cap", AttributeValue.fromN(Integer.toString(MAX_LINKS))))));
   }
 }

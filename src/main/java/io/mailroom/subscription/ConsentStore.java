@@ -5,7 +5,6 @@ import io.mailroom.aws.Async;
 import io.vertx.core.Future;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -120,11 +119,10 @@ public final class ConsentStore {
 
   /** The follow-up of the consent given at {@code at} is done: its mark goes (unless a newer consent's is there). */
   public Future<Void> followedUp(String email, long at) {
-    return Async.of(dynamo.updateItem(b -> b.tableName(table).key(key(email)).updateExpression("REMOVE ConsentFollowUp")
+    return Async.conditional(dynamo.updateItem(b -> b.tableName(table).key(key(email))
+            .updateExpression("REMOVE ConsentFollowUp")
             .conditionExpression("ConsentFollowUp = :at")
-            .expressionAttributeValues(Map.of(":at", AttributeValue.fromN(Long.toString(at))))))
-        .<Void>mapEmpty()
-        .recover(e -> e instanceof ConditionalCheckFailedException ? Future.succeededFuture() : Future.failedFuture(e));
+            .expressionAttributeValues(Map.of(":at", AttributeValue.fromN(Long.toString(at)))))).mapEmpty();
   }
 
   /** Counts a soft bounce on the customer; false when the address is not in the table. */
@@ -136,11 +134,8 @@ public final class ConsentStore {
   private Future<Boolean> conditional(String email, String expression, String condition,
                                       Map<String, AttributeValue> values) {
     String guard = "attribute_exists(Email)" + (condition == null ? "" : " AND " + condition);
-    return Async.of(dynamo.updateItem(b -> b.tableName(table).key(key(email)).updateExpression(expression)
-            .conditionExpression(guard).expressionAttributeValues(values)))
-        .map(true)
-        .recover(e -> e instanceof ConditionalCheckFailedException ? Future.succeededFuture(false)
-            : Future.failedFuture(e));
+    return Async.conditional(dynamo.updateItem(b -> b.tableName(table).key(key(email)).updateExpression(expression)
+            .conditionExpression(guard).expressionAttributeValues(values)));
   }
 
   private static Map<String, AttributeValue> key(String email) {

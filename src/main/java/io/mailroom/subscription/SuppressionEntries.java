@@ -100,7 +100,7 @@ public final class SuppressionEntries {
    */
   public Future<Removal> removeManual(String email) {
     Map<String, AttributeValue> manual = Map.of(":manual", AttributeValue.fromS(Suppression.MANUAL.name()));
-    return SuppressionStore.written(dynamo.deleteItem(b -> b.tableName(table).key(SuppressionStore.key(email))
+    return Async.conditional(dynamo.deleteItem(b -> b.tableName(table).key(SuppressionStore.key(email))
             .conditionExpression("Reason = :manual AND attribute_not_exists(" + SuppressionStore.REPLACED_AT + ")")
             .expressionAttributeValues(manual)))
         .compose(deleted -> deleted ? Future.succeededFuture(true) : restoreUnsubscribe(email))
@@ -110,7 +110,7 @@ public final class SuppressionEntries {
 
   /** Puts back the unsubscribe a manual suppression holds, at its own time; false when it holds none. */
   private Future<Boolean> restoreUnsubscribe(String email) {
-    return SuppressionStore.written(dynamo.updateItem(b -> b.tableName(table).key(SuppressionStore.key(email))
+    return Async.conditional(dynamo.updateItem(b -> b.tableName(table).key(SuppressionStore.key(email))
         .updateExpression("SET Reason = :unsubscribe, #at = " + SuppressionStore.REPLACED_AT
             + " REMOVE Detail, " + SuppressionStore.REPLACED_AT)
         .conditionExpression("Reason = :manual AND attribute_exists(" + SuppressionStore.REPLACED_AT + ")")

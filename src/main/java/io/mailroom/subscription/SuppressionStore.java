@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The Suppressions table (partition key {@code Email}): addresses no campaign may reach, with the
@@ -75,7 +74,7 @@ public final class SuppressionStore {
     if (note != null) {
       item.put("Detail", AttributeValue.fromS(note));
     }
-    return written(dynamo.putItem(b -> b.tableName(table).item(item)
+    return Async.conditional(dynamo.putItem(b -> b.tableName(table).item(item)
         .conditionExpression("attribute_not_exists(Email)")));
   }
 
@@ -96,16 +95,9 @@ public final class SuppressionStore {
       update += " REMOVE Detail";
     }
     String expression = update;
-    return written(dynamo.updateItem(b -> b.tableName(table).key(key(email)).updateExpression(expression)
+    return Async.conditional(dynamo.updateItem(b -> b.tableName(table).key(key(email)).updateExpression(expression)
         .conditionExpression("Reason = :unsubscribe").expressionAttributeNames(Map.of("#at", "At"))
         .expressionAttributeValues(values)));
-  }
-
-  /** True once {@code write} is made; false when its condition did not hold. */
-  static Future<Boolean> written(CompletableFuture<?> write) {
-    return Async.of(write).map(true)
-        .recover(e -> e instanceof ConditionalCheckFailedException ? Future.succeededFuture(false)
-            : Future.failedFuture(e));
   }
 
   /** An unsubscribe whose suppression is written and whose follow-up may not be done yet. */
@@ -155,12 +147,10 @@ public final class SuppressionStore {
 
   /** The follow-up of the unsubscribe made at {@code at} is done; a later unsubscribe stays pending. */
   public Future<Void> settle(String email, long at) {
-    return Async.of(dynamo.updateItem(b -> b.tableName(table).key(key(email))
+    return Async.conditional(dynamo.updateItem(b -> b.tableName(table).key(key(email))
             .updateExpression("REMOVE Pending, " + PENDING_SHARD)
             .conditionExpression("UnsubscribeAt = :at")
-            .expressionAttributeValues(Map.of(":at", AttributeValue.fromN(Long.toString(at))))))
-        .<Void>mapEmpty()
-        .recover(e -> e instanceof ConditionalCheckFailedException ? Future.succeededFuture() : Future.failedFuture(e));
+            .expressionAttributeValues(Map.of(":at", AttributeValue.fromN(Long.toString(at)))))).mapEmpty();
   }
 
   /** The address's unsubscribe whose follow-up is not done, if there is one (a consistent read). */
@@ -202,11 +192,10 @@ public final class SuppressionStore {
 
   /** Lifts an unsubscribe suppression (the customer consented again); other reasons stay. */
   public Future<Void> liftUnsubscribe(String email) {
-    return Async.of(dynamo.deleteItem(b -> b.tableName(table).key(key(email))
+    return Async.conditional(dynamo.deleteItem(b -> b.tableName(table).key(key(email))
             .conditionExpression("Reason = :unsubscribe")
             .expressionAttributeValues(Map.of(":unsubscribe", AttributeValue.fromS(Suppression.UNSUBSCRIBE.name())))))
-        .<Void>mapEmpty()
-        .recover(e -> e instanceof ConditionalCheckFailedException ? Future.succeededFuture() : Future.failedFuture(e));
+        .mapEmpty();
   }
 
   static Map<String, AttributeValue> key(String email) {

@@ -5,7 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 import java.time.LocalDateTime;
 import java.util.HashMap;
@@ -49,16 +48,13 @@ final class SyncState {
   /** Takes or renews the lease for {@code owner}; false while another node holds it. */
   Future<Boolean> lease(String owner, long leaseMillis) {
     long now = System.currentTimeMillis();
-    return Async.of(dynamo.updateItem(b -> b.tableName(table).key(key("lease"))
+    return Async.conditional(dynamo.updateItem(b -> b.tableName(table).key(key("lease"))
             .updateExpression("SET #o = :me, LeaseUntil = :until")
             .conditionExpression("attribute_not_exists(#o) OR #o = :me OR LeaseUntil < :now")
             .expressionAttributeNames(Map.of("#o", "Owner"))
             .expressionAttributeValues(Map.of(":me", AttributeValue.fromS(owner),
                 ":until", AttributeValue.fromN(Long.toString(now + leaseMillis)),
-                ":now", AttributeValue.fromN(Long.toString(now))))))
-        .map(true)
-        .recover(e -> e instanceof ConditionalCheckFailedException ? Future.succeededFuture(false)
-            : Future.failedFuture(e));
+                ":now", AttributeValue.fromN(Long.toString(now))))));
   }
 
   Future<Watermark> watermark() {

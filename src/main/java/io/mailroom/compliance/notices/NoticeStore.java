@@ -5,7 +5,6 @@ import io.mailroom.aws.Tables;
 import io.vertx.core.Future;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 import java.util.HashMap;
 import java.util.List;
@@ -79,9 +78,8 @@ final class NoticeStore {
     item.put("DueShard", s(DUE));
     item.put("DueAt", n(at));
     item.put("CreatedAt", n(System.currentTimeMillis()));
-    return Async.of(dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(Id)")))
-        .<Void>mapEmpty()
-        .recover(e -> e instanceof ConditionalCheckFailedException ? Future.succeededFuture() : Future.failedFuture(e));
+    return Async.conditional(dynamo.putItem(b -> b.tableName(table).item(item)
+        .conditionExpression("attribute_not_exists(Id)"))).mapEmpty();
   }
 
   /** Up to {@code limit} change confirmations due at {@code now} or before, oldest first. */
@@ -180,12 +178,10 @@ final class NoticeStore {
   }
 
   private Future<Boolean> update(String id, String expression, String condition, Map<String, AttributeValue> values) {
-    return Async.of(dynamo.updateItem(b -> b.tableName(table).key(Map.of("Id", s(id))).updateExpression(expression)
+    return Async.conditional(dynamo.updateItem(b -> b.tableName(table).key(Map.of("Id", s(id)))
+            .updateExpression(expression)
             .conditionExpression(condition).expressionAttributeNames(Map.of("#state", "State"))
-            .expressionAttributeValues(values)))
-        .map(true)
-        .recover(e -> e instanceof ConditionalCheckFailedException ? Future.succeededFuture(false)
-            : Future.failedFuture(e));
+            .expressionAttributeValues(values)));
   }
 
   private static AttributeValue s(String value) {

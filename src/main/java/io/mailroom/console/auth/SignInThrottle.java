@@ -101,19 +101,15 @@ public final class SignInThrottle {
 
   /** Deletes failures that expired (unless another attempt renewed them meanwhile). */
   private Future<Void> forget(AttributeValue key, AttributeValue expiresAt) {
-    return Async.of(dynamo.deleteItem(b -> b.tableName(table).key(Map.of("Key", key))
-            .conditionExpression("ExpiresAt = :e").expressionAttributeValues(Map.of(":e", expiresAt))))
-        .<Void>mapEmpty().recover(e -> e instanceof ConditionalCheckFailedException
-            ? Future.succeededFuture() : Future.failedFuture(e));
+    return Async.conditional(dynamo.deleteItem(b -> b.tableName(table).key(Map.of("Key", key))
+            .conditionExpression("ExpiresAt = :e").expressionAttributeValues(Map.of(":e", expiresAt)))).mapEmpty();
   }
 
   /** Takes back one counted attempt that turned out not to be a failure. */
   private Future<Void> uncount(AttributeValue key) {
-    return Async.of(dynamo.updateItem(b -> b.tableName(table).key(Map.of("Key", key))
+    return Async.conditional(dynamo.updateItem(b -> b.tableName(table).key(Map.of("Key", key))
             .conditionExpression("Failures > :zero").updateExpression("ADD Failures :minus")
-            .expressionAttributeValues(Map.of(":zero", number(0), ":minus", number(-1)))))
-        .<Void>mapEmpty().recover(e -> e instanceof ConditionalCheckFailedException
-            ? Future.succeededFuture() : Future.failedFuture(e));
+            .expressionAttributeValues(Map.of(":zero", number(0), ":minus", number(-1))))).mapEmpty();
   }
 
   private Future<Long> remaining(AttributeValue key, long now) {
