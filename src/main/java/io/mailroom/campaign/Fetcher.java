@@ -167,7 +167,7 @@ public final class Fetcher extends VerticleBase {
     retried(campaign, "checking a page's consent", () -> consent.blocked(audience, topic(campaign)), 1)
         .compose(blocked -> {
           List<Recipient> consenting = audience.stream().filter(r -> !blocked.containsKey(r.email())).toList();
-          return queueWithRetry(campaign, consenting, 1).map(v -> new long[] {consenting.size(), blocked.size()});
+          return retried(campaign, "queueing a page", () -> queue(campaign, consenting), 1).map(v -> new long[] {consenting.size(), blocked.size()});
         })
         .compose(counts -> previous.map(saved -> saved ? counts : null))
         .onFailure(done::tryFail)
@@ -204,7 +204,8 @@ public final class Fetcher extends VerticleBase {
 
   /**
    * {@code call} again after a short pause when it fails, up to {@link #PAGE_ATTEMPTS} in all: an
-   * outage of a few seconds, beyond the SDK's own retries, does not fail a campaign of millions.
+   * outage of a few seconds (DynamoDB beyond the SDK's own retries, the Queuer or SQS), does not
+   * fail a campaign of millions.
    */
   private <T> Future<T> retried(Campaign campaign, String what, Supplier<Future<T>> call, int attempt) {
     return call.get().recover(e -> {
@@ -213,16 +214,6 @@ public final class Fetcher extends VerticleBase {
       }
       LOG.warn("campaign {}: {} failed (attempt {}): {}", campaign.id(), what, attempt, e.toString());
       return vertx.timer(500L * attempt).compose(t -> retried(campaign, what, call, attempt + 1));
-    });
-  }
-
-  private Future<Void> queueWithRetry(Campaign campaign, List<Recipient> recipients, int attempt) {
-    return queue(campaign, recipients).recover(e -> {
-      if (attempt >= PAGE_ATTEMPTS) {
-        return Future.failedFuture(e);
-      }
-      LOG.warn("campaign {}: queueing a page failed (attempt {}): {}", campaign.id(), attempt, e.getMessage());
-      return vertx.timer(500L * attempt).compose(t -> queueWithRetry(campaign, recipients, attempt + 1));
     });
   }
 
