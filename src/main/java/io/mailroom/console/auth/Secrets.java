@@ -8,7 +8,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /** Random 256-bit values (session ids, CSRF tokens), their stored form (SHA-256), and a constant-time compare. */
-final class Secrets {
+public final class Secrets {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private Secrets() {
@@ -21,8 +21,11 @@ final class Secrets {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
-  /** What is stored for a session id or a password hash: its SHA-256 in hex, so that the table holds no usable one. */
-  static String hash(String value) {
+  /**
+   * The SHA-256 of {@code value} in hex: what is stored for a session id or a password hash, so that
+   * the table holds no usable one; also a digest of a campaign for the wizard's idempotency key.
+   */
+  public static String hash(String value) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
           .digest(value.getBytes(StandardCharsets.UTF_8)));

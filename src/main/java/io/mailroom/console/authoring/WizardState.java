@@ -1,12 +1,10 @@
 package io.mailroom.console.authoring;
 
+import io.mailroom.console.auth.Secrets;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -14,7 +12,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -184,17 +181,8 @@ final class WizardState {
     if ("later".equals(get("when"))) {
       body.put("sendAt", sendAt(get("sendAtLocal"), get("zone")));
     }
-    return body.put("idempotencyKey", get("key") + "-" + digest(body.encode()));
-  }
-
-  /** The first 64 bits of the SHA-256 of {@code text}, in hex. */
-  private static String digest(String text) {
-    try {
-      byte[] sha = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(sha, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
-    }
+    // the first 64 bits of the SHA-256 of the campaign the fields make
+    return body.put("idempotencyKey", get("key") + "-" + Secrets.hash(body.encode()).substring(0, 16));
   }
 
   /** {@code 2026-12-24T10:00} in {@code Asia/Seoul} → {@code 2026-12-24T10:00:00+09:00}. */
