@@ -16,8 +16,8 @@ import java.util.function.Consumer;
  * scan is finished but whose counters stopped short of its deliveries is recounted from the
  * Deliveries table, the truth, and completed. During quiet hours no campaign makes progress, so none
  * is recounted for standing still, nor until it had a stale period's time to move after they end
- * (a recount just before the first counters of the day are flushed would count them twice for a while). A completed campaign that a stopped resend left with parked
- * deliveries runs again.
+ * (a recount just before the first counters of the day are flushed would count them twice for a
+ * while). A completed campaign that a stopped resend left with parked deliveries runs again.
  */
 public final class CampaignRecovery {
   private static final Logger LOG = LoggerFactory.getLogger(CampaignRecovery.class);

@@ -21,12 +21,14 @@ public final class FreePort {
   private static final int LOWEST = 10_000;
   private static final int TRIES = 200;
   private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
+  /** Read once: the range is the kernel's setting, not something that moves while the JVM runs. */
+  private static final int EPHEMERAL_START = ephemeralStart();
 
   private FreePort() {
   }
 
   public static int pick() {
-    int below = ephemeralStart();
+    int below = EPHEMERAL_START;
     for (int i = 0; i < TRIES && below > LOWEST; i++) {
       int port = ThreadLocalRandom.current().nextInt(LOWEST, below);
       if (free(port) && GIVEN.add(port)) {
