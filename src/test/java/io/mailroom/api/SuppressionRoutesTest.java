@@ -15,8 +15,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -50,15 +48,6 @@ class SuppressionRoutesTest {
     test.close();
   }
 
-  private static SignedClient.Reply put(String path, String body) {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    return client.send(client.signed("PUT", path, bytes).header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).build());
-  }
-
-  private static SignedClient.Reply delete(String path) {
-    return client.send(client.signed("DELETE", path, new byte[0]).DELETE().build());
-  }
 
   private static List<String> addresses(SignedClient.Reply reply) {
     JsonArray list = reply.json().getJsonArray("suppressions");
@@ -67,37 +56,37 @@ class SuppressionRoutesTest {
 
   @Test
   void aManualSuppressionIsAddedOnceFoundAndRemoved() {
-    SignedClient.Reply added = put("/v1/suppressions/Manual.One" + DOMAIN, "{\"reason\": \"manual\", \"note\": \"asked by phone\"}");
+    SignedClient.Reply added = client.put("/v1/suppressions/Manual.One" + DOMAIN, "{\"reason\": \"manual\", \"note\": \"asked by phone\"}");
     assertThat(added.status()).isEqualTo(201);
     assertThat(added.json().getString("address")).isEqualTo("manual.one" + DOMAIN);
     assertThat(added.json().getString("reason")).isEqualTo("manual");
     assertThat(added.json().getString("note")).isEqualTo("asked by phone");
-    SignedClient.Reply again = put("/v1/suppressions/manual.one" + DOMAIN, "{}");
+    SignedClient.Reply again = client.put("/v1/suppressions/manual.one" + DOMAIN, "{}");
     assertThat(again.status()).isEqualTo(200);
     assertThat(again.json().getString("since")).isEqualTo(added.json().getString("since"));
-    put("/v1/suppressions/manual.two" + DOMAIN, "{}");
+    client.put("/v1/suppressions/manual.two" + DOMAIN, "{}");
 
     assertThat(addresses(client.get("/v1/suppressions?q=manual.&limit=10")))
         .containsExactlyInAnyOrder("manual.one" + DOMAIN, "manual.two" + DOMAIN);
     assertThat(addresses(client.get("/v1/suppressions?q=manual.one" + DOMAIN + "&match=exact")))
         .containsExactly("manual.one" + DOMAIN);
 
-    assertThat(delete("/v1/suppressions/manual.one" + DOMAIN).status()).isEqualTo(204);
+    assertThat(client.delete("/v1/suppressions/manual.one" + DOMAIN).status()).isEqualTo(204);
     assertThat(test.suppression("manual.one" + DOMAIN)).isEmpty();
-    assertThat(delete("/v1/suppressions/manual.one" + DOMAIN).json().getJsonObject("error").getString("code"))
+    assertThat(client.delete("/v1/suppressions/manual.one" + DOMAIN).json().getJsonObject("error").getString("code"))
         .isEqualTo("suppression_not_found");
     assertThat(addresses(client.get("/v1/suppressions?q=manual."))).containsExactly("manual.two" + DOMAIN);
   }
 
   @Test
   void aBounceIsNotRemovedNorReplaced() {
-    SignedClient.Reply refused = delete("/v1/suppressions/" + BOUNCED);
+    SignedClient.Reply refused = client.delete("/v1/suppressions/" + BOUNCED);
     assertThat(refused.status()).isEqualTo(409);
     assertThat(refused.json().getJsonObject("error").getString("code")).isEqualTo("suppression_not_manual");
     assertThat(refused.json().getJsonObject("error").getString("reason")).isEqualTo("bounce");
     assertThat(test.suppression(BOUNCED).get("Reason").s()).isEqualTo("BOUNCE");
 
-    SignedClient.Reply kept = put("/v1/suppressions/" + BOUNCED, "{\"note\": \"again\"}");
+    SignedClient.Reply kept = client.put("/v1/suppressions/" + BOUNCED, "{\"note\": \"again\"}");
     assertThat(kept.status()).isEqualTo(200);
     assertThat(kept.json().getString("reason")).isEqualTo("bounce");
     assertThat(kept.json().getString("source")).isEqualTo("ses");
@@ -105,7 +94,7 @@ class SuppressionRoutesTest {
 
   @Test
   void anInvalidAddressIsRefusedNamingTheField() {
-    SignedClient.Reply refused = put("/v1/suppressions/not%20an%20address", "{}");
+    SignedClient.Reply refused = client.put("/v1/suppressions/not%20an%20address", "{}");
     assertThat(refused.status()).isEqualTo(400);
     assertThat(refused.json().getJsonObject("error").getString("field")).isEqualTo("email");
     assertThat(test.suppression("not an address")).isEmpty();
@@ -114,7 +103,7 @@ class SuppressionRoutesTest {
   @Test
   void aSearchPagesThroughTheTable() {
     for (int i = 0; i < 5; i++) {
-      put("/v1/suppressions/paged" + i + DOMAIN, "{}");
+      client.put("/v1/suppressions/paged" + i + DOMAIN, "{}");
     }
     List<String> seen = new java.util.ArrayList<>();
     String next = "/v1/suppressions?q=paged&limit=2";
@@ -132,7 +121,7 @@ class SuppressionRoutesTest {
   @Test
   void aCampaignSkipsTheManuallySuppressedCustomer() {
     SesEmulator ses = LocalServices.ses();
-    assertThat(put("/v1/suppressions/customer2" + DOMAIN, "{}").status()).isEqualTo(201);
+    assertThat(client.put("/v1/suppressions/customer2" + DOMAIN, "{}").status()).isEqualTo(201);
 
     String campaignId = test.startCampaign();
     JsonObject done = test.awaitFinished(campaignId);

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -85,7 +84,7 @@ class SuppressionOverUnsubscribeTest {
   void aManualSuppressionOverAPendingUnsubscribeLeavesItsFollowUpToTheSweep() throws Exception {
     String email = "customer0" + DOMAIN;
     long at = pendingUnsubscribe(email);
-    assertThat(put("/v1/suppressions/" + email, "{\"note\": \"asked by phone\"}").status()).isEqualTo(201);
+    assertThat(client.put("/v1/suppressions/" + email, "{\"note\": \"asked by phone\"}").status()).isEqualTo(201);
 
     assertThat(test.suppression(email)).containsEntry("Pending", AttributeValue.fromBool(true))
         .containsEntry("UnsubscribeAt", AttributeValue.fromN(Long.toString(at)));
@@ -116,25 +115,25 @@ class SuppressionOverUnsubscribeTest {
     awaitConsentWithdrawn(email);
     JsonObject unsubscribed = exact(email);
 
-    assertThat(put("/v1/suppressions/" + email, "{}").status()).isEqualTo(201);
+    assertThat(client.put("/v1/suppressions/" + email, "{}").status()).isEqualTo(201);
     assertThat(exact(email).getString("reason")).isEqualTo("manual");
     assertThat(exact(email).getString("source")).isEqualTo("manual");
-    assertThat(delete("/v1/suppressions/" + email).status()).isEqualTo(204);
+    assertThat(client.delete("/v1/suppressions/" + email).status()).isEqualTo(204);
 
     JsonObject after = exact(email);
     assertThat(after.getString("reason")).isEqualTo("unsubscribe");
     assertThat(after.getString("since")).isEqualTo(unsubscribed.getString("since"));
     assertThat(after.getString("source")).isEqualTo(unsubscribed.getString("source"));
-    assertThat(delete("/v1/suppressions/" + email).status()).as("the unsubscribe is not removed here").isEqualTo(409);
+    assertThat(client.delete("/v1/suppressions/" + email).status()).as("the unsubscribe is not removed here").isEqualTo(409);
   }
 
   @Test
   void removingAManualSuppressionMadeBeforeAnUnsubscribeLeavesTheUnsubscribe() throws Exception {
     String email = "customer3" + DOMAIN;
-    assertThat(put("/v1/suppressions/" + email, "{}").status()).isEqualTo(201);
+    assertThat(client.put("/v1/suppressions/" + email, "{}").status()).isEqualTo(201);
     assertThat(oneClick(email).status()).isEqualTo(200);
     awaitConsentWithdrawn(email);
-    assertThat(delete("/v1/suppressions/" + email).status()).isEqualTo(204);
+    assertThat(client.delete("/v1/suppressions/" + email).status()).isEqualTo(204);
 
     Map<String, AttributeValue> item = test.suppression(email);
     assertThat(item).containsEntry("Reason", AttributeValue.fromS("UNSUBSCRIBE")).containsKey("UnsubscribeAt");
@@ -153,13 +152,4 @@ class SuppressionOverUnsubscribeTest {
         .POST(HttpRequest.BodyPublishers.ofString("List-Unsubscribe=One-Click")).build());
   }
 
-  private static SignedClient.Reply put(String path, String body) {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    return client.send(client.signed("PUT", path, bytes).header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).build());
-  }
-
-  private static SignedClient.Reply delete(String path) {
-    return client.send(client.signed("DELETE", path, new byte[0]).DELETE().build());
-  }
 }

@@ -43,6 +43,16 @@ public final class SignedClient {
         .POST(HttpRequest.BodyPublishers.ofString(body)).build());
   }
 
+  public Reply put(String path, String body) {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    return send(signed("PUT", path, bytes).header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).build());
+  }
+
+  public Reply delete(String path) {
+    return send(signed("DELETE", path, new byte[0]).DELETE().build());
+  }
+
   public Reply get(String path) {
     return send(signed("GET", path, new byte[0]).GET().build());
   }
