@@ -10,10 +10,7 @@ import io.mailroom.testing.LocalServices;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,15 +75,6 @@ class CampaignCountersTest {
   }
 
   private void runningCampaign(long queued) {
-    Map<String, AttributeValue> item = new HashMap<>();
-    item.put("CampaignId", AttributeValue.fromS(ID));
-    item.put("TemplateId", AttributeValue.fromS("t"));
-    item.put("Status", AttributeValue.fromS("RUNNING"));
-    item.put("FetchDone", AttributeValue.fromBool(true));
-    item.put("Queued", AttributeValue.fromN(Long.toString(queued)));
-    item.put("Pending", AttributeValue.fromN(Long.toString(queued)));
-    item.put("UpdatedAt", AttributeValue.fromN("1"));
-    item.put("CreatedAt", AttributeValue.fromN("1"));
-    aws.dynamo().putItem(b -> b.tableName(tables.campaigns()).item(item)).join();
+    CampaignItems.running(aws.dynamo(), tables.campaigns(), ID, queued);
   }
 }
